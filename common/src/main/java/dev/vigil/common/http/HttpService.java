@@ -1,0 +1,280 @@
+package dev.vigil.common.http;
+
+import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpServer;
+import dev.vigil.common.auth.ApiKeys;
+import dev.vigil.common.auth.Principal;
+import dev.vigil.common.auth.Role;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.BindException;
+import java.net.InetSocketAddress;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A small HTTP server on the JDK's {@code HttpServer} with one virtual thread per request. It
+ * owns what every Vigil endpoint shares: API-key authentication and role checks, the body size
+ * limit (413), problem+json errors without internals, and security headers.
+ */
+public final class HttpService implements AutoCloseable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(HttpService.class);
+
+    /** A request handler; throw {@link ProblemException} to answer with a problem. */
+    @FunctionalInterface
+    public interface Handler {
+        Response handle(Request request) throws Exception;
+    }
+
+    /**
+     * One route. {@code path} matches exactly, or as a prefix when it ends with '/*'.
+     * {@code role} null means public (health checks only).
+     */
+    public record Route(String method, String path, Role role, Handler handler) {
+        boolean matchesPath(String requestPath) {
+            return path.endsWith("/*")
+                    ? requestPath.startsWith(path.substring(0, path.length() - 1))
+                    : path.equals(requestPath);
+        }
+    }
+
+    private final String name;
+    private final HttpServer server;
+    private final ExecutorService executor;
+    private final List<Route> routes;
+    private final ApiKeys apiKeys;
+    private final long maxBodyBytes;
+
+    private HttpService(Builder b) throws IOException {
+        this.name = b.name;
+        this.routes = List.copyOf(b.routes);
+        this.apiKeys = Objects.requireNonNull(b.apiKeys, "apiKeys");
+        this.maxBodyBytes = b.maxBodyBytes;
+        try {
+            this.server = HttpServer.create(new InetSocketAddress(b.host, b.port), 256);
+        } catch (BindException e) {
+            throw new IllegalStateException(
+                    name + " cannot listen on " + b.host + ":" + b.port + ": the port is taken or the address is not"
+                            + " local (" + e.getMessage() + ")",
+                    e);
+        }
+        this.executor = Executors.newVirtualThreadPerTaskExecutor();
+        server.setExecutor(executor);
+        server.createContext("/", this::dispatch);
+    }
+
+    public static Builder builder(String name) {
+        return new Builder(name);
+    }
+
+    public HttpService start() {
+        server.start();
+        LOG.info("{} listening on {}", name, baseUrl());
+        return this;
+    }
+
+    public int port() {
+        return server.getAddress().getPort();
+    }
+
+    public String baseUrl() {
+        return "http://" + server.getAddress().getHostString() + ":" + port();
+    }
+
+    @Override
+    public void close() {
+        server.stop(1);
+        executor.shutdown();
+    }
+
+    private void dispatch(HttpExchange exchange) {
+        String path = exchange.getRequestURI().getRawPath();
+        String method = exchange.getRequestMethod();
+        try (exchange) {
+            Response response;
+            try {
+                response = route(exchange, method, path);
+            } catch (ProblemException e) {
+                response = Response.problem(e.problem().withInstance(path));
+            } catch (Exception e) {
+                LOG.error("{} {} {} failed; answered 500", name, method, path, e);
+                response = Response.problem(Problem.internal().withInstance(path));
+            }
+            send(exchange, response);
+        } catch (IOException e) {
+            LOG.debug("{} {} {}: client went away while answering: {}", name, method, path, e.getMessage());
+        }
+    }
+
+    private Response route(HttpExchange exchange, String method, String path) throws Exception {
+        List<Route> forPath = routes.stream().filter(r -> r.matchesPath(path)).toList();
+        if (forPath.isEmpty()) {
+            return Response.problem(Problem.notFound().withInstance(path));
+        }
+        Optional<Route> route =
+                forPath.stream().filter(r -> r.method().equals(method)).findFirst();
+        if (route.isEmpty()) {
+            Set<String> allowed = new LinkedHashSet<>();
+            forPath.forEach(r -> allowed.add(r.method()));
+            return Response.problem(
+                            Problem.methodNotAllowed(String.join(", ", allowed)).withInstance(path))
+                    .header("Allow", String.join(", ", allowed));
+        }
+        Route r = route.get();
+        Principal principal = null;
+        if (r.role() != null) {
+            principal = authenticate(exchange).orElse(null);
+            if (principal == null) {
+                return Response.problem(Problem.unauthorized().withInstance(path))
+                        .header("WWW-Authenticate", "Bearer realm=\"vigil\"");
+            }
+            if (!principal.has(r.role())) {
+                return Response.problem(Problem.forbidden(
+                                "This key lacks the " + r.role().name().toLowerCase(java.util.Locale.ROOT) + " role.")
+                        .withInstance(path));
+            }
+        }
+        byte[] body = readBody(exchange);
+        String rawQuery = exchange.getRequestURI().getRawQuery();
+        Request request = new Request(
+                method, path, rawQuery, Request.parseQuery(rawQuery), exchange.getRequestHeaders(), body, principal);
+        return r.handler().handle(request);
+    }
+
+    private Optional<Principal> authenticate(HttpExchange exchange) {
+        String auth = exchange.getRequestHeaders().getFirst("Authorization");
+        String key = null;
+        if (auth != null && auth.regionMatches(true, 0, "Bearer ", 0, 7)) {
+            key = auth.substring(7).trim();
+        } else {
+            key = exchange.getRequestHeaders().getFirst("X-Api-Key");
+        }
+        return apiKeys.authenticate(key);
+    }
+
+    private byte[] readBody(HttpExchange exchange) throws IOException {
+        String declared = exchange.getRequestHeaders().getFirst("Content-Length");
+        if (declared != null) {
+            try {
+                if (Long.parseLong(declared.trim()) > maxBodyBytes) {
+                    throw tooLarge();
+                }
+            } catch (NumberFormatException e) {
+                throw new ProblemException(
+                        Problem.of(400, "bad-content-length", "Bad Request", "Content-Length is not a number."));
+            }
+        }
+        try (InputStream in = exchange.getRequestBody()) {
+            ByteArrayOutputStream out = new ByteArrayOutputStream();
+            byte[] buffer = new byte[16 * 1024];
+            long total = 0;
+            int n;
+            while ((n = in.read(buffer)) >= 0) {
+                total += n;
+                if (total > maxBodyBytes) {
+                    throw tooLarge();
+                }
+                out.write(buffer, 0, n);
+            }
+            return out.toByteArray();
+        }
+    }
+
+    private ProblemException tooLarge() {
+        return new ProblemException(Problem.of(
+                413,
+                "payload-too-large",
+                "Payload Too Large",
+                "The request body exceeds the limit of " + maxBodyBytes + " bytes."));
+    }
+
+    private static void send(HttpExchange exchange, Response response) throws IOException {
+        var headers = exchange.getResponseHeaders();
+        headers.set("X-Content-Type-Options", "nosniff");
+        headers.set("Cache-Control", "no-store");
+        headers.set("Referrer-Policy", "no-referrer");
+        headers.set("X-Frame-Options", "DENY");
+        if (response.contentType() != null) {
+            headers.set("Content-Type", response.contentType());
+        }
+        response.headers().forEach(headers::set);
+        if (response.writer() != null) {
+            exchange.sendResponseHeaders(response.status(), 0);
+            try (OutputStream out = exchange.getResponseBody()) {
+                response.writer().writeTo(out);
+            }
+            return;
+        }
+        byte[] body = response.body() == null ? new byte[0] : response.body();
+        if ("HEAD".equals(exchange.getRequestMethod()) || response.status() == 204) {
+            exchange.sendResponseHeaders(response.status(), -1);
+            return;
+        }
+        exchange.sendResponseHeaders(response.status(), body.length == 0 ? -1 : body.length);
+        if (body.length > 0) {
+            try (OutputStream out = exchange.getResponseBody()) {
+                out.write(body);
+            }
+        }
+    }
+
+    /** Builds a service; nothing listens until {@link #start()}. */
+    public static final class Builder {
+        private final String name;
+        private String host = "127.0.0.1";
+        private int port;
+        private ApiKeys apiKeys;
+        private long maxBodyBytes = 10L * 1024 * 1024;
+        private final List<Route> routes = new ArrayList<>();
+
+        private Builder(String name) {
+            this.name = name;
+        }
+
+        public Builder bind(String host, int port) {
+            this.host = host;
+            this.port = port;
+            return this;
+        }
+
+        public Builder apiKeys(ApiKeys keys) {
+            this.apiKeys = keys;
+            return this;
+        }
+
+        public Builder maxBodyBytes(long max) {
+            this.maxBodyBytes = max;
+            return this;
+        }
+
+        public Builder route(String method, String path, Role role, Handler handler) {
+            routes.add(new Route(method, path, role, handler));
+            return this;
+        }
+
+        /** A public route: only for health and readiness, never for data. */
+        public Builder publicRoute(String method, String path, Handler handler) {
+            routes.add(new Route(method, path, null, handler));
+            return this;
+        }
+
+        public HttpService build() {
+            try {
+                return new HttpService(this);
+            } catch (IOException e) {
+                throw new IllegalStateException(name + " cannot start its HTTP server: " + e.getMessage(), e);
+            }
+        }
+    }
+}

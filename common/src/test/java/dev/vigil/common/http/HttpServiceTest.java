@@ -1,0 +1,128 @@
+package dev.vigil.common.http;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.vigil.common.auth.ApiKeys;
+import dev.vigil.common.auth.Role;
+import dev.vigil.common.json.Json;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+class HttpServiceTest {
+
+    static ApiKeys keys = new ApiKeys(List.of());
+    static String publisher;
+    static String auditor;
+    static HttpService service;
+    static HttpClient client = HttpClient.newHttpClient();
+
+    @BeforeAll
+    static void start() {
+        publisher = keys.mint("acme", Set.of(Role.PUBLISHER), "p").key();
+        auditor = keys.mint("acme", Set.of(Role.AUDITOR), "a").key();
+        service = HttpService.builder("test")
+                .bind("127.0.0.1", 0)
+                .apiKeys(keys)
+                .maxBodyBytes(100)
+                .route(
+                        "POST",
+                        "/v1/echo",
+                        Role.PUBLISHER,
+                        r -> Response.json(200, Map.of("tenant", r.principal().tenant(), "size", r.body().length)))
+                .route("GET", "/v1/boom", Role.AUDITOR, r -> {
+                    throw new IllegalStateException("secret internal detail");
+                })
+                .route("GET", "/v1/invalid", Role.AUDITOR, r -> {
+                    throw new ProblemException(
+                            Problem.invalidField("invalid-field", "Invalid", "/query/x", "x is bad"));
+                })
+                .publicRoute("GET", "/healthz", r -> Response.json(200, Map.of("status", "ok")))
+                .build()
+                .start();
+    }
+
+    @AfterAll
+    static void stop() {
+        service.close();
+    }
+
+    static HttpResponse<String> send(String method, String path, String key, String body) throws Exception {
+        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(service.baseUrl() + path))
+                .method(
+                        method,
+                        body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body));
+        if (key != null) {
+            b.header("Authorization", "Bearer " + key);
+        }
+        return client.send(b.build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    @Test
+    void shouldAnswerTheCallersTenantToAnAuthorizedRequest() throws Exception {
+        var response = send("POST", "/v1/echo", publisher, "hello");
+        assertThat(response.statusCode()).isEqualTo(200);
+        assertThat(Json.mapper().readTree(response.body()).get("tenant").asText())
+                .isEqualTo("acme");
+        assertThat(response.headers().firstValue("X-Content-Type-Options")).hasValue("nosniff");
+    }
+
+    @Test
+    void shouldAnswer401ProblemWithoutAKey() throws Exception {
+        var response = send("POST", "/v1/echo", null, "hello");
+        assertThat(response.statusCode()).isEqualTo(401);
+        assertThat(response.headers().firstValue("Content-Type")).hasValue("application/problem+json");
+        assertThat(Json.mapper().readTree(response.body()).get("type").asText())
+                .isEqualTo("https://vigil.dev/problems/unauthorized");
+    }
+
+    @Test
+    void shouldAnswer403WhenTheRoleIsMissing() throws Exception {
+        assertThat(send("POST", "/v1/echo", auditor, "x").statusCode()).isEqualTo(403);
+    }
+
+    @Test
+    void shouldAnswer413WithTheLimitForAnOversizedBody() throws Exception {
+        var response = send("POST", "/v1/echo", publisher, "x".repeat(101));
+        assertThat(response.statusCode()).isEqualTo(413);
+        assertThat(response.body()).contains("100 bytes");
+    }
+
+    @Test
+    void shouldHideInternalsOnAnUnexpectedError() throws Exception {
+        var response = send("GET", "/v1/boom", auditor, null);
+        assertThat(response.statusCode()).isEqualTo(500);
+        assertThat(response.body()).doesNotContain("secret internal detail").doesNotContain("Exception");
+    }
+
+    @Test
+    void shouldNameTheOffendingFieldByPointer() throws Exception {
+        var response = send("GET", "/v1/invalid", auditor, null);
+        assertThat(response.statusCode()).isEqualTo(400);
+        assertThat(Json.mapper()
+                        .readTree(response.body())
+                        .at("/errors/0/pointer")
+                        .asText())
+                .isEqualTo("/query/x");
+    }
+
+    @Test
+    void shouldAnswer404And405AsProblems() throws Exception {
+        assertThat(send("GET", "/nope", auditor, null).statusCode()).isEqualTo(404);
+        var response = send("DELETE", "/v1/echo", publisher, null);
+        assertThat(response.statusCode()).isEqualTo(405);
+        assertThat(response.headers().firstValue("Allow")).hasValue("POST");
+    }
+
+    @Test
+    void shouldServeHealthWithoutAKey() throws Exception {
+        assertThat(send("GET", "/healthz", null, null).statusCode()).isEqualTo(200);
+    }
+}

@@ -1,0 +1,104 @@
+package dev.vigil.schemas.topic;
+
+import dev.vigil.schemas.AuditRecord;
+import dev.vigil.schemas.Checkpoint;
+import dev.vigil.schemas.ControlVerdict;
+import dev.vigil.schemas.PipelineEvent;
+import dev.vigil.schemas.RejectedInput;
+import dev.vigil.schemas.ScanResult;
+import dev.vigil.schemas.Violation;
+import dev.vigil.schemas.serde.AvroSerde;
+import java.util.List;
+import java.util.Map;
+import org.apache.kafka.common.serialization.Serdes;
+
+/**
+ * The typed topic registry: every topic Vigil reads or writes, built once with the configured
+ * prefix (tests derive a unique prefix per test). Immutable.
+ *
+ * <p>All keyed inputs share one partition count so that the streams app's tasks see every record
+ * of a subject ({@code tenant/scope}) in one partition of each topic (co-partitioning).
+ */
+public final class Topics {
+
+    /** Partitions of every keyed topic: the unit of parallelism of the streams app. */
+    public static final int DEFAULT_PARTITIONS = 6;
+
+    private static final Map<String, String> KEEP_FOREVER = Map.of("retention.ms", "-1", "retention.bytes", "-1");
+    private static final Map<String, String> KEEP_90_DAYS =
+            Map.of("retention.ms", String.valueOf(90L * 24 * 3600 * 1000));
+
+    private final String prefix;
+    private final Topic<String, PipelineEvent> pipelineEvents;
+    private final Topic<String, ScanResult> scanResults;
+    private final Topic<String, RejectedInput> ingestRejected;
+    private final Topic<String, ControlVerdict> controlVerdicts;
+    private final Topic<String, Violation> violations;
+    private final Topic<String, AuditRecord> auditTrail;
+    private final Topic<String, Checkpoint> auditCheckpoints;
+
+    private Topics(String prefix, int partitions) {
+        this.prefix = prefix;
+        var key = Serdes.String();
+        // Inputs are kept forever too: the trail is rebuilt from them if the streams state is lost.
+        this.pipelineEvents = new Topic<>(
+                prefix + "vigil.pipeline-events", key, AvroSerde.of(PipelineEvent.class), partitions, KEEP_FOREVER);
+        this.scanResults = new Topic<>(
+                prefix + "vigil.scan-results", key, AvroSerde.of(ScanResult.class), partitions, KEEP_FOREVER);
+        this.ingestRejected =
+                new Topic<>(prefix + "vigil.ingest-rejected", key, AvroSerde.of(RejectedInput.class), 1, KEEP_90_DAYS);
+        this.controlVerdicts = new Topic<>(
+                prefix + "vigil.control-verdicts", key, AvroSerde.of(ControlVerdict.class), partitions, KEEP_90_DAYS);
+        this.violations =
+                new Topic<>(prefix + "vigil.violations", key, AvroSerde.of(Violation.class), partitions, KEEP_FOREVER);
+        this.auditTrail = new Topic<>(
+                prefix + "vigil.audit-trail", key, AvroSerde.of(AuditRecord.class), partitions, KEEP_FOREVER);
+        this.auditCheckpoints = new Topic<>(
+                prefix + "vigil.audit-checkpoints", key, AvroSerde.of(Checkpoint.class), partitions, KEEP_FOREVER);
+    }
+
+    public static Topics withPrefix(String prefix) {
+        return new Topics(prefix == null ? "" : prefix, DEFAULT_PARTITIONS);
+    }
+
+    public static Topics withPrefix(String prefix, int partitions) {
+        return new Topics(prefix == null ? "" : prefix, partitions);
+    }
+
+    public String prefix() {
+        return prefix;
+    }
+
+    public Topic<String, PipelineEvent> pipelineEvents() {
+        return pipelineEvents;
+    }
+
+    public Topic<String, ScanResult> scanResults() {
+        return scanResults;
+    }
+
+    public Topic<String, RejectedInput> ingestRejected() {
+        return ingestRejected;
+    }
+
+    public Topic<String, ControlVerdict> controlVerdicts() {
+        return controlVerdicts;
+    }
+
+    public Topic<String, Violation> violations() {
+        return violations;
+    }
+
+    public Topic<String, AuditRecord> auditTrail() {
+        return auditTrail;
+    }
+
+    public Topic<String, Checkpoint> auditCheckpoints() {
+        return auditCheckpoints;
+    }
+
+    public List<Topic<String, ?>> all() {
+        return List.of(
+                pipelineEvents, scanResults, ingestRejected, controlVerdicts, violations, auditTrail, auditCheckpoints);
+    }
+}
