@@ -28,6 +28,13 @@ public final class Topics {
     private static final Map<String, String> KEEP_90_DAYS =
             Map.of("retention.ms", String.valueOf(90L * 24 * 3600 * 1000));
 
+    /**
+     * Rejected input holds the client's whole body (ingest accepts up to 10 MiB by default), so
+     * this topic takes records above the broker's 1 MiB default: a rejected report is kept, not lost.
+     */
+    private static final Map<String, String> REJECTED = Map.of(
+            "retention.ms", String.valueOf(90L * 24 * 3600 * 1000), "max.message.bytes", String.valueOf(12 << 20));
+
     private final String prefix;
     private final Topic<String, PipelineEvent> pipelineEvents;
     private final Topic<String, ScanResult> scanResults;
@@ -46,7 +53,7 @@ public final class Topics {
         this.scanResults = new Topic<>(
                 prefix + "vigil.scan-results", key, AvroSerde.of(ScanResult.class), partitions, KEEP_FOREVER);
         this.ingestRejected =
-                new Topic<>(prefix + "vigil.ingest-rejected", key, AvroSerde.of(RejectedInput.class), 1, KEEP_90_DAYS);
+                new Topic<>(prefix + "vigil.ingest-rejected", key, AvroSerde.of(RejectedInput.class), 1, REJECTED);
         this.controlVerdicts = new Topic<>(
                 prefix + "vigil.control-verdicts", key, AvroSerde.of(ControlVerdict.class), partitions, KEEP_90_DAYS);
         this.violations =

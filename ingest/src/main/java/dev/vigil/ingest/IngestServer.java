@@ -1,0 +1,125 @@
+package dev.vigil.ingest;
+
+import dev.vigil.common.auth.ApiKeys;
+import dev.vigil.common.auth.Role;
+import dev.vigil.common.http.HttpService;
+import dev.vigil.common.http.Response;
+import dev.vigil.ingest.adapter.InputAdapter;
+import dev.vigil.ingest.cdevents.CDEventsAdapter;
+import dev.vigil.schemas.topic.Topics;
+import java.time.Clock;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The ingest service: {@code POST /v1/events} (publisher role) normalizes CI/CD input through its
+ * {@link InputAdapter}s onto vigil.pipeline-events, keyed {@code tenant/scope}; refused input goes
+ * to vigil.ingest-rejected. {@code GET /healthz} is public.
+ */
+public final class IngestServer implements AutoCloseable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(IngestServer.class);
+
+    /** In order: the first adapter that accepts a request reads it. */
+    static List<InputAdapter> adapters() {
+        return List.of(new CDEventsAdapter());
+    }
+
+    private final HttpService http;
+    private final KafkaSink sink;
+
+    private IngestServer(HttpService http, KafkaSink sink) {
+        this.http = http;
+        this.sink = sink;
+    }
+
+    public static IngestServer start(IngestConfig config, ApiKeys keys) {
+        return start(config, keys, Clock.systemUTC());
+    }
+
+    static IngestServer start(IngestConfig config, ApiKeys keys, Clock clock) {
+        Topics topics = Topics.withPrefix(config.topicPrefix());
+        requireTopics(config, topics);
+        KafkaSink sink = KafkaSink.create(config);
+        try {
+            EventsEndpoint events = new EventsEndpoint(adapters(), topics, sink, clock);
+            HttpService http = HttpService.builder("ingest")
+                    .bind(config.host(), config.port())
+                    .apiKeys(keys)
+                    .maxBodyBytes(config.maxBodyBytes())
+                    .route("POST", "/v1/events", Role.PUBLISHER, events)
+                    .publicRoute("GET", "/healthz", r -> Response.json(200, Map.of("status", "ok")))
+                    .build()
+                    .start();
+            LOG.info(
+                    "ingest accepts {} on {}/v1/events, publishing to {} (refused input to {})",
+                    events.acceptedMediaTypes(),
+                    http.baseUrl(),
+                    topics.pipelineEvents().name(),
+                    topics.ingestRejected().name());
+            return new IngestServer(http, sink);
+        } catch (RuntimeException e) {
+            sink.close();
+            throw e;
+        }
+    }
+
+    public String baseUrl() {
+        return http.baseUrl();
+    }
+
+    @Override
+    public void close() {
+        // Stop taking requests first so in-flight ones can still reach the producer.
+        http.close();
+        sink.close();
+    }
+
+    /**
+     * Fails fast when the output topics are missing: a broker that auto-creates topics would
+     * otherwise make them with its default partition count and break co-partitioning with the
+     * streams app.
+     */
+    private static void requireTopics(IngestConfig config, Topics topics) {
+        Map<String, Object> props = new HashMap<>();
+        config.producerOverrides().forEach((k, v) -> {
+            if (AdminClientConfig.configNames().contains(k)) {
+                props.put(k, v);
+            }
+        });
+        props.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, config.bootstrapServers());
+        props.put(AdminClientConfig.CLIENT_ID_CONFIG, "vigil-ingest-admin");
+        props.put(AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, 15_000);
+        props.put(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, 20_000);
+        List<String> names =
+                List.of(topics.pipelineEvents().name(), topics.ingestRejected().name());
+        try (Admin admin = Admin.create(props)) {
+            admin.describeTopics(names).allTopicNames().get(25, TimeUnit.SECONDS);
+        } catch (ExecutionException e) {
+            if (e.getCause() instanceof UnknownTopicOrPartitionException) {
+                throw new IllegalStateException("ingest needs topics " + names + " on Kafka at "
+                        + config.bootstrapServers() + " and at least one is missing: create the registry's topics"
+                        + " first (vigil up does; or TopicAdmin.ensureTopics), then start ingest again.");
+            }
+            throw new IllegalStateException(
+                    "ingest cannot check its topics on Kafka at " + config.bootstrapServers() + ": "
+                            + e.getCause().getMessage(),
+                    e.getCause());
+        } catch (TimeoutException e) {
+            throw new IllegalStateException("ingest cannot reach Kafka at " + config.bootstrapServers()
+                    + " within 25 s: check vigil.kafka.bootstrap-servers and that the broker is up.");
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while checking topics on Kafka", e);
+        }
+    }
+}

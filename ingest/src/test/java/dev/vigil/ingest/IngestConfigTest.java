@@ -1,0 +1,88 @@
+package dev.vigil.ingest;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.catchThrowableOfType;
+
+import dev.vigil.common.config.Config;
+import dev.vigil.common.config.ConfigException;
+import java.util.Map;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.junit.jupiter.api.Test;
+
+class IngestConfigTest {
+
+    static IngestConfig resolve(Map<String, String> env, Map<String, String> overrides) {
+        return IngestConfig.from(Config.resolve(IngestConfig.FIELDS, null, env, overrides));
+    }
+
+    @Test
+    void shouldDefaultToLoopbackPort8080AndTenMebibytes() {
+        IngestConfig config = resolve(Map.of(), Map.of());
+
+        assertThat(config.bootstrapServers()).isEqualTo("127.0.0.1:9092");
+        assertThat(config.topicPrefix()).isEmpty();
+        assertThat(config.host()).isEqualTo("127.0.0.1");
+        assertThat(config.port()).isEqualTo(8080);
+        assertThat(config.maxBodyBytes()).isEqualTo(10L * 1024 * 1024);
+        assertThat(config.producerOverrides()).isEmpty();
+    }
+
+    @Test
+    void shouldTakeEnvironmentVariablesAndLetOverridesWin() {
+        IngestConfig config = resolve(
+                Map.of("VIGIL_INGEST_PORT", "9000", "VIGIL_KAFKA_BOOTSTRAP_SERVERS", "kafka:9092"),
+                Map.of("vigil.ingest.port", "0", "vigil.topic-prefix", "it-1-"));
+
+        assertThat(config.port()).isZero();
+        assertThat(config.bootstrapServers()).isEqualTo("kafka:9092");
+        assertThat(config.topicPrefix()).isEqualTo("it-1-");
+    }
+
+    @Test
+    void shouldReportEveryInvalidValueAtOnce() {
+        ConfigException e = catchThrowableOfType(
+                ConfigException.class,
+                () -> resolve(
+                        Map.of(),
+                        Map.of(
+                                "vigil.ingest.port", "70000",
+                                "vigil.ingest.max-body-bytes", "0",
+                                "vigil.topic-prefix", "bad prefix/")));
+
+        assertThat(e.problems())
+                .satisfiesExactlyInAnyOrder(
+                        p -> assertThat(p).startsWith("vigil.topic-prefix"),
+                        p -> assertThat(p).startsWith("vigil.ingest.port"),
+                        p -> assertThat(p).startsWith("vigil.ingest.max-body-bytes"));
+    }
+
+    @Test
+    void shouldPassProducerPropertiesThroughButNeverWeakenDelivery() {
+        IngestConfig config = resolve(
+                Map.of(),
+                Map.of(
+                        "vigil.kafka.producer.acks", "0",
+                        "vigil.kafka.producer.enable.idempotence", "false",
+                        "vigil.kafka.producer.security.protocol", "SSL",
+                        "vigil.kafka.producer.linger.ms", "20"));
+
+        Map<String, Object> props = KafkaSink.properties(config);
+
+        assertThat(props)
+                .containsEntry(ProducerConfig.ACKS_CONFIG, "all")
+                .containsEntry(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, "true")
+                .containsEntry(ProducerConfig.COMPRESSION_TYPE_CONFIG, "lz4")
+                .containsEntry(ProducerConfig.LINGER_MS_CONFIG, "20")
+                .containsEntry("security.protocol", "SSL")
+                .containsEntry(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, "127.0.0.1:9092");
+    }
+
+    @Test
+    void shouldLetTheProducerSendWhatTheBodyLimitAdmits() {
+        Map<String, Object> props = KafkaSink.properties(resolve(Map.of(), Map.of()));
+
+        assertThat(Long.parseLong(
+                        props.get(ProducerConfig.MAX_REQUEST_SIZE_CONFIG).toString()))
+                .isGreaterThan(2 * 10L * 1024 * 1024);
+    }
+}
