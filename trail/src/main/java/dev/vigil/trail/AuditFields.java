@@ -21,7 +21,8 @@ public final class AuditFields {
     public static final String VERDICT_RESULT = "verdicts.result";
 
     /** Free-text search runs over these. */
-    public static final String[] FULL_TEXT = {"message", "event.source_type", "scope", "subject.*", "user.id"};
+    public static final String[] FULL_TEXT = {"message", "event.source_type.text", "scope.text", "subject.*", "user.id"
+    };
 
     private AuditFields() {}
 }

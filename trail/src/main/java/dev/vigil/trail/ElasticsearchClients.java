@@ -4,6 +4,7 @@ import co.elastic.clients.elasticsearch.ElasticsearchClient;
 import co.elastic.clients.json.jackson.JacksonJsonpMapper;
 import co.elastic.clients.transport.rest5_client.Rest5ClientTransport;
 import co.elastic.clients.transport.rest5_client.low_level.Rest5Client;
+import com.fasterxml.jackson.databind.DeserializationFeature;
 import dev.vigil.common.json.Json;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -19,7 +20,10 @@ public final class ElasticsearchClients {
         URI uri = URI.create(url);
         Rest5Client rest = Rest5Client.builder(new HttpHost(uri.getScheme(), uri.getHost(), uri.getPort()))
                 .build();
-        return new ElasticsearchClient(new Rest5ClientTransport(rest, new JacksonJsonpMapper(Json.mapper())));
+        // The client reads documents out of a larger response stream, so "trailing tokens" after a
+        // document are normal there: that check (on in Vigil's mapper) must be off for it.
+        var mapper = Json.mapper().copy().disable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
+        return new ElasticsearchClient(new Rest5ClientTransport(rest, new JacksonJsonpMapper(mapper)));
     }
 
     public static void close(ElasticsearchClient client) {

@@ -43,6 +43,7 @@ public final class Topics {
     private final Topic<String, Violation> violations;
     private final Topic<String, AuditRecord> auditTrail;
     private final Topic<String, Checkpoint> auditCheckpoints;
+    private final Topic<byte[], byte[]> streamsDeadLetters;
 
     private Topics(String prefix, int partitions) {
         this.prefix = prefix;
@@ -62,6 +63,9 @@ public final class Topics {
                 prefix + "vigil.audit-trail", key, AvroSerde.of(AuditRecord.class), partitions, KEEP_FOREVER);
         this.auditCheckpoints = new Topic<>(
                 prefix + "vigil.audit-checkpoints", key, AvroSerde.of(Checkpoint.class), partitions, KEEP_FOREVER);
+        // Raw bytes of inputs the streams app could not read or process, kept like the inputs.
+        this.streamsDeadLetters =
+                new Topic<>(prefix + "vigil.streams-dlq", Serdes.ByteArray(), Serdes.ByteArray(), 1, KEEP_FOREVER);
     }
 
     public static Topics withPrefix(String prefix) {
@@ -104,8 +108,19 @@ public final class Topics {
         return auditCheckpoints;
     }
 
-    public List<Topic<String, ?>> all() {
+    public Topic<byte[], byte[]> streamsDeadLetters() {
+        return streamsDeadLetters;
+    }
+
+    public List<Topic<?, ?>> all() {
         return List.of(
-                pipelineEvents, scanResults, ingestRejected, controlVerdicts, violations, auditTrail, auditCheckpoints);
+                pipelineEvents,
+                scanResults,
+                ingestRejected,
+                controlVerdicts,
+                violations,
+                auditTrail,
+                auditCheckpoints,
+                streamsDeadLetters);
     }
 }

@@ -1,0 +1,55 @@
+package dev.vigil.auditapi;
+
+import dev.vigil.common.config.Config;
+import dev.vigil.common.config.ConfigField;
+import java.util.List;
+import java.util.regex.Pattern;
+
+/**
+ * Configuration of the audit API. Every key is declared here with its default and validation,
+ * so {@link Config#resolve} reports all problems of a configuration at once.
+ */
+public record AuditApiConfig(
+        String elasticsearchUrl, String indexPrefix, String host, int port, int maxPageSize, String pitKeepAlive) {
+
+    /** Elasticsearch time units; the keep-alive is handed to Elasticsearch as written. */
+    private static final Pattern ES_DURATION = Pattern.compile("[1-9][0-9]{0,5}(ms|s|m|h)");
+
+    public static final ConfigField<String> ELASTICSEARCH_URL = ConfigField.string(
+                    "vigil.elasticsearch.url", "http://127.0.0.1:9200", "Base URL of the Elasticsearch cluster.")
+            .withValidator(
+                    u -> u.startsWith("http://") || u.startsWith("https://"), "must be an http:// or https:// URL");
+
+    public static final ConfigField<String> INDEX_PREFIX = ConfigField.string(
+            "vigil.index-prefix", "", "Prefix of every Elasticsearch index, alias and template Vigil uses.");
+
+    public static final ConfigField<String> HOST = ConfigField.string(
+            "vigil.audit-api.host", "127.0.0.1", "Address the audit API listens on (0.0.0.0 for all interfaces).");
+
+    public static final ConfigField<Integer> PORT =
+            ConfigField.integer("vigil.audit-api.port", 8081, 0, 65535, "Port of the audit API; 0 picks a free one.");
+
+    // search_after pages fetch size + 1 hits, and a single search may return at most 10,000.
+    public static final ConfigField<Integer> MAX_PAGE_SIZE = ConfigField.integer(
+            "vigil.audit-api.max-page-size", 500, 1, 5000, "Largest page GET /v1/audit/records returns.");
+
+    public static final ConfigField<String> PIT_KEEP_ALIVE = ConfigField.string(
+                    "vigil.audit-api.pit-keep-alive",
+                    "2m",
+                    "How long a search's point in time stays open between two pages (Elasticsearch duration).")
+            .withValidator(
+                    v -> ES_DURATION.matcher(v).matches(), "must be an Elasticsearch duration such as 90s, 2m or 1h");
+
+    public static final List<ConfigField<?>> FIELDS =
+            List.of(ELASTICSEARCH_URL, INDEX_PREFIX, HOST, PORT, MAX_PAGE_SIZE, PIT_KEEP_ALIVE);
+
+    public static AuditApiConfig from(Config config) {
+        return new AuditApiConfig(
+                config.get(ELASTICSEARCH_URL),
+                config.get(INDEX_PREFIX),
+                config.get(HOST),
+                config.get(PORT),
+                config.get(MAX_PAGE_SIZE),
+                config.get(PIT_KEEP_ALIVE));
+    }
+}

@@ -1,0 +1,82 @@
+package dev.vigil.cli;
+
+import dev.vigil.auditapi.AuditApiConfig;
+import dev.vigil.auditapi.AuditApiServer;
+import dev.vigil.common.auth.ApiKeys;
+import dev.vigil.ingest.IngestConfig;
+import dev.vigil.ingest.IngestServer;
+import dev.vigil.schemas.topic.TopicAdmin;
+import dev.vigil.schemas.topic.Topics;
+import dev.vigil.streams.StreamsApp;
+import dev.vigil.streams.StreamsAppConfig;
+import dev.vigil.streams.indexer.AuditIndexer;
+import java.time.Duration;
+import java.util.ArrayDeque;
+import java.util.Deque;
+import java.util.Map;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** Starts Vigil's services in one JVM and closes them in reverse order. */
+final class Services implements AutoCloseable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(Services.class);
+
+    private final Deque<AutoCloseable> started = new ArrayDeque<>();
+    private String ingestUrl;
+    private String auditApiUrl;
+
+    String ingestUrl() {
+        return ingestUrl;
+    }
+
+    String auditApiUrl() {
+        return auditApiUrl;
+    }
+
+    void startStreams(CliArgs args, Map<String, String> extra) {
+        StreamsAppConfig cfg = StreamsAppConfig.from(args.resolve(StreamsAppConfig.FIELDS, extra));
+        StreamsApp streams = StreamsApp.start(cfg);
+        started.push(streams);
+        streams.waitUntilRunning(Duration.ofSeconds(120));
+        started.push(AuditIndexer.start(cfg));
+    }
+
+    void startIngest(CliArgs args, Map<String, String> extra, ApiKeys keys) {
+        IngestConfig cfg = IngestConfig.from(args.resolve(IngestConfig.FIELDS, extra));
+        // Ingest refuses to start without its topics (a broker that auto-creates them would pick
+        // the wrong partition count); creating them here is idempotent and races with nobody.
+        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, cfg.bootstrapServers()))) {
+            TopicAdmin.ensureTopics(admin, Topics.withPrefix(cfg.topicPrefix()), (short) 1);
+        }
+        IngestServer ingest = IngestServer.start(cfg, keys);
+        started.push(ingest);
+        ingestUrl = ingest.baseUrl();
+    }
+
+    void startAuditApi(CliArgs args, Map<String, String> extra, ApiKeys keys) {
+        AuditApiServer api =
+                AuditApiServer.start(AuditApiConfig.from(args.resolve(AuditApiConfig.FIELDS, extra)), keys);
+        started.push(api);
+        auditApiUrl = api.baseUrl();
+    }
+
+    /** Takes ownership of another resource (an embedded server) to close with the services. */
+    void own(AutoCloseable resource) {
+        started.push(resource);
+    }
+
+    @Override
+    public synchronized void close() {
+        while (!started.isEmpty()) {
+            AutoCloseable next = started.pop();
+            try {
+                next.close();
+            } catch (Exception e) {
+                LOG.warn("closing {} failed: {}", next.getClass().getSimpleName(), e.toString());
+            }
+        }
+    }
+}

@@ -1,0 +1,175 @@
+package dev.vigil.cli;
+
+import dev.vigil.common.auth.ApiKeys;
+import dev.vigil.common.auth.Role;
+import dev.vigil.common.config.Config;
+import dev.vigil.embedded.ChildServer;
+import dev.vigil.embedded.ElasticsearchServerMain;
+import dev.vigil.embedded.KafkaServerMain;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.CountDownLatch;
+
+/**
+ * {@code vigil up}: the one-box default. Kafka and Elasticsearch run as supervised child JVMs
+ * (each exits when this process's stdin pipe to it closes, so none outlives us), the services run
+ * in this JVM, and everything stops on Ctrl-C or SIGTERM.
+ */
+final class UpCommand implements Command {
+
+    static final String DEFAULT_TENANT = "default";
+
+    private final CliArgs args;
+    private final PrintStream out;
+
+    UpCommand(CliArgs args, PrintStream out) {
+        this.args = args;
+        this.out = out;
+    }
+
+    @Override
+    public int run() {
+        long t0 = System.nanoTime();
+        Config config = args.resolve(CliConfig.FIELDS, Map.of());
+        Path data = CliConfig.dataDir(config);
+        prepareDataDir(data);
+        Duration readyTimeout = Duration.ofSeconds(config.get(CliConfig.READY_TIMEOUT_SECONDS));
+
+        Services services = new Services();
+        CountDownLatch stopped = new CountDownLatch(1);
+        Runtime.getRuntime()
+                .addShutdownHook(new Thread(
+                        () -> {
+                            out.println("vigil: stopping ...");
+                            services.close();
+                            stopped.countDown();
+                        },
+                        "vigil-shutdown"));
+
+        Map<String, String> wiring = new LinkedHashMap<>();
+        wiring.put("vigil.data-dir", data.toString());
+        try {
+            out.println("vigil: data in " + data);
+            CompletableFuture<ChildServer> kafka = config.get(CliConfig.EMBEDDED_KAFKA)
+                    ? CompletableFuture.supplyAsync(() -> ChildServer.launch(
+                            "kafka",
+                            KafkaServerMain.class,
+                            List.of(
+                                    "--data",
+                                    data.resolve("kafka").toString(),
+                                    "--port",
+                                    String.valueOf(config.get(CliConfig.KAFKA_PORT))),
+                            data.resolve("logs/kafka.log"),
+                            readyTimeout))
+                    : CompletableFuture.completedFuture(null);
+            CompletableFuture<ChildServer> elastic = config.get(CliConfig.EMBEDDED_ELASTICSEARCH)
+                    ? CompletableFuture.supplyAsync(() -> ChildServer.launch(
+                            "elasticsearch",
+                            ElasticsearchServerMain.class,
+                            List.of(
+                                    "--data",
+                                    data.resolve("elasticsearch").toString(),
+                                    "--port",
+                                    String.valueOf(config.get(CliConfig.ELASTICSEARCH_PORT))),
+                            data.resolve("logs/elasticsearch.log"),
+                            readyTimeout))
+                    : CompletableFuture.completedFuture(null);
+            ChildServer kafkaServer = join(kafka, services);
+            ChildServer elasticServer = join(elastic, services);
+            if (kafkaServer != null) {
+                wiring.put("vigil.kafka.bootstrap-servers", kafkaServer.endpoint());
+                out.printf(
+                        "vigil: kafka         %s (pid %d, %.1f s)%n",
+                        kafkaServer.endpoint(), kafkaServer.pid(), secondsSince(t0));
+            }
+            if (elasticServer != null) {
+                wiring.put("vigil.elasticsearch.url", elasticServer.endpoint());
+                out.printf(
+                        "vigil: elasticsearch %s (pid %d, %.1f s)%n",
+                        elasticServer.endpoint(), elasticServer.pid(), secondsSince(t0));
+            }
+
+            Path keysFile = CliConfig.apiKeysFile(config);
+            ApiKeys keys = ApiKeys.load(keysFile);
+            if (keys.isEmpty()) {
+                writeDevKeys(keys, keysFile, data.resolve("dev-keys.env"));
+            }
+            services.startStreams(args, wiring);
+            services.startIngest(args, wiring, keys);
+            services.startAuditApi(args, wiring, keys);
+        } catch (RuntimeException e) {
+            services.close();
+            throw e;
+        }
+        out.printf("""
+                vigil: up in %.1f s
+                  ingest     %s   (POST /v1/events)
+                  audit-api  %s   (GET /v1/audit/records)
+                  API keys   %s
+                  Ctrl-C stops everything.
+                """, secondsSince(t0), services.ingestUrl(), services.auditApiUrl(), data.resolve("dev-keys.env"));
+        ServiceCommand.awaitQuietly(stopped);
+        return 0;
+    }
+
+    private static ChildServer join(CompletableFuture<ChildServer> future, Services services) {
+        try {
+            ChildServer server = future.join();
+            if (server != null) {
+                services.own(server);
+            }
+            return server;
+        } catch (CompletionException e) {
+            throw e.getCause() instanceof RuntimeException re ? re : new IllegalStateException(e.getCause());
+        }
+    }
+
+    private static double secondsSince(long t0) {
+        return (System.nanoTime() - t0) / 1e9;
+    }
+
+    private static void prepareDataDir(Path data) {
+        try {
+            Files.createDirectories(data.resolve("logs"));
+        } catch (IOException e) {
+            throw new IllegalStateException("data folder " + data + " cannot be created: " + e.getMessage(), e);
+        }
+        if (!Files.isWritable(data)) {
+            throw new IllegalStateException("data folder " + data + " is not writable");
+        }
+    }
+
+    /**
+     * First start: one publisher and one auditor key for tenant "default". Only their hashes go
+     * to the key store; the keys themselves are written once to a 0600 file for the local user.
+     */
+    private void writeDevKeys(ApiKeys keys, Path keysFile, Path envFile) {
+        String publisher = keys.mint(DEFAULT_TENANT, Set.of(Role.PUBLISHER), "vigil up: local publisher")
+                .key();
+        String auditor = keys.mint(DEFAULT_TENANT, Set.of(Role.OFFICER), "vigil up: local auditor/officer")
+                .key();
+        keys.save(keysFile);
+        try {
+            Files.writeString(envFile, "VIGIL_PUBLISHER_KEY=" + publisher + "\nVIGIL_AUDITOR_KEY=" + auditor + "\n");
+            try {
+                Files.setPosixFilePermissions(envFile, PosixFilePermissions.fromString("rw-------"));
+            } catch (UnsupportedOperationException e) {
+                // non-POSIX file system: the data folder's permissions apply
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot write " + envFile, e);
+        }
+        out.println("vigil: minted local API keys for tenant '" + DEFAULT_TENANT + "' -> " + envFile);
+    }
+}

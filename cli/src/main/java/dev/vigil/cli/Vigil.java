@@ -1,0 +1,79 @@
+package dev.vigil.cli;
+
+import dev.vigil.common.config.ConfigException;
+import java.io.PrintStream;
+import java.util.Arrays;
+import java.util.List;
+
+/**
+ * The {@code vigil} command. Subcommands:
+ *
+ * <pre>
+ *   up          broker + Elasticsearch (embedded, child JVMs) + streams + indexer + ingest + audit-api
+ *   ingest      the ingest service alone, against configured Kafka
+ *   streams     the streams app and the indexer, against configured Kafka and Elasticsearch
+ *   audit-api   the audit API alone, against configured Elasticsearch
+ *   keys        mint an API key: keys create --tenant T --role publisher[,auditor,...]
+ * </pre>
+ *
+ * Configuration: {@code --config FILE} (properties) and environment variables
+ * ({@code VIGIL_KAFKA_BOOTSTRAP_SERVERS} for {@code vigil.kafka.bootstrap-servers}).
+ */
+public final class Vigil {
+
+    private Vigil() {}
+
+    public static void main(String[] args) {
+        int code = run(args, System.out, System.err);
+        if (code != Command.RUNNING) {
+            System.exit(code);
+        }
+    }
+
+    static int run(String[] args, PrintStream out, PrintStream err) {
+        if (args.length == 0 || List.of("-h", "--help", "help").contains(args[0])) {
+            out.println(usage());
+            return args.length == 0 ? 2 : 0;
+        }
+        String[] rest = Arrays.copyOfRange(args, 1, args.length);
+        try {
+            CliArgs cli = CliArgs.parse(rest);
+            return switch (args[0]) {
+                case "up" -> new UpCommand(cli, out).run();
+                case "ingest", "streams", "audit-api" -> new ServiceCommand(args[0], cli, out).run();
+                case "keys" -> new KeysCommand(cli, out).run();
+                default -> {
+                    err.println("vigil: unknown command '" + args[0] + "'\n" + usage());
+                    yield 2;
+                }
+            };
+        } catch (CliArgs.UsageException e) {
+            err.println("vigil " + args[0] + ": " + e.getMessage());
+            return 2;
+        } catch (ConfigException e) {
+            err.println("vigil " + args[0] + ": " + e.getMessage());
+            return 2;
+        } catch (RuntimeException e) {
+            err.println("vigil " + args[0] + ": " + e.getMessage());
+            return 1;
+        }
+    }
+
+    static String usage() {
+        return """
+                usage: vigil <command> [options]
+
+                commands:
+                  up          run the whole pipeline on one box (embedded Kafka and Elasticsearch)
+                  ingest      run the ingest service against configured Kafka
+                  streams     run the streams app and the Elasticsearch indexer
+                  audit-api   run the audit API against configured Elasticsearch
+                  keys create --tenant T --role R[,R...] [--description D]
+                              mint an API key (roles: publisher, auditor, officer, admin)
+
+                common options:
+                  --config FILE   properties file (environment variables VIGIL_* override it)
+                  --data DIR      data folder (default .vigil): broker, index, state, API keys
+                  --set key=value override one configuration key""";
+    }
+}
