@@ -13,6 +13,7 @@ import dev.vigil.streams.indexer.AuditIndexer;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.Deque;
+import java.util.List;
 import java.util.Map;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
@@ -46,10 +47,12 @@ final class Services implements AutoCloseable {
 
     void startIngest(CliArgs args, Map<String, String> extra, ApiKeys keys) {
         IngestConfig cfg = IngestConfig.from(args.resolve(IngestConfig.FIELDS, extra));
+        int replicationFactor = args.resolve(List.of(StreamsAppConfig.REPLICATION_FACTOR), extra)
+                .get(StreamsAppConfig.REPLICATION_FACTOR);
         // Ingest refuses to start without its topics (a broker that auto-creates them would pick
         // the wrong partition count); creating them here is idempotent and races with nobody.
         try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, cfg.bootstrapServers()))) {
-            TopicAdmin.ensureTopics(admin, Topics.withPrefix(cfg.topicPrefix()), (short) 1);
+            TopicAdmin.ensureTopics(admin, Topics.withPrefix(cfg.topicPrefix()), (short) replicationFactor);
         }
         IngestServer ingest = IngestServer.start(cfg, keys);
         started.push(ingest);

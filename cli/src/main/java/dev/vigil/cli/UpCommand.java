@@ -61,32 +61,41 @@ final class UpCommand implements Command {
         wiring.put("vigil.data-dir", data.toString());
         try {
             out.println("vigil: data in " + data);
-            CompletableFuture<ChildServer> kafka = config.get(CliConfig.EMBEDDED_KAFKA)
-                    ? CompletableFuture.supplyAsync(() -> ChildServer.launch(
-                            "kafka",
-                            KafkaServerMain.class,
-                            List.of(
-                                    "--data",
-                                    data.resolve("kafka").toString(),
-                                    "--port",
-                                    String.valueOf(config.get(CliConfig.KAFKA_PORT))),
-                            data.resolve("logs/kafka.log"),
-                            readyTimeout))
-                    : CompletableFuture.completedFuture(null);
-            CompletableFuture<ChildServer> elastic = config.get(CliConfig.EMBEDDED_ELASTICSEARCH)
-                    ? CompletableFuture.supplyAsync(() -> ChildServer.launch(
-                            "elasticsearch",
-                            ElasticsearchServerMain.class,
-                            List.of(
-                                    "--data",
-                                    data.resolve("elasticsearch").toString(),
-                                    "--port",
-                                    String.valueOf(config.get(CliConfig.ELASTICSEARCH_PORT))),
-                            data.resolve("logs/elasticsearch.log"),
-                            readyTimeout))
-                    : CompletableFuture.completedFuture(null);
-            ChildServer kafkaServer = join(kafka, services);
-            ChildServer elasticServer = join(elastic, services);
+            CompletableFuture<ChildServer> kafka = launch(
+                    config.get(CliConfig.EMBEDDED_KAFKA),
+                    "kafka",
+                    KafkaServerMain.class,
+                    data,
+                    config.get(CliConfig.KAFKA_PORT),
+                    readyTimeout);
+            CompletableFuture<ChildServer> elastic = launch(
+                    config.get(CliConfig.EMBEDDED_ELASTICSEARCH),
+                    "elasticsearch",
+                    ElasticsearchServerMain.class,
+                    data,
+                    config.get(CliConfig.ELASTICSEARCH_PORT),
+                    readyTimeout);
+            // Join both before failing on either, so a server that did start is closed with the rest.
+            RuntimeException failure = null;
+            ChildServer kafkaServer = null;
+            ChildServer elasticServer = null;
+            try {
+                kafkaServer = join(kafka, services);
+            } catch (RuntimeException e) {
+                failure = e;
+            }
+            try {
+                elasticServer = join(elastic, services);
+            } catch (RuntimeException e) {
+                if (failure == null) {
+                    failure = e;
+                } else {
+                    failure.addSuppressed(e);
+                }
+            }
+            if (failure != null) {
+                throw failure;
+            }
             if (kafkaServer != null) {
                 wiring.put("vigil.kafka.bootstrap-servers", kafkaServer.endpoint());
                 out.printf(
@@ -121,6 +130,20 @@ final class UpCommand implements Command {
                 """, secondsSince(t0), services.ingestUrl(), services.auditApiUrl(), data.resolve("dev-keys.env"));
         ServiceCommand.awaitQuietly(stopped);
         return 0;
+    }
+
+    /** Starts an embedded server as a child JVM in the background; data and log under the data folder. */
+    private static CompletableFuture<ChildServer> launch(
+            boolean enabled, String name, Class<?> main, Path data, int port, Duration readyTimeout) {
+        if (!enabled) {
+            return CompletableFuture.completedFuture(null);
+        }
+        return CompletableFuture.supplyAsync(() -> ChildServer.launch(
+                name,
+                main,
+                List.of("--data", data.resolve(name).toString(), "--port", String.valueOf(port)),
+                data.resolve("logs/" + name + ".log"),
+                readyTimeout));
     }
 
     private static ChildServer join(CompletableFuture<ChildServer> future, Services services) {

@@ -24,8 +24,6 @@ public final class StreamsApp implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(StreamsApp.class);
 
     /** Replication of Vigil's topics on the one-box broker; clusters create topics with their own policy. */
-    private static final short REPLICATION_FACTOR = 1;
-
     private static final Duration CLOSE_TIMEOUT = Duration.ofSeconds(30);
 
     private final KafkaStreams streams;
@@ -83,6 +81,8 @@ public final class StreamsApp implements AutoCloseable {
         props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, cfg.bootstrapServers());
         props.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.EXACTLY_ONCE_V2);
         props.put(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, cfg.commitIntervalMs());
+        // Changelog and repartition topics hold the chain heads: as durable as the trail itself.
+        props.put(StreamsConfig.REPLICATION_FACTOR_CONFIG, cfg.replicationFactor());
         props.put(StreamsConfig.STATE_DIR_CONFIG, cfg.stateDir().toString());
         props.put(StreamsConfig.ENSURE_EXPLICIT_INTERNAL_RESOURCE_NAMING_CONFIG, true);
         props.put(StreamsConfig.ERRORS_DEAD_LETTER_QUEUE_TOPIC_NAME_CONFIG, DeadLetterQueue.topicName(topics));
@@ -96,7 +96,7 @@ public final class StreamsApp implements AutoCloseable {
 
     private static void ensureTopics(StreamsAppConfig cfg, Topics topics) {
         try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, cfg.bootstrapServers()))) {
-            TopicAdmin.ensureTopics(admin, topics, REPLICATION_FACTOR);
+            TopicAdmin.ensureTopics(admin, topics, (short) cfg.replicationFactor());
         }
     }
 

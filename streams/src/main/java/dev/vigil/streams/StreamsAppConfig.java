@@ -24,6 +24,7 @@ public record StreamsAppConfig(
         int indexerBatchSize,
         long indexerFlushIntervalMs,
         String indexerGroupId,
+        int replicationFactor,
         Map<String, String> streamsPassthrough) {
 
     public static final String STREAMS_PASSTHROUGH_PREFIX = "vigil.kafka.streams.";
@@ -66,6 +67,14 @@ public record StreamsAppConfig(
             "vigil-indexer",
             "Consumer group of the audit indexer (holds its committed offsets).");
 
+    public static final ConfigField<Integer> REPLICATION_FACTOR = ConfigField.integer(
+            "vigil.kafka.replication-factor",
+            1,
+            1,
+            16,
+            "Replication factor of the topics Vigil creates (its registry's and Kafka Streams' internal ones):"
+                    + " 1 on one broker, 3 on a production cluster.");
+
     public static final List<ConfigField<?>> FIELDS = List.of(
             BOOTSTRAP_SERVERS,
             TOPIC_PREFIX,
@@ -76,7 +85,8 @@ public record StreamsAppConfig(
             COMMIT_INTERVAL_MS,
             INDEXER_BATCH_SIZE,
             INDEXER_FLUSH_INTERVAL_MS,
-            INDEXER_GROUP_ID);
+            INDEXER_GROUP_ID,
+            REPLICATION_FACTOR);
 
     public StreamsAppConfig {
         streamsPassthrough = Map.copyOf(streamsPassthrough);
@@ -94,6 +104,7 @@ public record StreamsAppConfig(
                 config.get(INDEXER_BATCH_SIZE),
                 config.get(INDEXER_FLUSH_INTERVAL_MS),
                 config.get(INDEXER_GROUP_ID),
+                config.get(REPLICATION_FACTOR),
                 config.withPrefix(STREAMS_PASSTHROUGH_PREFIX));
     }
 
