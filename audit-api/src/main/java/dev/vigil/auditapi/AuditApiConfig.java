@@ -2,6 +2,7 @@ package dev.vigil.auditapi;
 
 import dev.vigil.common.config.Config;
 import dev.vigil.common.config.ConfigField;
+import dev.vigil.common.config.SharedFields;
 import java.util.List;
 import java.util.regex.Pattern;
 
@@ -15,13 +16,9 @@ public record AuditApiConfig(
     /** Elasticsearch time units; the keep-alive is handed to Elasticsearch as written. */
     private static final Pattern ES_DURATION = Pattern.compile("[1-9][0-9]{0,5}(ms|s|m|h)");
 
-    public static final ConfigField<String> ELASTICSEARCH_URL = ConfigField.string(
-                    "vigil.elasticsearch.url", "http://127.0.0.1:9200", "Base URL of the Elasticsearch cluster.")
-            .withValidator(
-                    u -> u.startsWith("http://") || u.startsWith("https://"), "must be an http:// or https:// URL");
+    public static final ConfigField<String> ELASTICSEARCH_URL = SharedFields.ELASTICSEARCH_URL;
 
-    public static final ConfigField<String> INDEX_PREFIX = ConfigField.string(
-            "vigil.index-prefix", "", "Prefix of every Elasticsearch index, alias and template Vigil uses.");
+    public static final ConfigField<String> INDEX_PREFIX = SharedFields.INDEX_PREFIX;
 
     public static final ConfigField<String> HOST = ConfigField.string(
             "vigil.audit-api.host", "127.0.0.1", "Address the audit API listens on (0.0.0.0 for all interfaces).");

@@ -2,14 +2,14 @@ package dev.vigil.cli;
 
 import dev.vigil.common.config.Config;
 import dev.vigil.common.config.ConfigField;
+import dev.vigil.common.config.SharedFields;
 import java.nio.file.Path;
 import java.util.List;
 
 /** Keys owned by the command itself (the services declare their own). */
 final class CliConfig {
 
-    static final ConfigField<String> DATA_DIR = ConfigField.string(
-            "vigil.data-dir", ".vigil", "Folder for all one-box data: broker log, index, streams state, API keys.");
+    static final ConfigField<String> DATA_DIR = SharedFields.DATA_DIR;
     static final ConfigField<String> API_KEYS_FILE = ConfigField.string(
             "vigil.api-keys-file", "", "API key store (hashes only). Default: <data-dir>/api-keys.json.");
     static final ConfigField<Boolean> EMBEDDED_KAFKA = ConfigField.bool(

@@ -2,6 +2,7 @@ package dev.vigil.ingest;
 
 import dev.vigil.common.config.Config;
 import dev.vigil.common.config.ConfigField;
+import dev.vigil.common.config.SharedFields;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -21,15 +22,9 @@ public record IngestConfig(
 
     public static final String PRODUCER_PREFIX = "vigil.kafka.producer.";
 
-    public static final ConfigField<String> BOOTSTRAP_SERVERS = ConfigField.string(
-                    "vigil.kafka.bootstrap-servers",
-                    "127.0.0.1:9092",
-                    "Kafka bootstrap servers, host:port[,host:port...].")
-            .withValidator(s -> !s.isBlank(), "must not be blank");
+    public static final ConfigField<String> BOOTSTRAP_SERVERS = SharedFields.KAFKA_BOOTSTRAP_SERVERS;
 
-    public static final ConfigField<String> TOPIC_PREFIX = ConfigField.string(
-                    "vigil.topic-prefix", "", "Prefix of every Vigil topic name (one Kafka cluster, several Vigils).")
-            .withValidator(s -> s.matches("[A-Za-z0-9._-]*"), "may contain only letters, digits, '.', '_' and '-'");
+    public static final ConfigField<String> TOPIC_PREFIX = SharedFields.TOPIC_PREFIX;
 
     public static final ConfigField<String> HOST = ConfigField.string(
                     "vigil.ingest.host",

@@ -2,6 +2,7 @@ package dev.vigil.streams;
 
 import dev.vigil.common.config.Config;
 import dev.vigil.common.config.ConfigField;
+import dev.vigil.common.config.SharedFields;
 import dev.vigil.schemas.topic.Topics;
 import java.nio.file.Path;
 import java.util.List;
@@ -29,18 +30,11 @@ public record StreamsAppConfig(
 
     public static final String STREAMS_PASSTHROUGH_PREFIX = "vigil.kafka.streams.";
 
-    public static final ConfigField<String> BOOTSTRAP_SERVERS = ConfigField.string(
-            "vigil.kafka.bootstrap-servers", "127.0.0.1:9092", "Kafka bootstrap servers (host:port,...).");
-    public static final ConfigField<String> TOPIC_PREFIX = ConfigField.string(
-            "vigil.topic-prefix", "", "Prefix of every Vigil topic name (isolates installations sharing a cluster).");
-    public static final ConfigField<String> ELASTICSEARCH_URL = ConfigField.string(
-                    "vigil.elasticsearch.url", "http://127.0.0.1:9200", "Elasticsearch HTTP URL the indexer writes to.")
-            .withValidator(
-                    u -> u.startsWith("http://") || u.startsWith("https://"), "must be an http:// or https:// URL");
-    public static final ConfigField<String> INDEX_PREFIX =
-            ConfigField.string("vigil.index-prefix", "", "Prefix of every Vigil index, alias and template name.");
-    public static final ConfigField<String> DATA_DIR = ConfigField.string(
-            "vigil.data-dir", ".vigil", "Folder for local data; the streams state lives in <data-dir>/streams-state.");
+    public static final ConfigField<String> BOOTSTRAP_SERVERS = SharedFields.KAFKA_BOOTSTRAP_SERVERS;
+    public static final ConfigField<String> TOPIC_PREFIX = SharedFields.TOPIC_PREFIX;
+    public static final ConfigField<String> ELASTICSEARCH_URL = SharedFields.ELASTICSEARCH_URL;
+    public static final ConfigField<String> INDEX_PREFIX = SharedFields.INDEX_PREFIX;
+    public static final ConfigField<String> DATA_DIR = SharedFields.DATA_DIR;
     public static final ConfigField<String> APPLICATION_ID = ConfigField.string(
                     "vigil.streams.application-id",
                     "vigil-streams",
@@ -67,13 +61,7 @@ public record StreamsAppConfig(
             "vigil-indexer",
             "Consumer group of the audit indexer (holds its committed offsets).");
 
-    public static final ConfigField<Integer> REPLICATION_FACTOR = ConfigField.integer(
-            "vigil.kafka.replication-factor",
-            1,
-            1,
-            16,
-            "Replication factor of the topics Vigil creates (its registry's and Kafka Streams' internal ones):"
-                    + " 1 on one broker, 3 on a production cluster.");
+    public static final ConfigField<Integer> REPLICATION_FACTOR = SharedFields.KAFKA_REPLICATION_FACTOR;
 
     public static final List<ConfigField<?>> FIELDS = List.of(
             BOOTSTRAP_SERVERS,
