@@ -34,6 +34,7 @@ final class ServiceCommand implements Command {
         try {
             switch (name) {
                 case "ingest" -> {
+                    Services.ensureTopics(args, Map.of());
                     services.startIngest(args, Map.of(), ApiKeys.load(CliConfig.apiKeysFile(config)));
                     out.println("vigil ingest listening on " + services.ingestUrl());
                 }

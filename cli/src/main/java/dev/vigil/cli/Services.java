@@ -3,6 +3,8 @@ package dev.vigil.cli;
 import dev.vigil.auditapi.AuditApiConfig;
 import dev.vigil.auditapi.AuditApiServer;
 import dev.vigil.common.auth.ApiKeys;
+import dev.vigil.common.config.Config;
+import dev.vigil.common.config.SharedFields;
 import dev.vigil.ingest.IngestConfig;
 import dev.vigil.ingest.IngestServer;
 import dev.vigil.schemas.topic.TopicAdmin;
@@ -46,15 +48,7 @@ final class Services implements AutoCloseable {
     }
 
     void startIngest(CliArgs args, Map<String, String> extra, ApiKeys keys) {
-        IngestConfig cfg = IngestConfig.from(args.resolve(IngestConfig.FIELDS, extra));
-        int replicationFactor = args.resolve(List.of(StreamsAppConfig.REPLICATION_FACTOR), extra)
-                .get(StreamsAppConfig.REPLICATION_FACTOR);
-        // Ingest refuses to start without its topics (a broker that auto-creates them would pick
-        // the wrong partition count); creating them here is idempotent and races with nobody.
-        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, cfg.bootstrapServers()))) {
-            TopicAdmin.ensureTopics(admin, Topics.withPrefix(cfg.topicPrefix()), (short) replicationFactor);
-        }
-        IngestServer ingest = IngestServer.start(cfg, keys);
+        IngestServer ingest = IngestServer.start(IngestConfig.from(args.resolve(IngestConfig.FIELDS, extra)), keys);
         started.push(ingest);
         ingestUrl = ingest.baseUrl();
     }
@@ -64,6 +58,27 @@ final class Services implements AutoCloseable {
                 AuditApiServer.start(AuditApiConfig.from(args.resolve(AuditApiConfig.FIELDS, extra)), keys);
         started.push(api);
         auditApiUrl = api.baseUrl();
+    }
+
+    /**
+     * Creates the registry's topics (idempotent). The streams app does this itself when it starts;
+     * ingest only checks for them (a broker that auto-creates topics would pick the wrong partition
+     * count), so a command starting ingest without streams calls this first.
+     */
+    static void ensureTopics(CliArgs args, Map<String, String> extra) {
+        Config config = args.resolve(
+                List.of(
+                        SharedFields.KAFKA_BOOTSTRAP_SERVERS,
+                        SharedFields.TOPIC_PREFIX,
+                        SharedFields.KAFKA_REPLICATION_FACTOR),
+                extra);
+        try (Admin admin = Admin.create(
+                Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, config.get(SharedFields.KAFKA_BOOTSTRAP_SERVERS)))) {
+            TopicAdmin.ensureTopics(
+                    admin,
+                    Topics.withPrefix(config.get(SharedFields.TOPIC_PREFIX)),
+                    config.get(SharedFields.KAFKA_REPLICATION_FACTOR).shortValue());
+        }
     }
 
     /** Takes ownership of another resource (an embedded server) to close with the services. */
