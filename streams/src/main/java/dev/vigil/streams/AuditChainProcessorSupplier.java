@@ -24,8 +24,11 @@ import org.apache.kafka.streams.state.Stores;
  * {@code prevHash = head.hash} (genesis for seq 1), {@code hash = AuditChain.computeHash}. The
  * head lives in {@value #STORE_NAME}, whose changelog commits in the same transaction as the
  * trail record (exactly_once_v2), so a crash can neither fork nor gap a chain.
+ *
+ * <p>It forwards the link already encoded: its size must be checked before the head moves, and
+ * the bytes that were checked are the bytes the sink writes, so each link is encoded once.
  */
-public final class AuditChainProcessorSupplier implements ProcessorSupplier<String, AuditRecord, String, AuditRecord> {
+public final class AuditChainProcessorSupplier implements ProcessorSupplier<String, AuditRecord, String, byte[]> {
 
     public static final String STORE_NAME = "audit-chain-heads";
 
@@ -61,15 +64,15 @@ public final class AuditChainProcessorSupplier implements ProcessorSupplier<Stri
     }
 
     @Override
-    public Processor<String, AuditRecord, String, AuditRecord> get() {
+    public Processor<String, AuditRecord, String, byte[]> get() {
         return new ChainProcessor(trail.valueSerde(), maxRecordBytes);
     }
 
-    private static final class ChainProcessor implements Processor<String, AuditRecord, String, AuditRecord> {
+    private static final class ChainProcessor implements Processor<String, AuditRecord, String, byte[]> {
 
         private final Serializer<AuditRecord> serializer;
         private final int maxRecordBytes;
-        private ProcessorContext<String, AuditRecord> context;
+        private ProcessorContext<String, byte[]> context;
         private KeyValueStore<String, ChainHead> heads;
 
         ChainProcessor(Serde<AuditRecord> serde, int maxRecordBytes) {
@@ -78,7 +81,7 @@ public final class AuditChainProcessorSupplier implements ProcessorSupplier<Stri
         }
 
         @Override
-        public void init(ProcessorContext<String, AuditRecord> context) {
+        public void init(ProcessorContext<String, byte[]> context) {
             this.context = context;
             this.heads = context.getStateStore(STORE_NAME);
         }
@@ -100,22 +103,23 @@ public final class AuditChainProcessorSupplier implements ProcessorSupplier<Stri
                     .setHash("")
                     .build();
             link.setHash(AuditChain.computeHash(link));
-            checkSize(chain, link);
+            byte[] encoded = encodeWithinLimit(chain, link);
             heads.put(chain, new ChainHead(link.getSeq(), link.getHash()));
-            context.forward(record.withKey(chain).withValue(link));
+            context.forward(record.withKey(chain).withValue(encoded));
         }
 
         /**
          * A link the producer would refuse must fail here, before the head moves: refused after
          * the head moved, it would leave a gap in the chain.
          */
-        private void checkSize(String chain, AuditRecord link) {
+        private byte[] encodeWithinLimit(String chain, AuditRecord link) {
             byte[] bytes = serializer.serialize(null, link);
             if (bytes.length + chain.getBytes(StandardCharsets.UTF_8).length > maxRecordBytes) {
                 throw new RecordTooLargeException("audit record of input " + link.getRecordId() + " for " + chain
                         + " is " + bytes.length + " bytes, above the " + maxRecordBytes
                         + "-byte limit; shorten the input's attributes or summary");
             }
+            return bytes;
         }
     }
 }

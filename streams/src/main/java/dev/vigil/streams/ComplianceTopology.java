@@ -5,6 +5,7 @@ import dev.vigil.schemas.ScanResult;
 import dev.vigil.schemas.topic.Topic;
 import dev.vigil.schemas.topic.Topics;
 import java.time.Clock;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.streams.Topology;
 
 /**
@@ -71,7 +72,8 @@ public final class ComplianceTopology {
                 SINK_AUDIT_TRAIL,
                 topics.auditTrail().name(),
                 topics.auditTrail().keySerde().serializer(),
-                topics.auditTrail().valueSerde().serializer(),
+                // The chain processor forwards the link already encoded with the trail's serde.
+                new ByteArraySerializer(),
                 CHAIN_AUDIT_RECORD);
         return topology;
     }
