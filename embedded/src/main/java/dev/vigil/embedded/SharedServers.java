@@ -9,6 +9,7 @@ import java.nio.file.Path;
 import java.nio.file.SimpleFileVisitor;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.time.Duration;
+import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -28,63 +29,79 @@ public final class SharedServers {
 
     private static final Logger log = LoggerFactory.getLogger(SharedServers.class);
 
-    private static final Object KAFKA_LOCK = new Object();
-    private static final Object ES_LOCK = new Object();
     private static final Object ROOT_LOCK = new Object();
     private static final String DIR_PREFIX = "vigil-shared-servers-";
     private static final String OWNER_FILE = "owner.pid";
     private static final Duration STOP_TIMEOUT = Duration.ofSeconds(20);
 
     private static volatile Path root;
-    private static volatile EmbeddedKafka kafka;
-    private static volatile EmbeddedElasticsearch elasticsearch;
-    private static RuntimeException kafkaFailure;
-    private static RuntimeException elasticsearchFailure;
+    private static final Lazy<EmbeddedKafka> KAFKA =
+            new Lazy<>("Kafka broker", () -> EmbeddedKafka.start(root().resolve("kafka"), 0));
+    private static final Lazy<EmbeddedElasticsearch> ELASTICSEARCH =
+            new Lazy<>("Elasticsearch node", () -> EmbeddedElasticsearch.start(root().resolve("elasticsearch"), 0));
 
     private SharedServers() {}
 
     /** The JVM's broker, started on the first call. A failed start is reported again to every later caller. */
     public static EmbeddedKafka kafka() {
-        EmbeddedKafka started = kafka;
-        if (started != null) {
-            return started;
-        }
-        synchronized (KAFKA_LOCK) {
-            if (kafka == null) {
-                if (kafkaFailure != null) {
-                    throw new IllegalStateException("the shared Kafka broker failed to start earlier", kafkaFailure);
-                }
-                try {
-                    kafka = EmbeddedKafka.start(root().resolve("kafka"), 0);
-                } catch (RuntimeException e) {
-                    kafkaFailure = e;
-                    throw e;
-                }
-            }
-            return kafka;
-        }
+        return KAFKA.get();
     }
 
     /** The JVM's Elasticsearch node, started on the first call. A failed start is reported again to every caller. */
     public static EmbeddedElasticsearch elasticsearch() {
-        EmbeddedElasticsearch started = elasticsearch;
-        if (started != null) {
-            return started;
+        return ELASTICSEARCH.get();
+    }
+
+    /**
+     * One server started on first use, under its own lock so the two servers start concurrently.
+     * A failed start is remembered: later callers get it again instead of a second attempt.
+     */
+    private static final class Lazy<T extends AutoCloseable> {
+        private final String name;
+        private final Supplier<T> starter;
+        private volatile T value;
+        private RuntimeException failure;
+
+        Lazy(String name, Supplier<T> starter) {
+            this.name = name;
+            this.starter = starter;
         }
-        synchronized (ES_LOCK) {
-            if (elasticsearch == null) {
-                if (elasticsearchFailure != null) {
-                    throw new IllegalStateException(
-                            "the shared Elasticsearch node failed to start earlier", elasticsearchFailure);
-                }
-                try {
-                    elasticsearch = EmbeddedElasticsearch.start(root().resolve("elasticsearch"), 0);
-                } catch (RuntimeException e) {
-                    elasticsearchFailure = e;
-                    throw e;
-                }
+
+        T get() {
+            T started = value;
+            if (started != null) {
+                return started;
             }
-            return elasticsearch;
+            synchronized (this) {
+                if (value == null) {
+                    if (failure != null) {
+                        throw new IllegalStateException("the shared " + name + " failed to start earlier", failure);
+                    }
+                    try {
+                        value = starter.get();
+                    } catch (RuntimeException e) {
+                        failure = e;
+                        throw e;
+                    }
+                }
+                return value;
+            }
+        }
+
+        /** Stops the server, if it started, on a thread of its own; no lock, so a hung start cannot block exit. */
+        Thread stopAsync() {
+            return Thread.ofPlatform()
+                    .name("vigil-shared-stop-" + name.replace(' ', '-'))
+                    .start(() -> {
+                        T server = value;
+                        if (server != null) {
+                            try {
+                                server.close();
+                            } catch (Exception e) {
+                                log.warn("stopping the shared {} failed", name, e);
+                            }
+                        }
+                    });
         }
     }
 
@@ -110,27 +127,8 @@ public final class SharedServers {
 
     /** Stops both servers in parallel, bounded so a hung server cannot hold the JVM's exit past the test runner. */
     private static void stopAll() {
-        // no locks: a start still running when the JVM exits must not block the exit
-        Thread es = Thread.ofPlatform().name("vigil-shared-es-stop").start(() -> {
-            EmbeddedElasticsearch node = elasticsearch;
-            if (node != null) {
-                try {
-                    node.close();
-                } catch (RuntimeException e) {
-                    log.warn("stopping the shared Elasticsearch node failed", e);
-                }
-            }
-        });
-        Thread kafkaStop = Thread.ofPlatform().name("vigil-shared-kafka-stop").start(() -> {
-            EmbeddedKafka broker = kafka;
-            if (broker != null) {
-                try {
-                    broker.close();
-                } catch (RuntimeException e) {
-                    log.warn("stopping the shared Kafka broker failed", e);
-                }
-            }
-        });
+        Thread es = ELASTICSEARCH.stopAsync();
+        Thread kafkaStop = KAFKA.stopAsync();
         try {
             long deadline = System.nanoTime() + STOP_TIMEOUT.toNanos();
             es.join(Duration.ofNanos(Math.max(1, deadline - System.nanoTime())));
