@@ -10,12 +10,14 @@ import dev.vigil.ingest.adapter.Normalized;
 import dev.vigil.ingest.adapter.RawInput;
 import dev.vigil.schemas.PipelineEvent;
 import dev.vigil.schemas.RejectedInput;
+import dev.vigil.schemas.ScanResult;
 import dev.vigil.schemas.topic.SubjectKey;
 import dev.vigil.schemas.topic.Topics;
 import java.nio.ByteBuffer;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -63,19 +65,37 @@ final class EventsEndpoint implements HttpService.Handler {
     @Override
     public Response handle(Request request) {
         Instant receivedAt = clock.instant();
-        RawInput input = RawInput.of(
-                request.principal().tenant(), request.mediaType(), request.headers(), request.body(), receivedAt);
-        Normalized normalized;
+        Map<String, String> params = new LinkedHashMap<>();
+        request.query().forEach((k, v) -> {
+            if (!v.isEmpty()) {
+                params.put(k, v.get(0));
+            }
+        });
+        RawInput received = RawInput.of(
+                request.principal().tenant(),
+                request.mediaType(),
+                request.headers(),
+                params,
+                request.body(),
+                receivedAt);
+        RawInput input = received;
+        List<Normalized> normalized;
         try {
             InputAdapter adapter = adapters.stream()
-                    .filter(a -> a.accepts(input))
+                    .filter(a -> a.accepts(received))
                     .findFirst()
                     .orElseThrow(() ->
                             InvalidInputException.unsupportedMediaType(request.contentType(), acceptedMediaTypes));
+            input = adapter.redact(received);
             Optional<String> scope = scopeParameter(request);
             normalized = adapter.normalize(input);
+            if (normalized.isEmpty()) {
+                throw InvalidInputException.invalidField("", "The body holds no event.");
+            }
             if (scope.isPresent()) {
-                normalized = normalized.withScope(scope.get());
+                normalized = normalized.stream()
+                        .map(n -> (Normalized) n.withScope(scope.get()))
+                        .toList();
             }
         } catch (InvalidInputException e) {
             return refuse(request, input, e.problem());
@@ -113,28 +133,49 @@ final class EventsEndpoint implements HttpService.Handler {
         return scope;
     }
 
-    private Response publish(Request request, RawInput input, Normalized normalized) {
-        String key = SubjectKey.of(normalized.tenant(), normalized.scope());
-        Map<String, Object> answer = new LinkedHashMap<>();
-        try {
-            switch (normalized) {
+    private Response publish(Request request, RawInput input, List<Normalized> normalized) {
+        List<KafkaSink.Encoded> records = new ArrayList<>(normalized.size());
+        List<Map<String, Object>> described = new ArrayList<>(normalized.size());
+        for (Normalized n : normalized) {
+            String key = SubjectKey.of(n.tenant(), n.scope());
+            Map<String, Object> d = new LinkedHashMap<>();
+            switch (n) {
                 case Normalized.Event e -> {
                     PipelineEvent event = e.event();
-                    RecordMetadata md = sink.send(topics.pipelineEvents(), key, event);
+                    records.add(KafkaSink.encode(topics.pipelineEvents(), key, event));
+                    d.put("id", event.getId());
+                    d.put("tenant", event.getTenant());
+                    d.put("scope", event.getScope());
+                    d.put("kind", event.getKind().name());
+                    d.put("evidenceSha256", event.getEvidenceSha256());
+                }
+                case Normalized.Scan sc -> {
+                    ScanResult scan = sc.scan();
+                    records.add(KafkaSink.encode(topics.scanResults(), key, scan));
+                    d.put("id", scan.getId());
+                    d.put("tenant", scan.getTenant());
+                    d.put("scope", scan.getScope());
+                    d.put("category", scan.getCategory().name());
+                    d.put("part", scan.getPart());
+                    d.put("partCount", scan.getPartCount());
+                    d.put("findings", scan.getFindings().size());
+                    d.put("evidenceSha256", scan.getEvidenceSha256());
+                }
+            }
+            described.add(d);
+        }
+        try {
+            List<RecordMetadata> acked = sink.sendAll(records);
+            if (LOG.isDebugEnabled()) {
+                for (int i = 0; i < acked.size(); i++) {
+                    RecordMetadata md = acked.get(i);
                     LOG.debug(
-                            "accepted {} {} for {} on {}-{}@{} (evidence sha256 {})",
-                            event.getKind(),
-                            event.getId(),
-                            key,
+                            "accepted {} on {}-{}@{} (evidence sha256 {})",
+                            described.get(i).get("id"),
                             md.topic(),
                             md.partition(),
                             md.offset(),
-                            event.getEvidenceSha256());
-                    answer.put("id", event.getId());
-                    answer.put("tenant", event.getTenant());
-                    answer.put("scope", event.getScope());
-                    answer.put("kind", event.getKind().name());
-                    answer.put("evidenceSha256", event.getEvidenceSha256());
+                            input.evidenceSha256());
                 }
             }
         } catch (KafkaSink.SendFailedException e) {
@@ -146,18 +187,22 @@ final class EventsEndpoint implements HttpService.Handler {
                                 413,
                                 "record-too-large",
                                 "Payload Too Large",
-                                "The event is larger than Kafka accepts once normalized; send less customData or"
+                                "The input is larger than Kafka accepts once normalized; send less customData or"
                                         + " subject content."));
             }
             LOG.warn(
-                    "could not publish the event for {} (evidence sha256 {}): {}; answered 503 so the client retries."
-                            + " Check that Kafka at the configured bootstrap servers is up and topic {} is writable.",
-                    key,
+                    "could not publish {} record(s) for tenant {} (evidence sha256 {}): {}; answered 503 so the client"
+                            + " retries. Check that Kafka at the configured bootstrap servers is up and the topics are"
+                            + " writable.",
+                    records.size(),
+                    input.tenant(),
                     input.evidenceSha256(),
-                    e.getMessage(),
-                    topics.pipelineEvents().name());
-            return unavailable(request, "The event could not be stored; retry later.");
+                    e.getMessage());
+            return unavailable(request, "The input could not be stored; retry later.");
         }
+        // One record: its fields at the top level too, as clients of the first version read them.
+        Map<String, Object> answer = new LinkedHashMap<>(described.size() == 1 ? described.get(0) : Map.of());
+        answer.put("records", described);
         return Response.json(202, answer);
     }
 

@@ -100,8 +100,10 @@ public final class IngestServer implements AutoCloseable {
         props.put(AdminClientConfig.CLIENT_ID_CONFIG, "vigil-ingest-admin");
         props.put(AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, 15_000);
         props.put(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, 20_000);
-        List<String> names =
-                List.of(topics.pipelineEvents().name(), topics.ingestRejected().name());
+        List<String> names = List.of(
+                topics.pipelineEvents().name(),
+                topics.scanResults().name(),
+                topics.ingestRejected().name());
         try (Admin admin = Admin.create(props)) {
             admin.describeTopics(names).allTopicNames().get(25, TimeUnit.SECONDS);
         } catch (ExecutionException e) {

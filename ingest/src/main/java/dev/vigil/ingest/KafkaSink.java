@@ -2,7 +2,9 @@ package dev.vigil.ingest;
 
 import dev.vigil.schemas.topic.Topic;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Future;
@@ -76,27 +78,54 @@ final class KafkaSink implements AutoCloseable {
         return p;
     }
 
+    /** One record already encoded with its topic's serdes. */
+    record Encoded(String topic, byte[] key, byte[] value) {}
+
+    static <V> Encoded encode(Topic<String, V> topic, String key, V value) {
+        byte[] keyBytes = key == null ? null : topic.keySerde().serializer().serialize(topic.name(), key);
+        return new Encoded(
+                topic.name(), keyBytes, topic.valueSerde().serializer().serialize(topic.name(), value));
+    }
+
     /** Sends one record and waits for the acknowledgement. */
     <V> RecordMetadata send(Topic<String, V> topic, String key, V value) throws SendFailedException {
-        byte[] keyBytes = key == null ? null : topic.keySerde().serializer().serialize(topic.name(), key);
-        byte[] valueBytes = topic.valueSerde().serializer().serialize(topic.name(), value);
-        Future<RecordMetadata> future;
-        try {
-            future = producer.send(new ProducerRecord<>(topic.name(), keyBytes, valueBytes));
-        } catch (KafkaException | IllegalStateException e) {
-            throw new SendFailedException("cannot send to " + topic.name() + ": " + e.getMessage(), e);
+        return sendAll(List.of(encode(topic, key, value))).get(0);
+    }
+
+    /**
+     * Sends the records in order and waits until Kafka acknowledged every one. Not atomic: when one
+     * fails, earlier ones may be stored; the caller answers 503 and the client's retry carries the
+     * same deterministic record ids, which the streams app drops as duplicates.
+     */
+    List<RecordMetadata> sendAll(List<Encoded> records) throws SendFailedException {
+        List<Future<RecordMetadata>> futures = new ArrayList<>(records.size());
+        for (Encoded r : records) {
+            try {
+                futures.add(producer.send(new ProducerRecord<>(r.topic(), r.key(), r.value())));
+            } catch (KafkaException | IllegalStateException e) {
+                throw new SendFailedException("cannot send to " + r.topic() + ": " + e.getMessage(), e);
+            }
         }
+        long deadline = System.nanoTime() + awaitTimeout.toNanos();
+        List<RecordMetadata> acked = new ArrayList<>(futures.size());
+        for (int i = 0; i < futures.size(); i++) {
+            acked.add(await(futures.get(i), records.get(i).topic(), deadline));
+        }
+        return acked;
+    }
+
+    private RecordMetadata await(Future<RecordMetadata> future, String topic, long deadline)
+            throws SendFailedException {
         try {
-            return future.get(awaitTimeout.toMillis(), TimeUnit.MILLISECONDS);
+            return future.get(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
         } catch (ExecutionException e) {
             Throwable cause = e.getCause() == null ? e : e.getCause();
-            throw new SendFailedException("Kafka refused the record for " + topic.name() + ": " + cause, cause);
+            throw new SendFailedException("Kafka refused the record for " + topic + ": " + cause, cause);
         } catch (TimeoutException e) {
-            throw new SendFailedException(
-                    "no acknowledgement from Kafka for " + topic.name() + " within " + awaitTimeout, e);
+            throw new SendFailedException("no acknowledgement from Kafka for " + topic + " within " + awaitTimeout, e);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            throw new SendFailedException("interrupted while waiting for Kafka (" + topic.name() + ")", e);
+            throw new SendFailedException("interrupted while waiting for Kafka (" + topic + ")", e);
         }
     }
 

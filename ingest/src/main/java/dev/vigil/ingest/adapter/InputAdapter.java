@@ -21,5 +21,18 @@ public interface InputAdapter {
 
     boolean accepts(RawInput input);
 
-    Normalized normalize(RawInput input) throws InvalidInputException;
+    /**
+     * The input as it may be kept: the endpoint calls this before {@link #normalize} and stores
+     * (as evidence, or on vigil.ingest-rejected) only what it returns. A secret scanner's adapter
+     * masks the secret values here, so they never leave ingest; most adapters keep the bytes.
+     */
+    default RawInput redact(RawInput input) throws InvalidInputException {
+        return input;
+    }
+
+    /**
+     * The records one input becomes, in order: usually one; several for a CloudEvents batch or a
+     * scanner report split into parts. All or nothing: a refusal refuses the whole input.
+     */
+    List<Normalized> normalize(RawInput input) throws InvalidInputException;
 }

@@ -43,8 +43,8 @@ public final class CDEventsAdapter implements InputAdapter {
     }
 
     @Override
-    public Normalized normalize(RawInput input) throws InvalidInputException {
-        return new Normalized.Event(CDEventMapper.map(read(input), input));
+    public List<Normalized> normalize(RawInput input) throws InvalidInputException {
+        return List.of(new Normalized.Event(CDEventMapper.map(read(input), input)));
     }
 
     /** Parses and validates the body into a CDEvent, naming the offending field on refusal. */

@@ -28,11 +28,11 @@ class CDEventMappingTest {
     final CDEventsAdapter adapter = new CDEventsAdapter();
 
     PipelineEvent mapBare(byte[] body) throws InvalidInputException {
-        return ((Normalized.Event) adapter.normalize(Samples.bare(body))).event();
+        return ((Normalized.Event) adapter.normalize(Samples.bare(body)).get(0)).event();
     }
 
     PipelineEvent mapStructured(byte[] body) throws InvalidInputException {
-        return ((Normalized.Event) adapter.normalize(Samples.structured(body))).event();
+        return ((Normalized.Event) adapter.normalize(Samples.structured(body)).get(0)).event();
     }
 
     @ParameterizedTest(name = "{0} -> {1} in scope {2}")
@@ -189,7 +189,8 @@ class CDEventMappingTest {
         PipelineEvent first = mapBare(body);
         PipelineEvent retried = mapBare(body);
         PipelineEvent otherTenant = ((Normalized.Event)
-                        adapter.normalize(RawInput.of("globex", CDEventsAdapter.BARE, null, body, Samples.RECEIVED)))
+                        adapter.normalize(RawInput.of("globex", CDEventsAdapter.BARE, null, body, Samples.RECEIVED))
+                                .get(0))
                 .event();
 
         assertThat(retried.getId()).isEqualTo(first.getId());
