@@ -8,6 +8,7 @@ import dev.vigil.ingest.adapter.InputAdapter;
 import dev.vigil.ingest.adapter.InvalidInputException;
 import dev.vigil.ingest.adapter.Normalized;
 import dev.vigil.ingest.adapter.RawInput;
+import dev.vigil.schemas.EvidenceChunk;
 import dev.vigil.schemas.PipelineEvent;
 import dev.vigil.schemas.RejectedInput;
 import dev.vigil.schemas.ScanResult;
@@ -134,7 +135,13 @@ final class EventsEndpoint implements HttpService.Handler {
     }
 
     private Response publish(Request request, RawInput input, List<Normalized> normalized) {
-        List<KafkaSink.Encoded> records = new ArrayList<>(normalized.size());
+        List<KafkaSink.Encoded> records = new ArrayList<>(normalized.size() + 1);
+        // The payload first: a record on the input topics must never point at evidence not yet stored.
+        List<KafkaSink.Encoded> evidence = new ArrayList<>();
+        for (EvidenceChunk chunk : Evidence.chunks(input)) {
+            evidence.add(KafkaSink.encode(
+                    topics.evidence(), Evidence.key(chunk.getTenant(), chunk.getSha256(), chunk.getIndex()), chunk));
+        }
         List<Map<String, Object>> described = new ArrayList<>(normalized.size());
         for (Normalized n : normalized) {
             String key = SubjectKey.of(n.tenant(), n.scope());
@@ -165,6 +172,7 @@ final class EventsEndpoint implements HttpService.Handler {
             described.add(d);
         }
         try {
+            sink.sendAll(evidence);
             List<RecordMetadata> acked = sink.sendAll(records);
             if (LOG.isDebugEnabled()) {
                 for (int i = 0; i < acked.size(); i++) {

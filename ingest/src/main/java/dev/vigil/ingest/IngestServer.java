@@ -103,6 +103,7 @@ public final class IngestServer implements AutoCloseable {
         List<String> names = List.of(
                 topics.pipelineEvents().name(),
                 topics.scanResults().name(),
+                topics.evidence().name(),
                 topics.ingestRejected().name());
         try (Admin admin = Admin.create(props)) {
             admin.describeTopics(names).allTopicNames().get(25, TimeUnit.SECONDS);

@@ -11,6 +11,7 @@ import dev.vigil.common.config.Config;
 import dev.vigil.common.json.Json;
 import dev.vigil.embedded.SharedServers;
 import dev.vigil.ingest.cdevents.Samples;
+import dev.vigil.schemas.EvidenceChunk;
 import dev.vigil.schemas.Outcome;
 import dev.vigil.schemas.PipelineEvent;
 import dev.vigil.schemas.PipelineEventKind;
@@ -201,6 +202,26 @@ class IngestServerIT {
             assertThat(event.getSubject().getChangeId()).isEqualTo("mySubject123");
             assertThat(event.getEvidenceSha256()).isEqualTo(sha256(body));
             assertThat(event.getEvidenceSize()).isEqualTo(body.length);
+        });
+    }
+
+    @Test
+    void shouldKeepTheRawPayloadOnceAsEvidenceAddressedByItsSha256() throws Exception {
+        byte[] body = freshCloudEvent("service_deployed.json", UUID.randomUUID().toString());
+        String sha = sha256(body);
+
+        HttpResponse<String> response = postStructured(body, publisherKey);
+
+        assertThat(response.statusCode()).as(response.body()).isEqualTo(202);
+        List<ConsumerRecord<String, EvidenceChunk>> chunks = readAll(topics.evidence()).stream()
+                .filter(r -> r.value().getSha256().equals(sha))
+                .toList();
+        assertThat(chunks).satisfiesExactly(r -> {
+            assertThat(r.key()).isEqualTo("acme/" + sha + "/0");
+            assertThat(r.value().getCount()).isEqualTo(1);
+            assertThat(r.value().getSize()).isEqualTo(body.length);
+            assertThat(r.value().getMediaType()).isEqualTo("application/cloudevents+json");
+            assertThat(bytes(r.value().getData())).isEqualTo(body);
         });
     }
 

@@ -18,6 +18,7 @@ class TopicsTest {
                         "it-1.vigil.pipeline-events",
                         "it-1.vigil.scan-results",
                         "it-1.vigil.ingest-rejected",
+                        "it-1.vigil.evidence",
                         "it-1.vigil.control-verdicts",
                         "it-1.vigil.violations",
                         "it-1.vigil.audit-trail",
@@ -36,6 +37,17 @@ class TopicsTest {
     @Test
     void shouldKeepTheAuditTrailForever() {
         assertThat(Topics.withPrefix("").auditTrail().configs()).containsEntry("retention.ms", "-1");
+    }
+
+    @Test
+    void shouldKeepEvidenceForeverAndCompactOnlyIdenticalCopies() {
+        Topic<String, ?> evidence = Topics.withPrefix("").evidence();
+        assertThat(evidence.configs())
+                .containsEntry("cleanup.policy", "compact")
+                .containsEntry("retention.ms", "-1");
+        // A chunk plus its envelope must fit the topic's own limit.
+        assertThat(Integer.parseInt(evidence.configs().get("max.message.bytes")))
+                .isGreaterThan(Topics.EVIDENCE_CHUNK_BYTES + 64 * 1024);
     }
 
     @Test

@@ -21,7 +21,14 @@ public final class SchemaHistory {
 
     /** Record names with released history; order is irrelevant. */
     public static final List<String> RECORDS = List.of(
-            "PipelineEvent", "ScanResult", "ControlVerdict", "Violation", "AuditRecord", "Checkpoint", "RejectedInput");
+            "PipelineEvent",
+            "ScanResult",
+            "ControlVerdict",
+            "Violation",
+            "AuditRecord",
+            "Checkpoint",
+            "RejectedInput",
+            "EvidenceChunk");
 
     private static final int MAX_VERSIONS = 1000;
     private static final Map<String, List<Schema>> RELEASED = load();

@@ -3,6 +3,7 @@ package dev.vigil.schemas.topic;
 import dev.vigil.schemas.AuditRecord;
 import dev.vigil.schemas.Checkpoint;
 import dev.vigil.schemas.ControlVerdict;
+import dev.vigil.schemas.EvidenceChunk;
 import dev.vigil.schemas.PipelineEvent;
 import dev.vigil.schemas.RejectedInput;
 import dev.vigil.schemas.ScanResult;
@@ -35,10 +36,30 @@ public final class Topics {
     private static final Map<String, String> REJECTED = Map.of(
             "retention.ms", String.valueOf(90L * 24 * 3600 * 1000), "max.message.bytes", String.valueOf(12 << 20));
 
+    /**
+     * Raw payloads, each kept once under {@code tenant/sha256/index}: compaction drops the copies a
+     * retried or duplicate delivery writes, never a distinct chunk, and nothing expires. Chunks are at
+     * most {@link #EVIDENCE_CHUNK_BYTES}, so the broker's 1 MiB default suffices; the limit here
+     * leaves room for the record's envelope.
+     */
+    private static final Map<String, String> EVIDENCE = Map.of(
+            "cleanup.policy",
+            "compact",
+            "retention.ms",
+            "-1",
+            "retention.bytes",
+            "-1",
+            "max.message.bytes",
+            String.valueOf(2 << 20));
+
+    /** Largest piece of a payload in one vigil.evidence record. */
+    public static final int EVIDENCE_CHUNK_BYTES = 512 * 1024;
+
     private final String prefix;
     private final Topic<String, PipelineEvent> pipelineEvents;
     private final Topic<String, ScanResult> scanResults;
     private final Topic<String, RejectedInput> ingestRejected;
+    private final Topic<String, EvidenceChunk> evidence;
     private final Topic<String, ControlVerdict> controlVerdicts;
     private final Topic<String, Violation> violations;
     private final Topic<String, AuditRecord> auditTrail;
@@ -55,6 +76,8 @@ public final class Topics {
                 prefix + "vigil.scan-results", key, AvroSerde.of(ScanResult.class), partitions, KEEP_FOREVER);
         this.ingestRejected =
                 new Topic<>(prefix + "vigil.ingest-rejected", key, AvroSerde.of(RejectedInput.class), 1, REJECTED);
+        this.evidence =
+                new Topic<>(prefix + "vigil.evidence", key, AvroSerde.of(EvidenceChunk.class), partitions, EVIDENCE);
         this.controlVerdicts = new Topic<>(
                 prefix + "vigil.control-verdicts", key, AvroSerde.of(ControlVerdict.class), partitions, KEEP_90_DAYS);
         this.violations =
@@ -92,6 +115,11 @@ public final class Topics {
         return ingestRejected;
     }
 
+    /** Raw input payloads by tenant and SHA-256, chunked (see {@link #EVIDENCE_CHUNK_BYTES}). */
+    public Topic<String, EvidenceChunk> evidence() {
+        return evidence;
+    }
+
     public Topic<String, ControlVerdict> controlVerdicts() {
         return controlVerdicts;
     }
@@ -117,6 +145,7 @@ public final class Topics {
                 pipelineEvents,
                 scanResults,
                 ingestRejected,
+                evidence,
                 controlVerdicts,
                 violations,
                 auditTrail,
