@@ -74,12 +74,13 @@ public final class CDEventMapper {
                     facts.put(Attributes.ARTIFACT_SIGNED, "true");
                 }
             }
-            case "testsuiterun", "testcaserun" -> putText(
-                    facts,
-                    Attributes.TEST_SUITE,
-                    text(content.path("testSuite"), "name"),
-                    text(content.path("testSuite"), "id"),
-                    text(content.path("testSuiteRun"), "id"));
+            case "testsuiterun", "testcaserun" ->
+                putText(
+                        facts,
+                        Attributes.TEST_SUITE,
+                        text(content.path("testSuite"), "name"),
+                        text(content.path("testSuite"), "id"),
+                        text(content.path("testSuiteRun"), "id"));
             case "incident" -> {
                 facts.put(Attributes.INCIDENT_ID, event.subjectId());
                 putText(facts, Attributes.TICKET_URL, text(content, "ticketURI"));

@@ -31,10 +31,10 @@ import io.cloudevents.jackson.JsonFormat;
 import io.cloudevents.rw.CloudEventRWException;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.nio.ByteBuffer;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
-import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -162,7 +162,8 @@ public final class CloudEventsReader {
             if (first != null) {
                 String p = pointer(at, "id");
                 throw InvalidInputException.invalidField(
-                        p, p + " repeats the source and id of /" + first + "; every CloudEvent in a batch is distinct.");
+                        p,
+                        p + " repeats the source and id of /" + first + "; every CloudEvent in a batch is distinct.");
             }
             events.add(event);
         }

@@ -22,7 +22,9 @@ class CDEventAttributesTest {
     final CDEventsAdapter adapter = new CDEventsAdapter();
 
     PipelineEvent map(ObjectNode cdevent) throws InvalidInputException {
-        return ((Normalized.Event) adapter.normalize(Samples.bare(Samples.json(cdevent))).get(0)).event();
+        return ((Normalized.Event)
+                        adapter.normalize(Samples.bare(Samples.json(cdevent))).get(0))
+                .event();
     }
 
     /** A CDEvent of {@code type} whose subject content is {@code content} (JSON). */
@@ -117,7 +119,8 @@ class CDEventAttributesTest {
         assertThat(event.getKind()).isEqualTo(PipelineEventKind.ARTIFACT_PACKAGED);
         assertThat(event.getSubject().getChangeId()).isEqualTo("PR-12");
         assertThat(event.getSubject().getArtifactDigest()).isEqualTo("sha256:1234abcd");
-        assertThat(event.getAttributes()).containsEntry(Attributes.ARTIFACT_SBOM_URI, "https://sbom.example/api.cdx.json");
+        assertThat(event.getAttributes())
+                .containsEntry(Attributes.ARTIFACT_SBOM_URI, "https://sbom.example/api.cdx.json");
     }
 
     @Test
@@ -155,7 +158,9 @@ class CDEventAttributesTest {
     @Test
     void shouldTakeTheCreatorAsActorOfACreatedTicket() throws Exception {
         PipelineEvent event = map(event(
-                "dev.cdevents.ticket.created.0.1.0", "OPS-78", "{\"uri\":\"https://jira.example/OPS-78\",\"creator\":\"alice\"}"));
+                "dev.cdevents.ticket.created.0.1.0",
+                "OPS-78",
+                "{\"uri\":\"https://jira.example/OPS-78\",\"creator\":\"alice\"}"));
 
         assertThat(event.getActor().getId()).isEqualTo("alice");
     }
@@ -197,7 +202,10 @@ class CDEventAttributesTest {
                 .containsEntry(Attributes.CHANGE_APPROVERS, "alice,bob")
                 .containsEntry(Attributes.CHANGE_LABELS, "hotfix")
                 .doesNotContainKeys("ticket", "reviewer-note", "customData.reviewer-note");
-        assertThat(Json.mapper().readTree(event.getCustomData()).get("reviewer-note").asText())
+        assertThat(Json.mapper()
+                        .readTree(event.getCustomData())
+                        .get("reviewer-note")
+                        .asText())
                 .isEqualTo("lgtm");
     }
 
@@ -224,8 +232,7 @@ class CDEventAttributesTest {
                 "{\"review.state\":\"  \"}                           | /customData/review.state",
                 "{\"review.state\":[]}                               | /customData/review.state",
             })
-    void shouldRefuseAMalformedAttributeInCustomDataWithItsPointer(String customData, String pointer)
-            throws Exception {
+    void shouldRefuseAMalformedAttributeInCustomDataWithItsPointer(String customData, String pointer) throws Exception {
         ObjectNode cdevent = Samples.cdevent("change_reviewed.json");
         cdevent.set("customData", Json.mapper().readTree(customData));
 

@@ -43,7 +43,8 @@ class CDEventsAdapterFuzzTest {
     void binary(FuzzedDataProvider data) {
         Map<String, List<String>> headers = new LinkedHashMap<>();
         headers.put("ce-specversion", List.of(data.consumeBoolean() ? "1.0" : data.consumeString(8)));
-        for (String name : List.of("ce-id", "ce-source", "ce-type", "ce-subject", "ce-time", "ce-" + data.consumeString(6))) {
+        for (String name :
+                List.of("ce-id", "ce-source", "ce-type", "ce-subject", "ce-time", "ce-" + data.consumeString(6))) {
             if (data.consumeBoolean()) {
                 headers.put(name, List.of(data.consumeString(120)));
             }

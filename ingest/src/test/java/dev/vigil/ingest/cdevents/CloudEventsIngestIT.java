@@ -31,7 +31,6 @@ import java.util.UUID;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
-import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.TopicPartition;
 import org.junit.jupiter.api.AfterAll;
@@ -108,7 +107,9 @@ class CloudEventsIngestIT {
             Map<TopicPartition, Long> end = consumer.endOffsets(partitions);
             long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
             while (partitions.stream().anyMatch(tp -> consumer.position(tp) < end.get(tp))) {
-                assertThat(System.nanoTime()).as("reading %s to its end", topic.name()).isLessThan(deadline);
+                assertThat(System.nanoTime())
+                        .as("reading %s to its end", topic.name())
+                        .isLessThan(deadline);
                 consumer.poll(Duration.ofMillis(200)).forEach(r -> values.add(r.value()));
             }
         }
@@ -137,7 +138,8 @@ class CloudEventsIngestIT {
 
         assertThat(response.statusCode()).as(response.body()).isEqualTo(202);
         assertThat(eventsWithSourceIdStartingWith(id)).satisfiesExactly(e -> {
-            assertThat(e.getId()).isEqualTo(Json.mapper().readTree(response.body()).get("id").asText());
+            assertThat(e.getId())
+                    .isEqualTo(Json.mapper().readTree(response.body()).get("id").asText());
             assertThat(e.getKind()).isEqualTo(PipelineEventKind.SERVICE_DEPLOYED);
             assertThat(e.getSubject().getEnvironment()).isEqualTo("test123");
         });
@@ -195,13 +197,20 @@ class CloudEventsIngestIT {
         for (int i = 0; i < 4; i++) {
             cloudEvents.add(Samples.cloudEvent(cdevent(Samples.ALL.get(i), prefix + i)));
         }
-        cloudEvents.get(3).withObjectProperty("data").withObjectProperty("subject").remove("content");
+        cloudEvents
+                .get(3)
+                .withObjectProperty("data")
+                .withObjectProperty("subject")
+                .remove("content");
         byte[] body = Samples.batch(cloudEvents.toArray(ObjectNode[]::new)).body();
 
         HttpResponse<String> response = post(CDEventsAdapter.BATCH, body, Map.of());
 
         assertThat(response.statusCode()).as(response.body()).isEqualTo(400);
-        assertThat(Json.mapper().readTree(response.body()).at("/errors/0/pointer").asText())
+        assertThat(Json.mapper()
+                        .readTree(response.body())
+                        .at("/errors/0/pointer")
+                        .asText())
                 .isEqualTo("/3/data/subject/content");
         assertThat(eventsWithSourceIdStartingWith(prefix)).isEmpty();
         List<RejectedInput> rejected = readAll(topics.ingestRejected()).stream()

@@ -104,7 +104,9 @@ class CloudEventsModesTest {
                         PipelineEventKind.SERVICE_DEPLOYED,
                         PipelineEventKind.TEST_SUITE_FINISHED);
         // every record of one request carries the evidence address of the whole request
-        assertThat(events).extracting(PipelineEvent::getEvidenceSha256).containsOnly(events.get(0).getEvidenceSha256());
+        assertThat(events)
+                .extracting(PipelineEvent::getEvidenceSha256)
+                .containsOnly(events.get(0).getEvidenceSha256());
     }
 
     @Test
@@ -115,7 +117,8 @@ class CloudEventsModesTest {
         Map<String, List<String>> headers = Samples.binaryHeaders(cdevent);
 
         assertThat(headers.get("ce-id")).containsExactly("build%2042%20%22nightly%22%20100%25%20gr%C3%BCn");
-        PipelineEvent event = events(Samples.binary(headers, Samples.json(cdevent))).get(0);
+        PipelineEvent event =
+                events(Samples.binary(headers, Samples.json(cdevent))).get(0);
 
         assertThat(event.getSourceEventId()).isEqualTo("build 42 \"nightly\" 100% grün");
         assertThat(event.getSubject().getArtifactDigest())
@@ -143,14 +146,20 @@ class CloudEventsModesTest {
 
     static Stream<Arguments> brokenBatches() {
         return Stream.of(
-                Arguments.of("element 3 has no context.id", (Consumer<List<ObjectNode>>) b -> b.get(3)
-                        .withObjectProperty("data")
-                        .withObjectProperty("context")
-                        .remove("id"), "/3/data/context/id"),
-                Arguments.of("element 1 has a broken purl-free timestamp", (Consumer<List<ObjectNode>>) b -> b.get(1)
-                        .withObjectProperty("data")
-                        .withObjectProperty("context")
-                        .put("timestamp", "yesterday"), "/1/data/context/timestamp"),
+                Arguments.of(
+                        "element 3 has no context.id",
+                        (Consumer<List<ObjectNode>>) b -> b.get(3)
+                                .withObjectProperty("data")
+                                .withObjectProperty("context")
+                                .remove("id"),
+                        "/3/data/context/id"),
+                Arguments.of(
+                        "element 1 has a broken purl-free timestamp",
+                        (Consumer<List<ObjectNode>>) b -> b.get(1)
+                                .withObjectProperty("data")
+                                .withObjectProperty("context")
+                                .put("timestamp", "yesterday"),
+                        "/1/data/context/timestamp"),
                 Arguments.of(
                         "element 2 has no specversion",
                         (Consumer<List<ObjectNode>>) b -> b.get(2).remove("specversion"),
@@ -163,7 +172,8 @@ class CloudEventsModesTest {
                         "element 2 has a source that is no URI reference",
                         (Consumer<List<ObjectNode>>) b -> {
                             b.get(2).put("source", "a b");
-                            b.get(2).withObjectProperty("data")
+                            b.get(2)
+                                    .withObjectProperty("data")
                                     .withObjectProperty("context")
                                     .put("source", "a b");
                         },
@@ -172,7 +182,8 @@ class CloudEventsModesTest {
                         "element 1 repeats element 0",
                         (Consumer<List<ObjectNode>>) b -> {
                             b.get(1).put("id", "e-0");
-                            b.get(1).withObjectProperty("data")
+                            b.get(1)
+                                    .withObjectProperty("data")
                                     .withObjectProperty("context")
                                     .put("id", "e-0");
                         },

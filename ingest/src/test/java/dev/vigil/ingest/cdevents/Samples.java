@@ -80,7 +80,8 @@ public final class Samples {
             array.add(ce);
         }
         try {
-            return RawInput.of("acme", CDEventsAdapter.BATCH, Map.of(), Json.mapper().writeValueAsBytes(array), RECEIVED);
+            return RawInput.of(
+                    "acme", CDEventsAdapter.BATCH, Map.of(), Json.mapper().writeValueAsBytes(array), RECEIVED);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
