@@ -42,6 +42,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.function.Function;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -105,9 +106,11 @@ public final class CloudEventsReader {
         }
         // Scanner reports are application/json too: claim only bodies shaped like a CDEvent, or
         // like a structured CloudEvent sent with the wrong media type (to say so to the client).
-        Map<String, Boolean> members = topLevelMembers(input.body(), "context", "subject", "specversion", "data");
-        boolean cdevent = members.get("context") || members.get("subject");
-        boolean cloudEvent = members.get("specversion") && members.get("data");
+        // A GitHub commit status has a string "context": only an object counts.
+        Map<String, JsonToken> members = topLevelMembers(input.body(), "context", "subject", "specversion", "data");
+        boolean cdevent = members.get("context") == JsonToken.START_OBJECT
+                || members.get("subject") == JsonToken.START_OBJECT;
+        boolean cloudEvent = members.get("specversion") == JsonToken.VALUE_STRING && members.containsKey("data");
         return cdevent || cloudEvent ? Optional.of(Mode.BARE) : Optional.empty();
     }
 
@@ -431,24 +434,23 @@ public final class CloudEventsReader {
     }
 
     /**
-     * Which of {@code names} the body's top-level object has, read by streaming (children skipped),
-     * so that claiming a request costs no tree; anything unreadable claims nothing.
+     * The first token of each of {@code names} in the body's top-level object (absent when the
+     * member is), read by streaming with children skipped, so that claiming a request costs no
+     * tree; anything unreadable claims nothing.
      */
-    static Map<String, Boolean> topLevelMembers(byte[] body, String... names) {
-        Map<String, Boolean> found = new HashMap<>();
-        for (String name : names) {
-            found.put(name, false);
-        }
+    static Map<String, JsonToken> topLevelMembers(byte[] body, String... names) {
+        Set<String> wanted = Set.of(names);
+        Map<String, JsonToken> found = new HashMap<>();
         try (JsonParser parser = Json.mapper().getFactory().createParser(body)) {
             if (parser.nextToken() != JsonToken.START_OBJECT) {
                 return found;
             }
             while (parser.nextToken() == JsonToken.FIELD_NAME) {
                 String name = parser.currentName();
-                if (found.containsKey(name)) {
-                    found.put(name, true);
+                JsonToken value = parser.nextToken();
+                if (wanted.contains(name)) {
+                    found.putIfAbsent(name, value);
                 }
-                parser.nextToken();
                 parser.skipChildren();
             }
         } catch (IOException | RuntimeException e) {
