@@ -108,8 +108,8 @@ public final class CloudEventsReader {
         // like a structured CloudEvent sent with the wrong media type (to say so to the client).
         // A GitHub commit status has a string "context": only an object counts.
         Map<String, JsonToken> members = topLevelMembers(input.body(), "context", "subject", "specversion", "data");
-        boolean cdevent = members.get("context") == JsonToken.START_OBJECT
-                || members.get("subject") == JsonToken.START_OBJECT;
+        boolean cdevent =
+                members.get("context") == JsonToken.START_OBJECT || members.get("subject") == JsonToken.START_OBJECT;
         boolean cloudEvent = members.get("specversion") == JsonToken.VALUE_STRING && members.containsKey("data");
         return cdevent || cloudEvent ? Optional.of(Mode.BARE) : Optional.empty();
     }

@@ -130,8 +130,8 @@ class CloudEventsModesTest {
         byte[] scanner = "{\"SchemaVersion\":2,\"Results\":[]}".getBytes(StandardCharsets.UTF_8);
         Map<String, List<String>> ce = Map.of("ce-specversion", List.of("1.0"));
 
-        byte[] commitStatus = "{\"sha\":\"abc\",\"context\":\"ci/build\",\"state\":\"success\"}"
-                .getBytes(StandardCharsets.UTF_8);
+        byte[] commitStatus =
+                "{\"sha\":\"abc\",\"context\":\"ci/build\",\"state\":\"success\"}".getBytes(StandardCharsets.UTF_8);
         byte[] misSentCloudEvent = Samples.json(Samples.cloudEvent(Samples.cdevent("change_merged.json")));
 
         assertThat(adapter.accepts(Samples.bare(scanner))).isFalse();
