@@ -341,7 +341,7 @@ class IngestServerIT {
         assertThat(json(response).get("type").asText()).isEqualTo("https://vigil.dev/problems/unsupported-media-type");
         assertThat(json(response).get("detail").asText()).contains("application/cloudevents+json", "application/json");
         assertThat(response.headers().firstValue("Accept-Post"))
-                .hasValue("application/cloudevents+json, application/json");
+                .hasValue("application/cloudevents+json, application/cloudevents-batch+json, application/json");
         assertThat(rejectedContaining(marker)).satisfiesExactly(r -> {
             assertThat(r.getStatus()).isEqualTo(415);
             assertThat(r.getContentType()).isEqualTo("text/plain");

@@ -59,8 +59,9 @@ public final class CDEventKinds {
             entry("ticket.created", PipelineEventKind.TICKET_CREATED),
             entry("ticket.updated", PipelineEventKind.TICKET_UPDATED),
             entry("ticket.closed", PipelineEventKind.TICKET_CLOSED),
-            // 0.6.0-draft
+            // 0.6.0-draft: an updated approval is still waiting for its decision
             entry("approval.created", PipelineEventKind.APPROVAL_REQUESTED),
+            entry("approval.updated", PipelineEventKind.APPROVAL_REQUESTED),
             entry("approval.closed", PipelineEventKind.APPROVAL_DECIDED));
 
     private CDEventKinds() {}

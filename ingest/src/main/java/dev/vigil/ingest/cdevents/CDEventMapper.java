@@ -12,6 +12,7 @@ import dev.vigil.ingest.adapter.PackageUrl;
 import dev.vigil.ingest.adapter.RawInput;
 import dev.vigil.ingest.adapter.RecordIds;
 import dev.vigil.schemas.Actor;
+import dev.vigil.schemas.Attributes;
 import dev.vigil.schemas.InputFormat;
 import dev.vigil.schemas.Outcome;
 import dev.vigil.schemas.PipelineEvent;
@@ -39,6 +40,7 @@ public final class CDEventMapper {
         JsonNode content = event.content();
         String subjectType = event.subjectType();
         Subject.Builder subject = Subject.newBuilder();
+        Map<String, String> facts = new LinkedHashMap<>();
 
         Optional<PackageUrl> purl = purlOf(event);
         String artifactId = text(content, "artifactId");
@@ -49,21 +51,56 @@ public final class CDEventMapper {
             subject.setArtifactName(artifactId);
         }
 
-        subject.setEnvironment(
-                subjectType.equals("environment") ? event.subjectId() : text(content.path("environment"), "id"));
+        String environment =
+                subjectType.equals("environment") ? event.subjectId() : text(content.path("environment"), "id");
+        subject.setEnvironment(environment);
+        DeployTier.of(environment, subjectType.equals("environment") ? text(content, "name") : null)
+                .ifPresent(tier -> facts.put(Attributes.DEPLOY_TIER, tier));
         subject.setService(subjectType.equals("service") ? event.subjectId() : text(content.path("service"), "id"));
-        if (subjectType.equals("pipelinerun")) {
-            subject.setPipelineRunId(event.subjectId());
-        } else if (subjectType.equals("taskrun")) {
-            subject.setPipelineRunId(text(content.path("pipelineRun"), "id"));
-        }
-        if (subjectType.equals("change")) {
-            subject.setChangeId(event.subjectId());
-        } else if (subjectType.equals("branch")) {
-            subject.setBranch(stripHeads(event.subjectId()));
+        switch (subjectType) {
+            case "pipelinerun" -> {
+                subject.setPipelineRunId(event.subjectId());
+                putText(facts, Attributes.PIPELINE_NAME, text(content, "pipelineName"));
+                putText(facts, Attributes.PIPELINE_URL, text(content, "url"), text(content, "uri"));
+            }
+            case "taskrun" -> subject.setPipelineRunId(text(content.path("pipelineRun"), "id"));
+            case "change" -> subject.setChangeId(event.subjectId());
+            case "branch" -> subject.setBranch(stripHeads(event.subjectId()));
+            case "artifact" -> {
+                // artifact.packaged names the change it was built from
+                subject.setChangeId(text(content.path("change"), "id"));
+                putText(facts, Attributes.ARTIFACT_SBOM_URI, text(content.path("sbom"), "uri"));
+                if (text(content, "signature") != null) {
+                    facts.put(Attributes.ARTIFACT_SIGNED, "true");
+                }
+            }
+            case "testsuiterun", "testcaserun" ->
+                putText(
+                        facts,
+                        Attributes.TEST_SUITE,
+                        text(content.path("testSuite"), "name"),
+                        text(content.path("testSuite"), "id"),
+                        text(content.path("testSuiteRun"), "id"));
+            case "incident" -> {
+                facts.put(Attributes.INCIDENT_ID, event.subjectId());
+                putText(facts, Attributes.TICKET_URL, text(content, "ticketURI"));
+            }
+            case "ticket" -> {
+                facts.put(Attributes.TICKET_ID, event.subjectId());
+                putText(facts, Attributes.TICKET_URL, text(content, "uri"));
+                putText(facts, Attributes.TICKET_RESOLUTION, text(content, "resolution"));
+                putText(facts, Attributes.TICKET_LABELS, joined(content.get("labels")));
+            }
+            case "approval" -> {
+                putText(facts, Attributes.APPROVAL_DECISION, text(content, "decision"));
+                putText(facts, Attributes.APPROVAL_TARGET, text(content, "resourceTargetUrl"));
+            }
+            default -> {
+                // repository, build, environment, service: covered by the common fields above
+            }
         }
 
-        Actor actor = actorFromContent(subjectType, content);
+        Actor actor = actorFromContent(subjectType, event.predicate(), content);
         JsonNode custom = event.customData();
         if (custom != null && custom.isObject()) {
             String at = event.customDataPointer();
@@ -73,8 +110,12 @@ public final class CDEventMapper {
             if (actor == null) {
                 actor = customActor(custom, at);
             }
+            // What the event itself states wins over what customData adds.
+            CustomData.attributes(custom, at).forEach(facts::putIfAbsent);
         }
 
+        Map<String, String> attributes = attributes(event);
+        attributes.putAll(facts);
         String scope = scope(event, purl, subject.getService());
         return PipelineEvent.newBuilder()
                 .setId(RecordIds.of(input.tenant(), event.source(), event.id()))
@@ -90,11 +131,33 @@ public final class CDEventMapper {
                 .setSubject(subject.build())
                 .setActor(actor)
                 .setOutcome(outcome(text(content, "outcome")))
-                .setAttributes(attributes(event))
+                .setAttributes(attributes)
                 .setEvidenceSha256(input.evidenceSha256())
                 .setEvidenceSize(input.evidenceSize())
                 .setCustomData(custom == null ? null : json(custom))
                 .build();
+    }
+
+    private static void putText(Map<String, String> facts, String name, String... candidates) {
+        for (String candidate : candidates) {
+            if (candidate != null) {
+                facts.put(name, candidate);
+                return;
+            }
+        }
+    }
+
+    private static String joined(JsonNode array) {
+        if (array == null || !array.isArray()) {
+            return null;
+        }
+        StringBuilder out = new StringBuilder();
+        for (JsonNode item : array) {
+            if (item.isValueNode() && !item.isNull() && !item.asText().isBlank()) {
+                out.append(out.isEmpty() ? "" : ",").append(item.asText().trim());
+            }
+        }
+        return out.isEmpty() ? null : out.toString();
     }
 
     /**
@@ -215,11 +278,15 @@ public final class CDEventMapper {
         };
     }
 
-    private static Actor actorFromContent(String subjectType, JsonNode content) {
-        // artifact.published names its publisher in "user"; the approval draft names the responder.
+    private static Actor actorFromContent(String subjectType, String predicate, JsonNode content) {
+        // artifact.published names its publisher in "user"; the approval draft names the responder;
+        // a ticket names who created it and who last changed (or closed) it.
         String id = text(content, "user");
         if (id == null && subjectType.equals("approval")) {
             id = text(content, "responder");
+        }
+        if (id == null && subjectType.equals("ticket")) {
+            id = predicate.equals("created") ? text(content, "creator") : text(content, "updatedBy");
         }
         return id == null ? null : Actor.newBuilder().setId(id).build();
     }
@@ -288,6 +355,8 @@ public final class CDEventMapper {
     static Map<String, String> attributes(CDEvent event) {
         Map<String, String> attributes = new LinkedHashMap<>();
         flatten("", event.content(), attributes);
+        // The signature is evidence (kept with the raw input), not a fact to match on.
+        attributes.remove("signature");
         attributes.put("cdevents.subjectId", event.subjectId());
         if (event.subjectSource() != null) {
             attributes.put("cdevents.subjectSource", event.subjectSource());

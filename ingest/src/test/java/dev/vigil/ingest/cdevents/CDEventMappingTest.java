@@ -8,6 +8,7 @@ import dev.vigil.ingest.adapter.InvalidInputException;
 import dev.vigil.ingest.adapter.Normalized;
 import dev.vigil.ingest.adapter.RawInput;
 import dev.vigil.ingest.adapter.RecordIds;
+import dev.vigil.schemas.Attributes;
 import dev.vigil.schemas.InputFormat;
 import dev.vigil.schemas.Outcome;
 import dev.vigil.schemas.PipelineEvent;
@@ -140,10 +141,15 @@ class CDEventMappingTest {
     }
 
     @Test
-    void shouldKeepTheSignatureOfASignedArtifactAsAnAttribute() throws Exception {
-        PipelineEvent event = mapBare(Samples.bytes("artifact_signed.json"));
+    void shouldMarkASignedArtifactSignedAndKeepTheSignatureOnlyAsEvidence() throws Exception {
+        byte[] body = Samples.bytes("artifact_signed.json");
+        PipelineEvent event = mapBare(body);
 
-        assertThat(event.getAttributes().get("signature")).startsWith("MEYCIQCBT8U5ypDXWCjlNKfzTV4KH516");
+        assertThat(event.getAttributes())
+                .containsEntry(Attributes.ARTIFACT_SIGNED, "true")
+                .doesNotContainKey("signature");
+        assertThat(event.getEvidenceSha256()).isEqualTo(sha256(body));
+        assertThat(event.getSubject().getArtifactName()).isEqualTo("pkg:golang/mygit.com/myorg/myapp");
     }
 
     @Test

@@ -73,6 +73,51 @@ public final class Samples {
         return RawInput.of("acme", CDEventsAdapter.BARE, Map.of(), body, RECEIVED);
     }
 
+    /** A batch of the given CloudEvents, as {@code application/cloudevents-batch+json}. */
+    public static RawInput batch(ObjectNode... cloudEvents) {
+        var array = Json.mapper().createArrayNode();
+        for (ObjectNode ce : cloudEvents) {
+            array.add(ce);
+        }
+        try {
+            return RawInput.of(
+                    "acme", CDEventsAdapter.BATCH, Map.of(), Json.mapper().writeValueAsBytes(array), RECEIVED);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** The CloudEvents binding's headers for a CDEvent in binary mode (values percent-encoded where needed). */
+    public static Map<String, List<String>> binaryHeaders(ObjectNode cdevent) {
+        Map<String, List<String>> headers = new java.util.LinkedHashMap<>();
+        headers.put("Content-Type", List.of("application/json"));
+        headers.put("ce-specversion", List.of("1.0"));
+        headers.put("ce-id", List.of(encode(cdevent.at("/context/id").asText())));
+        headers.put("ce-source", List.of(encode(cdevent.at("/context/source").asText())));
+        headers.put("ce-type", List.of(encode(cdevent.at("/context/type").asText())));
+        headers.put("ce-subject", List.of(encode(cdevent.at("/subject/id").asText())));
+        headers.put("ce-time", List.of(encode(cdevent.at("/context/timestamp").asText())));
+        return headers;
+    }
+
+    /** CloudEvents HTTP binding 3.1.3.2: space, '"', '%' and anything outside printable ASCII as %XX of UTF-8. */
+    public static String encode(String value) {
+        StringBuilder out = new StringBuilder();
+        for (byte b : value.getBytes(java.nio.charset.StandardCharsets.UTF_8)) {
+            int c = b & 0xff;
+            if (c <= 0x20 || c >= 0x7f || c == '"' || c == '%') {
+                out.append('%').append(String.format(java.util.Locale.ROOT, "%02X", c));
+            } else {
+                out.append((char) c);
+            }
+        }
+        return out.toString();
+    }
+
+    public static RawInput binary(Map<String, List<String>> headers, byte[] body) {
+        return RawInput.of("acme", CDEventsAdapter.BARE, headers, body, RECEIVED);
+    }
+
     public static RawInput structured(byte[] body) {
         return RawInput.of("acme", CDEventsAdapter.STRUCTURED, Map.of(), body, RECEIVED);
     }
