@@ -212,10 +212,10 @@ final class PublishCommand implements Command {
 
     private static String hint(int status) {
         return switch (status) {
-            case 401 -> "; check VIGIL_API_KEY";
-            case 403 -> "; the key needs the publisher role";
-            case 404 -> "; check --url (the ingest base URL)";
-            case 415 -> "; this Vigil does not read that format yet";
+            case 401 -> " Check VIGIL_API_KEY.";
+            case 403 -> " The key needs the publisher role.";
+            case 404 -> " Check --url (the ingest base URL).";
+            case 415 -> " This Vigil does not read that format yet.";
             default -> "";
         };
     }
