@@ -83,7 +83,8 @@ final class PublishCommand implements Command {
             throw new CliArgs.UsageException("cannot publish '" + what + "'. " + usage());
         }
 
-        URI uri = endpoint(args, env.variables()).resolve(request.pathAndQuery());
+        // Relative to the base, so a Vigil behind a path prefix (https://ci.example/vigil/) is reached too.
+        URI uri = endpoint(args, env.variables()).resolve(request.pathAndQuery().substring(1));
         String key = apiKey(args, env.variables());
         PublishClient client = new PublishClient(
                 http, PublishClient.RetryPolicy.from(args), env.clock(), env.sleeper(), Math::random);
