@@ -53,7 +53,9 @@ record CiEnvironment(
                     + (attempt == null ? "" : "/attempts/" + attempt);
         }
         // On pull_request events GITHUB_REF_NAME is "<n>/merge"; the PR's own branch is GITHUB_HEAD_REF.
-        String branch = get(env, "GITHUB_HEAD_REF").or(() -> get(env, "GITHUB_REF_NAME")).orElse(null);
+        String branch = get(env, "GITHUB_HEAD_REF")
+                .or(() -> get(env, "GITHUB_REF_NAME"))
+                .orElse(null);
         return new CiEnvironment(
                 "github-actions",
                 repo == null ? null : repository(server + "/" + repo),
@@ -112,7 +114,9 @@ record CiEnvironment(
         return new CiEnvironment(
                 system,
                 args.option("repository").map(CiEnvironment::repository).orElse(repository),
-                args.option("commit").map(s -> s.trim().toLowerCase(Locale.ROOT)).orElse(commit),
+                args.option("commit")
+                        .map(s -> s.trim().toLowerCase(Locale.ROOT))
+                        .orElse(commit),
                 args.option("branch").map(CiEnvironment::stripHeads).orElse(branch),
                 args.option("run").orElse(runId),
                 args.option("run-attempt").orElse(runAttempt),
@@ -143,7 +147,8 @@ record CiEnvironment(
         } else if (s.matches("[^/@]+@[^:/]+:.+")) {
             int at = s.indexOf('@');
             int colon = s.indexOf(':', at);
-            hostAndPath = s.substring(at + 1, colon).toLowerCase(Locale.ROOT) + "/" + trimSlashes(s.substring(colon + 1));
+            hostAndPath =
+                    s.substring(at + 1, colon).toLowerCase(Locale.ROOT) + "/" + trimSlashes(s.substring(colon + 1));
         } else {
             hostAndPath = trimSlashes(s);
         }
@@ -172,9 +177,8 @@ record CiEnvironment(
         if (repository == null) {
             return Optional.empty();
         }
-        return Optional.of(repositoryHost()
-                .map(h -> repository.substring(h.length() + 1))
-                .orElse(repository));
+        return Optional.of(
+                repositoryHost().map(h -> repository.substring(h.length() + 1)).orElse(repository));
     }
 
     private static String stripRemote(String branch) {

@@ -59,8 +59,7 @@ final class PublishClient {
 
         /** Backoff before attempt {@code attempt + 1}: half of the capped exponential, plus up to as much again at random. */
         Duration backoff(int attempt, double random) {
-            long capped = Math.min(
-                    maxDelay.toMillis(), initialDelay.toMillis() * (1L << Math.min(attempt - 1, 30)));
+            long capped = Math.min(maxDelay.toMillis(), initialDelay.toMillis() * (1L << Math.min(attempt - 1, 30)));
             return Duration.ofMillis(capped / 2 + Math.round(random * (capped - capped / 2)));
         }
 
@@ -147,13 +146,16 @@ final class PublishClient {
                 result = refused(status, response.body(), attempt, retryable);
                 retryAfter = response.headers().firstValue("Retry-After").flatMap(v -> retryAfter(v, clock));
             } catch (HttpTimeoutException e) {
-                result = new Result.Unreachable("no answer from " + origin(uri) + " within " + Durations.format(policy.requestTimeout()), attempt);
+                result = new Result.Unreachable(
+                        "no answer from " + origin(uri) + " within " + Durations.format(policy.requestTimeout()),
+                        attempt);
                 retryable = true;
             } catch (ConnectException e) {
                 result = new Result.Unreachable("cannot connect to " + origin(uri) + " (" + reason(e) + ")", attempt);
                 retryable = true;
             } catch (IOException e) {
-                result = new Result.Unreachable("connection to " + origin(uri) + " failed (" + reason(e) + ")", attempt);
+                result =
+                        new Result.Unreachable("connection to " + origin(uri) + " failed (" + reason(e) + ")", attempt);
                 retryable = true;
             }
             if (!retryable || attempt >= policy.maxAttempts()) {
@@ -192,7 +194,8 @@ final class PublishClient {
             // not delta-seconds: try the date form
         }
         try {
-            Instant at = ZonedDateTime.parse(v, DateTimeFormatter.RFC_1123_DATE_TIME).toInstant();
+            Instant at =
+                    ZonedDateTime.parse(v, DateTimeFormatter.RFC_1123_DATE_TIME).toInstant();
             Duration d = Duration.between(clock.instant(), at);
             return Optional.of(d.isNegative() ? Duration.ZERO : d);
         } catch (DateTimeParseException e) {
@@ -227,7 +230,8 @@ final class PublishClient {
                         ? "gave up after " + r.attempts() + " attempt(s): " + r.status()
                         : "refused: " + r.status();
                 String slug = r.type() == null ? "" : " " + slug(r.type());
-                yield prefix + slug + ": " + oneLine(r.detail(), 500) + (r.pointer() == null ? "" : " (at " + r.pointer() + ")");
+                yield prefix + slug + ": " + oneLine(r.detail(), 500)
+                        + (r.pointer() == null ? "" : " (at " + r.pointer() + ")");
             }
             case Result.Unreachable u -> "gave up after " + u.attempts() + " attempt(s): " + u.reason();
         };

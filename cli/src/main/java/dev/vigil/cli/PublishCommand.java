@@ -7,6 +7,7 @@ import java.io.IOException;
 import java.io.PrintStream;
 import java.net.URI;
 import java.net.URLEncoder;
+import java.net.http.HttpClient;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
@@ -45,9 +46,9 @@ final class PublishCommand implements Command {
     private final Env env;
     private final PrintStream out;
     private final PrintStream err;
-    private final java.net.http.HttpClient http;
+    private final HttpClient http;
 
-    PublishCommand(CliArgs args, Env env, java.net.http.HttpClient http, PrintStream out, PrintStream err) {
+    PublishCommand(CliArgs args, Env env, HttpClient http, PrintStream out, PrintStream err) {
         this.args = args;
         this.env = env;
         this.http = http;
@@ -66,18 +67,24 @@ final class PublishCommand implements Command {
         Request request;
         if (what.equals("event")) {
             if (positional.size() != 2) {
-                throw new CliArgs.UsageException("usage: vigil publish event <" + String.join("|", PublishEvents.KINDS)
-                        + "> [options]");
+                throw new CliArgs.UsageException(
+                        "usage: vigil publish event <" + String.join("|", PublishEvents.KINDS) + "> [options]");
             }
             ObjectNode event = PublishEvents.build(
-                    positional.get(1), args, ci, env.clock().instant(), args.option("event-id").orElseGet(env.ids()));
+                    positional.get(1),
+                    args,
+                    ci,
+                    env.clock().instant(),
+                    args.option("event-id").orElseGet(env.ids()));
             request = new Request("/v1/events", PublishEvents.MEDIA_TYPE, json(event), "event " + positional.get(1));
         } else if (SCANNER_FORMATS.contains(what)) {
             if (positional.size() != 2) {
                 throw new CliArgs.UsageException("usage: vigil publish " + what + " FILE [options]");
             }
             request = new Request(
-                    "/v1/events?" + scanQuery(what, ci, args.option("digest").orElse(null)), "application/json", read(Path.of(positional.get(1))),
+                    "/v1/events?" + scanQuery(what, ci, args.option("digest").orElse(null)),
+                    "application/json",
+                    read(Path.of(positional.get(1))),
                     what + " report " + positional.get(1));
         } else {
             throw new CliArgs.UsageException("cannot publish '" + what + "'. " + usage());
@@ -86,20 +93,22 @@ final class PublishCommand implements Command {
         // Relative to the base, so a Vigil behind a path prefix (https://ci.example/vigil/) is reached too.
         URI uri = endpoint(args, env.variables()).resolve(request.pathAndQuery().substring(1));
         String key = apiKey(args, env.variables());
-        PublishClient client = new PublishClient(
-                http, PublishClient.RetryPolicy.from(args), env.clock(), env.sleeper(), Math::random);
+        PublishClient client =
+                new PublishClient(http, PublishClient.RetryPolicy.from(args), env.clock(), env.sleeper(), Math::random);
         PublishClient.Result result;
         try {
             result = client.post(uri, request.contentType(), request.body(), key, Map.of());
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            err.println("vigil publish: interrupted before Vigil answered; the " + request.what() + " may or may not be stored");
+            err.println("vigil publish: interrupted before Vigil answered; the " + request.what()
+                    + " may or may not be stored");
             return UNAVAILABLE;
         }
         return switch (result) {
             case PublishClient.Result.Accepted a -> {
                 a.recordIds().forEach(out::println);
-                err.println("vigil publish: " + request.what() + " stored as " + a.recordIds().size() + " record(s)"
+                err.println("vigil publish: " + request.what() + " stored as "
+                        + a.recordIds().size() + " record(s)"
                         + (ci.repository() == null ? "" : " for " + ci.repository())
                         + (a.attempts() > 1 ? " (after " + a.attempts() + " attempts)" : ""));
                 yield 0;
@@ -142,7 +151,8 @@ final class PublishCommand implements Command {
     static URI endpoint(CliArgs args, Map<String, String> env) {
         String url = args.option("url").orElse(env.get("VIGIL_URL"));
         if (url == null || url.isBlank()) {
-            throw new CliArgs.UsageException("--url or VIGIL_URL is required (the ingest base URL, e.g. https://vigil.example.com)");
+            throw new CliArgs.UsageException(
+                    "--url or VIGIL_URL is required (the ingest base URL, e.g. https://vigil.example.com)");
         }
         URI uri;
         try {

@@ -5,6 +5,7 @@ import dev.vigil.common.json.Json;
 import dev.vigil.schemas.Attributes;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
@@ -42,11 +43,12 @@ final class PublishEvents {
         switch (kind) {
             case "deployment" -> {
                 type = "dev.cdevents.service.deployed.0.3.0";
-                String env = required(args.option("env").orElse(ci.environment()), "--env (the environment deployed to)");
+                String env =
+                        required(args.option("env").orElse(ci.environment()), "--env (the environment deployed to)");
                 String service = args.option("service")
                         .or(() -> ci.repositoryPath().map(PublishEvents::lastSegment))
-                        .orElseThrow(() -> new CliArgs.UsageException(
-                                "--service is required when the repository is unknown"));
+                        .orElseThrow(() ->
+                                new CliArgs.UsageException("--service is required when the repository is unknown"));
                 subjectId = service;
                 content.putObject("environment").put("id", env);
                 artifact(args, service).ifPresent(a -> content.put("artifactId", a));
@@ -65,7 +67,11 @@ final class PublishEvents {
                 subjectId = ci.runId() != null ? ci.runId() : id;
                 // build.finished has no outcome in the spec; ingest reads content.outcome where present.
                 content.put("outcome", outcome(args));
-                artifact(args, ci.repositoryPath().map(PublishEvents::lastSegment).orElse(null))
+                artifact(
+                                args,
+                                ci.repositoryPath()
+                                        .map(PublishEvents::lastSegment)
+                                        .orElse(null))
                         .ifPresent(a -> content.put("artifactId", a));
             }
             case "test" -> {
@@ -73,7 +79,8 @@ final class PublishEvents {
                 String suite = args.option("suite").orElse("tests");
                 subjectId = (ci.runId() != null ? ci.runId() : id) + "/" + suite;
                 content.put("outcome", outcome(args));
-                content.putObject("environment").put("id", args.option("env").orElse(ci.environment() == null ? "ci" : ci.environment()));
+                content.putObject("environment")
+                        .put("id", args.option("env").orElse(ci.environment() == null ? "ci" : ci.environment()));
                 content.putObject("testSuite").put("id", suite).put("name", suite);
                 args.option("reason").ifPresent(v -> content.put("reason", v));
                 custom.put(Attributes.TEST_SUITE, suite);
@@ -81,28 +88,36 @@ final class PublishEvents {
             case "incident" -> {
                 String state = args.option("state").orElse("detected").toLowerCase(Locale.ROOT);
                 if (!List.of("detected", "reported", "resolved").contains(state)) {
-                    throw new CliArgs.UsageException("--state takes detected, reported or resolved; got '" + state + "'");
+                    throw new CliArgs.UsageException(
+                            "--state takes detected, reported or resolved; got '" + state + "'");
                 }
                 type = "dev.cdevents.incident." + state + ".0.3.0";
                 String incident = required(args.option("incident").orElse(null), "--incident (the incident id)");
                 subjectId = incident;
                 content.putObject("environment")
-                        .put("id", required(args.option("env").orElse(ci.environment()), "--env (the affected environment)"));
+                        .put(
+                                "id",
+                                required(
+                                        args.option("env").orElse(ci.environment()),
+                                        "--env (the affected environment)"));
                 args.option("description").ifPresent(v -> content.put("description", v));
-                args.option("service").ifPresent(v -> content.putObject("service").put("id", v));
+                args.option("service")
+                        .ifPresent(v -> content.putObject("service").put("id", v));
                 artifact(args, args.option("service").orElse(null)).ifPresent(a -> content.put("artifactId", a));
                 custom.put(Attributes.INCIDENT_ID, incident);
-                args.option("severity").ifPresent(v -> custom.put(Attributes.INCIDENT_SEVERITY, v.toLowerCase(Locale.ROOT)));
+                args.option("severity")
+                        .ifPresent(v -> custom.put(Attributes.INCIDENT_SEVERITY, v.toLowerCase(Locale.ROOT)));
                 if (args.flag("personal-data-breach")) {
                     custom.put(Attributes.INCIDENT_PERSONAL_DATA_BREACH, "true");
                 }
-                args.option("aware-at").ifPresent(v -> custom.put(Attributes.INCIDENT_AWARE_AT, instant(v, "--aware-at")));
+                args.option("aware-at")
+                        .ifPresent(v -> custom.put(Attributes.INCIDENT_AWARE_AT, instant(v, "--aware-at")));
                 args.option("notified-at")
                         .ifPresent(v -> custom.put(Attributes.INCIDENT_NOTIFIED_AT, instant(v, "--notified-at")));
                 args.option("postmortem").ifPresent(v -> custom.put(Attributes.INCIDENT_POSTMORTEM_URL, v));
             }
-            default -> throw new CliArgs.UsageException(
-                    "unknown event '" + kind + "'; events: " + String.join(", ", KINDS));
+            default ->
+                throw new CliArgs.UsageException("unknown event '" + kind + "'; events: " + String.join(", ", KINDS));
         }
 
         ci.repositoryPath().ifPresent(path -> {
@@ -178,7 +193,8 @@ final class PublishEvents {
         if (name == null) {
             throw new CliArgs.UsageException("--digest needs --service (the image name) or --artifact pkg:oci/...");
         }
-        return Optional.of("pkg:oci/" + name.toLowerCase(Locale.ROOT) + "@" + digest.get().replace(":", "%3A"));
+        return Optional.of(
+                "pkg:oci/" + name.toLowerCase(Locale.ROOT) + "@" + digest.get().replace(":", "%3A"));
     }
 
     /** The tier a control compares against, from the environment's usual names; anything else is "other". */
@@ -213,14 +229,15 @@ final class PublishEvents {
         try {
             return Instant.parse(value.trim()).toString();
         } catch (DateTimeParseException e) {
-            throw new CliArgs.UsageException(flag + " must be an ISO-8601 instant (2026-05-01T10:00:00Z), not '" + value + "'");
+            throw new CliArgs.UsageException(
+                    flag + " must be an ISO-8601 instant (2026-05-01T10:00:00Z), not '" + value + "'");
         }
     }
 
     private static String list(String commaSeparated) {
         return String.join(
                 ",",
-                java.util.Arrays.stream(commaSeparated.split(","))
+                Arrays.stream(commaSeparated.split(","))
                         .map(String::trim)
                         .filter(s -> !s.isEmpty())
                         .toList());

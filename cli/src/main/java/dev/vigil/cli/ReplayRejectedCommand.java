@@ -81,12 +81,14 @@ final class ReplayRejectedCommand implements Command {
         String action = args.positional().isEmpty()
                 ? (args.option("export").isPresent() ? "export" : "list")
                 : args.positional().get(0);
-        if (!List.of("list", "export", "replay").contains(action) || args.positional().size() > 1) {
+        if (!List.of("list", "export", "replay").contains(action)
+                || args.positional().size() > 1) {
             throw new CliArgs.UsageException("usage: " + usage());
         }
         // Check the cheap things before reading the topic.
         Predicate<RejectedInput> filter = filter();
-        if (action.equals("export") && (args.option("id").isEmpty() || args.option("export").isEmpty())) {
+        if (action.equals("export")
+                && (args.option("id").isEmpty() || args.option("export").isEmpty())) {
             throw new CliArgs.UsageException("export needs --id ID and --export DIR");
         }
         if (action.equals("replay")) {
@@ -109,21 +111,24 @@ final class ReplayRejectedCommand implements Command {
                 .filter(v -> v != null && filter.test(v))
                 .toList();
         if (args.option("id").isPresent() && selected.isEmpty()) {
-            err.println("replay-rejected: no rejected input with id " + args.option("id").get()
-                    + (hasFilter() ? " matching the filters" : ""));
+            err.println("replay-rejected: no rejected input with id "
+                    + args.option("id").get() + (hasFilter() ? " matching the filters" : ""));
             return 1;
         }
         return switch (action) {
-            case "export" -> export(selected.get(0), Path.of(args.option("export").get()));
+            case "export" ->
+                export(selected.get(0), Path.of(args.option("export").get()));
             case "replay" -> replay(selected);
             default -> list(selected);
         };
     }
 
     private List<ReplayRejectedReader.Entry> read() {
-        Config config = args.resolve(List.of(SharedFields.KAFKA_BOOTSTRAP_SERVERS, SharedFields.TOPIC_PREFIX), Map.of());
+        Config config =
+                args.resolve(List.of(SharedFields.KAFKA_BOOTSTRAP_SERVERS, SharedFields.TOPIC_PREFIX), Map.of());
         Topics topics = Topics.withPrefix(config.get(SharedFields.TOPIC_PREFIX));
-        Duration timeout = args.option("timeout").map(PublishClient.Durations::parse).orElse(Duration.ofSeconds(60));
+        Duration timeout =
+                args.option("timeout").map(PublishClient.Durations::parse).orElse(Duration.ofSeconds(60));
         return ReplayRejectedReader.readAll(
                 config.get(SharedFields.KAFKA_BOOTSTRAP_SERVERS),
                 config.withPrefix(CONSUMER_PREFIX),
@@ -149,7 +154,8 @@ final class ReplayRejectedCommand implements Command {
         Optional<String> type = args.option("type");
         if (type.isPresent()) {
             String t = type.get().trim();
-            p = p.and(r -> r.getProblemType().equals(t) || PublishClient.slug(r.getProblemType()).equals(t));
+            p = p.and(r -> r.getProblemType().equals(t)
+                    || PublishClient.slug(r.getProblemType()).equals(t));
         }
         Optional<String> status = args.option("status");
         if (status.isPresent()) {
@@ -178,7 +184,9 @@ final class ReplayRejectedCommand implements Command {
             // not an instant
         }
         try {
-            return java.time.LocalDate.parse(v).atStartOfDay(java.time.ZoneOffset.UTC).toInstant();
+            return java.time.LocalDate.parse(v)
+                    .atStartOfDay(java.time.ZoneOffset.UTC)
+                    .toInstant();
         } catch (DateTimeParseException e) {
             // not a date
         }
@@ -225,7 +233,8 @@ final class ReplayRejectedCommand implements Command {
     private int export(RejectedInput r, Path dir) {
         String name = r.getId().replaceAll("[^A-Za-z0-9._-]", "_");
         byte[] body = bytes(r.getBody());
-        boolean json = r.getContentType() != null && r.getContentType().toLowerCase(Locale.ROOT).contains("json");
+        boolean json = r.getContentType() != null
+                && r.getContentType().toLowerCase(Locale.ROOT).contains("json");
         Path bodyFile = dir.resolve(name + (json ? ".body.json" : ".body"));
         Path metaFile = dir.resolve(name + ".meta.json");
         ObjectNode meta = Json.mapper().createObjectNode();
@@ -264,8 +273,8 @@ final class ReplayRejectedCommand implements Command {
         URI base = PublishCommand.endpoint(args, env.variables());
         Map<String, String> keys = dryRun && !keysGiven() ? Map.of() : keys();
         byte[] fixed = args.option("body").map(ReplayRejectedCommand::readBody).orElse(null);
-        PublishClient client = new PublishClient(
-                http, PublishClient.RetryPolicy.from(args), env.clock(), env.sleeper(), Math::random);
+        PublishClient client =
+                new PublishClient(http, PublishClient.RetryPolicy.from(args), env.clock(), env.sleeper(), Math::random);
         int replayed = 0;
         int failed = 0;
         for (RejectedInput r : selected) {
@@ -336,13 +345,15 @@ final class ReplayRejectedCommand implements Command {
             } catch (IOException e) {
                 throw new CliArgs.UsageException("--keys " + file + " cannot be read");
             }
-            props.stringPropertyNames().forEach(t -> keys.put(t.trim(), props.getProperty(t).strip()));
+            props.stringPropertyNames()
+                    .forEach(t -> keys.put(t.trim(), props.getProperty(t).strip()));
             return keys;
         }
         String key = PublishCommand.apiKey(args, env.variables());
         String tenant = args.option("tenant")
-                .orElseThrow(() -> new CliArgs.UsageException(
-                        "replay with one key needs --tenant T (the key's tenant), or --keys FILE with tenant=key lines"));
+                .orElseThrow(
+                        () -> new CliArgs.UsageException(
+                                "replay with one key needs --tenant T (the key's tenant), or --keys FILE with tenant=key lines"));
         keys.put(tenant, key);
         return keys;
     }

@@ -1,7 +1,6 @@
 package dev.vigil.cli;
 
 import dev.vigil.schemas.RejectedInput;
-import dev.vigil.schemas.serde.AvroSerde;
 import dev.vigil.schemas.topic.Topic;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -15,6 +14,7 @@ import org.apache.kafka.common.PartitionInfo;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.SerializationException;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.Deserializer;
 
 /**
  * Reads vigil.ingest-rejected from the beginning up to the end offsets seen when it started, with
@@ -29,14 +29,17 @@ final class ReplayRejectedReader {
     private ReplayRejectedReader() {}
 
     static List<Entry> readAll(
-            String bootstrapServers, Map<String, String> clientOverrides, Topic<String, RejectedInput> topic, Duration timeout) {
+            String bootstrapServers,
+            Map<String, String> clientOverrides,
+            Topic<String, RejectedInput> topic,
+            Duration timeout) {
         Map<String, Object> props = new HashMap<>(clientOverrides);
         props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
         props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
         props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
         props.put(ConsumerConfig.CLIENT_ID_CONFIG, "vigil-replay-rejected");
         props.remove(ConsumerConfig.GROUP_ID_CONFIG);
-        AvroSerde<RejectedInput> serde = (AvroSerde<RejectedInput>) topic.valueSerde();
+        Deserializer<RejectedInput> values = topic.valueSerde().deserializer();
         List<Entry> entries = new ArrayList<>();
         long deadline = System.nanoTime() + timeout.toNanos();
         // Bytes, decoded one by one: a record this release cannot read is reported, not fatal to the listing.
@@ -44,8 +47,8 @@ final class ReplayRejectedReader {
                 new KafkaConsumer<>(props, new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
             List<PartitionInfo> infos = consumer.partitionsFor(topic.name(), timeout);
             if (infos == null || infos.isEmpty()) {
-                throw new IllegalStateException("topic " + topic.name() + " does not exist on Kafka at " + bootstrapServers
-                        + ": check vigil.kafka.bootstrap-servers and vigil.topic-prefix");
+                throw new IllegalStateException("topic " + topic.name() + " does not exist on Kafka at "
+                        + bootstrapServers + ": check vigil.kafka.bootstrap-servers and vigil.topic-prefix");
             }
             List<TopicPartition> partitions = infos.stream()
                     .map(p -> new TopicPartition(p.topic(), p.partition()))
@@ -64,19 +67,19 @@ final class ReplayRejectedReader {
                     if (r.offset() >= end.get(tp)) {
                         continue;
                     }
-                    entries.add(decode(serde, r));
+                    entries.add(decode(values, r));
                 }
             }
         }
         return entries;
     }
 
-    private static Entry decode(AvroSerde<RejectedInput> serde, ConsumerRecord<byte[], byte[]> r) {
+    private static Entry decode(Deserializer<RejectedInput> values, ConsumerRecord<byte[], byte[]> r) {
         if (r.value() == null) {
             return new Entry(r.partition(), r.offset(), null, "empty record");
         }
         try {
-            return new Entry(r.partition(), r.offset(), serde.decode(r.value()), null);
+            return new Entry(r.partition(), r.offset(), values.deserialize(r.topic(), r.value()), null);
         } catch (SerializationException e) {
             return new Entry(r.partition(), r.offset(), null, e.getMessage());
         }

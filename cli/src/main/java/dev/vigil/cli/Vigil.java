@@ -44,12 +44,13 @@ public final class Vigil {
                 case "up" -> new UpCommand(cli, out).run();
                 case "ingest", "streams", "audit-api" -> new ServiceCommand(args[0], cli, out).run();
                 case "keys" -> new KeysCommand(cli, out).run();
-                case "publish" -> new PublishCommand(
-                                cli, PublishCommand.Env.system(), PublishClient.defaultHttpClient(), out, err)
-                        .run();
-                case "replay-rejected" -> new ReplayRejectedCommand(
-                                cli, PublishCommand.Env.system(), PublishClient.defaultHttpClient(), out, err)
-                        .run();
+                case "publish" ->
+                    new PublishCommand(cli, PublishCommand.Env.system(), PublishClient.defaultHttpClient(), out, err)
+                            .run();
+                case "replay-rejected" ->
+                    new ReplayRejectedCommand(
+                                    cli, PublishCommand.Env.system(), PublishClient.defaultHttpClient(), out, err)
+                            .run();
                 default -> {
                     err.println("vigil: unknown command '" + args[0] + "'\n" + usage());
                     yield 2;

@@ -22,16 +22,17 @@ class CiEnvironmentTest {
                 "GITHUB_RUN_ATTEMPT", "2",
                 "GITHUB_ACTOR", "octocat"));
 
-        assertThat(ci).isEqualTo(new CiEnvironment(
-                "github-actions",
-                "github.com/acme/shop",
-                SHA,
-                "main",
-                "9876543210",
-                "2",
-                "https://github.com/acme/shop/actions/runs/9876543210/attempts/2",
-                "octocat",
-                null));
+        assertThat(ci)
+                .isEqualTo(new CiEnvironment(
+                        "github-actions",
+                        "github.com/acme/shop",
+                        SHA,
+                        "main",
+                        "9876543210",
+                        "2",
+                        "https://github.com/acme/shop/actions/runs/9876543210/attempts/2",
+                        "octocat",
+                        null));
         assertThat(ci.repositoryHost()).hasValue("github.com");
         assertThat(ci.repositoryPath()).hasValue("acme/shop");
     }
@@ -71,16 +72,17 @@ class CiEnvironmentTest {
                 "GITLAB_USER_LOGIN", "alice",
                 "CI_ENVIRONMENT_NAME", "production"));
 
-        assertThat(ci).isEqualTo(new CiEnvironment(
-                "gitlab-ci",
-                "gitlab.example.com/group/sub/shop",
-                SHA,
-                "release/1.2",
-                "1234",
-                null,
-                "https://gitlab.example.com/group/sub/shop/-/pipelines/1234",
-                "alice",
-                "production"));
+        assertThat(ci)
+                .isEqualTo(new CiEnvironment(
+                        "gitlab-ci",
+                        "gitlab.example.com/group/sub/shop",
+                        SHA,
+                        "release/1.2",
+                        "1234",
+                        null,
+                        "https://gitlab.example.com/group/sub/shop/-/pipelines/1234",
+                        "alice",
+                        "production"));
     }
 
     @Test
@@ -94,16 +96,17 @@ class CiEnvironmentTest {
                 "BUILD_ID", "57",
                 "BUILD_URL", "https://jenkins.acme.example/job/shop/job/main/57/"));
 
-        assertThat(ci).isEqualTo(new CiEnvironment(
-                "jenkins",
-                "github.com/acme/shop",
-                SHA,
-                "main",
-                "shop/main#57",
-                null,
-                "https://jenkins.acme.example/job/shop/job/main/57/",
-                null,
-                null));
+        assertThat(ci)
+                .isEqualTo(new CiEnvironment(
+                        "jenkins",
+                        "github.com/acme/shop",
+                        SHA,
+                        "main",
+                        "shop/main#57",
+                        null,
+                        "https://jenkins.acme.example/job/shop/job/main/57/",
+                        null,
+                        null));
     }
 
     @Test
@@ -155,7 +158,8 @@ class CiEnvironmentTest {
     @Test
     void shouldNormalizeRepositorySpellingsToHostAndPath() {
         assertThat(CiEnvironment.repository("https://github.com/acme/shop/")).isEqualTo("github.com/acme/shop");
-        assertThat(CiEnvironment.repository("ssh://git@gitlab.com/acme/shop.git")).isEqualTo("gitlab.com/acme/shop");
+        assertThat(CiEnvironment.repository("ssh://git@gitlab.com/acme/shop.git"))
+                .isEqualTo("gitlab.com/acme/shop");
         assertThat(CiEnvironment.repository("github.com/acme/shop")).isEqualTo("github.com/acme/shop");
         assertThat(CiEnvironment.repository("acme/shop")).isEqualTo("acme/shop");
         assertThatThrownBy(() -> CiEnvironment.repository(" / "))

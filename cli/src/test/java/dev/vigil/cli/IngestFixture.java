@@ -32,7 +32,8 @@ final class IngestFixture implements AutoCloseable {
     final Topics topics;
     final ApiKeys keys = new ApiKeys(List.of());
     final String publisherKey = keys.mint("acme", Set.of(Role.PUBLISHER), "ci").key();
-    final String otherTenantKey = keys.mint("globex", Set.of(Role.PUBLISHER), "ci").key();
+    final String otherTenantKey =
+            keys.mint("globex", Set.of(Role.PUBLISHER), "ci").key();
     final IngestServer server;
 
     IngestFixture(String name) {
@@ -59,7 +60,9 @@ final class IngestFixture implements AutoCloseable {
 
     /** The --set options that point a command at this fixture's broker and topics. */
     String[] kafkaOptions() {
-        return new String[] {"--set", "vigil.kafka.bootstrap-servers=" + bootstrap, "--set", "vigil.topic-prefix=" + prefix};
+        return new String[] {
+            "--set", "vigil.kafka.bootstrap-servers=" + bootstrap, "--set", "vigil.topic-prefix=" + prefix
+        };
     }
 
     /** Every record of the topic up to its current end offsets (ingest answers only after Kafka acked). */
@@ -77,7 +80,9 @@ final class IngestFixture implements AutoCloseable {
             Map<TopicPartition, Long> end = consumer.endOffsets(partitions);
             long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
             while (partitions.stream().anyMatch(tp -> consumer.position(tp) < end.get(tp))) {
-                assertThat(System.nanoTime()).as("reading %s to its end", topic.name()).isLessThan(deadline);
+                assertThat(System.nanoTime())
+                        .as("reading %s to its end", topic.name())
+                        .isLessThan(deadline);
                 consumer.poll(Duration.ofMillis(200)).forEach(records::add);
             }
         }

@@ -48,7 +48,11 @@ class PublishClientTest {
     void shouldRetryTwo503sAndSucceedOnTheThirdAttemptWithTheSameBody() throws Exception {
         try (TestHttpServer server = new TestHttpServer(unavailable(), unavailable(), accepted("rec-1"))) {
             PublishClient.Result result = client().post(
-                    URI.create(server.url() + "/v1/events?format=sarif"), "application/json", BODY, KEY, Map.of());
+                            URI.create(server.url() + "/v1/events?format=sarif"),
+                            "application/json",
+                            BODY,
+                            KEY,
+                            Map.of());
 
             assertThat(result).isInstanceOfSatisfying(PublishClient.Result.Accepted.class, a -> {
                 assertThat(a.status()).isEqualTo(202);
@@ -68,8 +72,8 @@ class PublishClientTest {
 
     @Test
     void shouldWaitAsLongAsRetryAfterSays() throws Exception {
-        try (TestHttpServer server = new TestHttpServer(
-                answer(429, "{\"detail\":\"slow down\"}", "Retry-After", "7"), accepted("rec-2"))) {
+        try (TestHttpServer server =
+                new TestHttpServer(answer(429, "{\"detail\":\"slow down\"}", "Retry-After", "7"), accepted("rec-2"))) {
             PublishClient.Result result =
                     client().post(URI.create(server.url() + "/v1/events"), "application/json", BODY, KEY, Map.of());
 
@@ -82,8 +86,10 @@ class PublishClientTest {
     void shouldReadRetryAfterAsAnHttpDate() {
         Clock at = Clock.fixed(Instant.parse("2026-05-01T10:00:00Z"), ZoneOffset.UTC);
 
-        assertThat(PublishClient.retryAfter("Fri, 01 May 2026 10:00:30 GMT", at)).hasValue(Duration.ofSeconds(30));
-        assertThat(PublishClient.retryAfter("Fri, 01 May 2026 09:00:00 GMT", at)).hasValue(Duration.ZERO);
+        assertThat(PublishClient.retryAfter("Fri, 01 May 2026 10:00:30 GMT", at))
+                .hasValue(Duration.ofSeconds(30));
+        assertThat(PublishClient.retryAfter("Fri, 01 May 2026 09:00:00 GMT", at))
+                .hasValue(Duration.ZERO);
         assertThat(PublishClient.retryAfter("soon", at)).isEmpty();
     }
 
@@ -92,7 +98,8 @@ class PublishClientTest {
         String problem = "{\"type\":\"https://vigil.dev/problems/invalid-field\",\"title\":\"Invalid Field\","
                 + "\"status\":400,\"detail\":\"/runs/0/tool is required.\","
                 + "\"errors\":[{\"pointer\":\"/runs/0/tool\",\"detail\":\"/runs/0/tool is required.\"}]}";
-        try (TestHttpServer server = new TestHttpServer(answer(400, problem, "Content-Type", "application/problem+json"))) {
+        try (TestHttpServer server =
+                new TestHttpServer(answer(400, problem, "Content-Type", "application/problem+json"))) {
             PublishClient.Result result =
                     client().post(URI.create(server.url() + "/v1/events"), "application/json", BODY, KEY, Map.of());
 
@@ -122,7 +129,8 @@ class PublishClientTest {
                 assertThat(r.retriesExhausted()).isTrue();
             });
             assertThat(PublishClient.describe(result))
-                    .isEqualTo("gave up after 3 attempt(s): 503 unavailable: The input could not be stored; retry later.");
+                    .isEqualTo(
+                            "gave up after 3 attempt(s): 503 unavailable: The input could not be stored; retry later.");
             assertThat(server.received).hasSize(3);
             assertThat(slept).containsExactly(Duration.ofSeconds(1), Duration.ofSeconds(2));
         }

@@ -62,7 +62,9 @@ class PublishCommandIT {
         return new PublishCommand(
                         CliArgs.parse(args),
                         new PublishCommand.Env(
-                                env, Clock.fixed(Instant.parse("2026-05-01T10:00:00Z"), ZoneOffset.UTC), slept::add,
+                                env,
+                                Clock.fixed(Instant.parse("2026-05-01T10:00:00Z"), ZoneOffset.UTC),
+                                slept::add,
                                 () -> eventId),
                         PublishClient.defaultHttpClient(),
                         new PrintStream(out, true, StandardCharsets.UTF_8),
@@ -99,7 +101,13 @@ class PublishCommandIT {
         int code = publish(
                 githubActions(ingest.url(), ingest.publisherKey),
                 eventId,
-                "event", "deployment", "--env", "production", "--digest", DIGEST, "--emergency");
+                "event",
+                "deployment",
+                "--env",
+                "production",
+                "--digest",
+                DIGEST,
+                "--emergency");
 
         assertThat(code).as(err.toString(StandardCharsets.UTF_8)).isZero();
         String recordId = out.toString(StandardCharsets.UTF_8).strip();
@@ -131,15 +139,16 @@ class PublishCommandIT {
         String eventId = UUID.randomUUID().toString();
         Map<String, String> env = githubActions(ingest.url(), ingest.publisherKey);
 
-        assertThat(publish(env, eventId, "event", "test", "--outcome", "success", "--event-id", eventId)).isZero();
-        assertThat(publish(env, "ignored", "event", "test", "--outcome", "success", "--event-id", eventId)).isZero();
+        assertThat(publish(env, eventId, "event", "test", "--outcome", "success", "--event-id", eventId))
+                .isZero();
+        assertThat(publish(env, "ignored", "event", "test", "--outcome", "success", "--event-id", eventId))
+                .isZero();
 
         List<String> ids = out.toString(StandardCharsets.UTF_8).lines().toList();
         assertThat(ids).hasSize(2);
         assertThat(ids.get(1)).isEqualTo(ids.get(0));
-        assertThat(eventsWithSourceId(eventId))
-                .hasSize(2)
-                .allSatisfy(e -> assertThat(e.getId()).isEqualTo(ids.get(0)));
+        assertThat(eventsWithSourceId(eventId)).hasSize(2).allSatisfy(e -> assertThat(e.getId())
+                .isEqualTo(ids.get(0)));
     }
 
     @Test
@@ -173,7 +182,9 @@ class PublishCommandIT {
         gitlab.put("CI_ENVIRONMENT_NAME", "production");
         gitlab.put("VIGIL_API_KEY", ingest.publisherKey);
         try (TestHttpServer server = new TestHttpServer(
-                TestHttpServer.unavailable(), TestHttpServer.unavailable(), TestHttpServer.accepted("scan-a", "scan-b"))) {
+                TestHttpServer.unavailable(),
+                TestHttpServer.unavailable(),
+                TestHttpServer.accepted("scan-a", "scan-b"))) {
             int code = publish(
                     gitlab, "unused", "trivy", report.toString(), "--url", server.url() + "/", "--digest", DIGEST);
 

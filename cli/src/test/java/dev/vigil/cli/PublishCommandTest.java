@@ -84,8 +84,7 @@ class PublishCommandTest {
     @Test
     void shouldBuildAProductionDeploymentTheCDEventsAdapterMapsWithItsContext() throws Exception {
         String[] flags = {"--env", "production", "--digest", DIGEST, "--emergency", "--approvers", "bob, carol"};
-        ObjectNode event =
-                PublishEvents.build("deployment", CliArgs.parse(flags), github(flags), NOW, "evt-1");
+        ObjectNode event = PublishEvents.build("deployment", CliArgs.parse(flags), github(flags), NOW, "evt-1");
 
         assertThat(event.get("type").asText()).isEqualTo("dev.cdevents.service.deployed.0.3.0");
         PipelineEvent e = ingested(event);
@@ -127,7 +126,10 @@ class PublishCommandTest {
         assertThat(e.getOutcome()).isEqualTo(Outcome.FAILURE);
         assertThat(e.getSubject().getCommitSha()).isEqualTo(SHA);
         assertThat(e.getAttributes()).containsEntry("testSuite.name", "integration");
-        assertThat(Json.mapper().readTree(e.getCustomData()).get(Attributes.TEST_SUITE).asText())
+        assertThat(Json.mapper()
+                        .readTree(e.getCustomData())
+                        .get(Attributes.TEST_SUITE)
+                        .asText())
                 .isEqualTo("integration");
     }
 
@@ -145,8 +147,17 @@ class PublishCommandTest {
     @Test
     void shouldBuildAPersonalDataBreachIncident() throws Exception {
         String[] flags = {
-            "--incident", "INC-7", "--env", "prod", "--severity", "HIGH", "--personal-data-breach",
-            "--aware-at", "2026-04-30T08:00:00Z", "--service", "shop"
+            "--incident",
+            "INC-7",
+            "--env",
+            "prod",
+            "--severity",
+            "HIGH",
+            "--personal-data-breach",
+            "--aware-at",
+            "2026-04-30T08:00:00Z",
+            "--service",
+            "shop"
         };
         PipelineEvent e = ingested(PublishEvents.build("incident", CliArgs.parse(flags), github(flags), NOW, "i-1"));
 
@@ -155,7 +166,8 @@ class PublishCommandTest {
         JsonNode custom = Json.mapper().readTree(e.getCustomData());
         assertThat(custom.get(Attributes.INCIDENT_ID).asText()).isEqualTo("INC-7");
         assertThat(custom.get(Attributes.INCIDENT_SEVERITY).asText()).isEqualTo("high");
-        assertThat(custom.get(Attributes.INCIDENT_PERSONAL_DATA_BREACH).asText()).isEqualTo("true");
+        assertThat(custom.get(Attributes.INCIDENT_PERSONAL_DATA_BREACH).asText())
+                .isEqualTo("true");
         assertThat(custom.get(Attributes.INCIDENT_AWARE_AT).asText()).isEqualTo("2026-04-30T08:00:00Z");
     }
 
@@ -173,23 +185,32 @@ class PublishCommandTest {
     void shouldRefuseAShortCommitShaBeforeSendingAnything() {
         assertThatThrownBy(() -> run(
                         with(GITHUB, "VIGIL_URL", "http://127.0.0.1:1", "VIGIL_API_KEY", KEY),
-                        "event", "deployment", "--env", "production", "--commit", "abc123"))
+                        "event",
+                        "deployment",
+                        "--env",
+                        "production",
+                        "--commit",
+                        "abc123"))
                 .isInstanceOf(CliArgs.UsageException.class)
                 .hasMessageContaining("--commit must be a full commit SHA");
     }
 
     @Test
     void shouldRequireTheEnvironmentOfADeployment() {
-        assertThatThrownBy(() -> run(with(GITHUB, "VIGIL_URL", "http://127.0.0.1:1", "VIGIL_API_KEY", KEY),
-                        "event", "deployment"))
+        assertThatThrownBy(() -> run(
+                        with(GITHUB, "VIGIL_URL", "http://127.0.0.1:1", "VIGIL_API_KEY", KEY), "event", "deployment"))
                 .isInstanceOf(CliArgs.UsageException.class)
                 .hasMessage("--env (the environment deployed to) is required");
     }
 
     @Test
     void shouldRefuseAnUnknownOutcome() {
-        assertThatThrownBy(() -> run(with(GITHUB, "VIGIL_URL", "http://127.0.0.1:1", "VIGIL_API_KEY", KEY),
-                        "event", "build", "--outcome", "green"))
+        assertThatThrownBy(() -> run(
+                        with(GITHUB, "VIGIL_URL", "http://127.0.0.1:1", "VIGIL_API_KEY", KEY),
+                        "event",
+                        "build",
+                        "--outcome",
+                        "green"))
                 .isInstanceOf(CliArgs.UsageException.class)
                 .hasMessageContaining("--outcome takes success, failure, cancel or error; got 'green'");
     }
@@ -222,8 +243,8 @@ class PublishCommandTest {
     void shouldRefuseAKeyOnTheCommandLineWithoutEchoingIt() throws Exception {
         Path report = Files.writeString(dir.resolve("r.sarif"), "{}");
 
-        assertThatThrownBy(() -> run(
-                        with(GITHUB, "VIGIL_URL", "http://127.0.0.1:1"), "sarif", report.toString(), "--key", KEY))
+        assertThatThrownBy(() ->
+                        run(with(GITHUB, "VIGIL_URL", "http://127.0.0.1:1"), "sarif", report.toString(), "--key", KEY))
                 .isInstanceOf(CliArgs.UsageException.class)
                 .hasMessageContaining("--key is not accepted")
                 .hasMessageNotContaining(KEY);
@@ -269,8 +290,9 @@ class PublishCommandTest {
 
             assertThat(code).isEqualTo(PublishCommand.REFUSED);
             assertThat(err.toString(StandardCharsets.UTF_8))
-                    .isEqualTo("vigil publish: gitleaks report " + report + " refused: 401 unauthorized: A valid API key"
-                            + " is required (Authorization: Bearer <key>). Check VIGIL_API_KEY.\n");
+                    .isEqualTo(
+                            "vigil publish: gitleaks report " + report + " refused: 401 unauthorized: A valid API key"
+                                    + " is required (Authorization: Bearer <key>). Check VIGIL_API_KEY.\n");
             assertThat(server.received).hasSize(1);
         }
     }
@@ -281,7 +303,12 @@ class PublishCommandTest {
         try (TestHttpServer server = new TestHttpServer(TestHttpServer.unavailable())) {
             int code = run(
                     with(GITHUB, "VIGIL_API_KEY", KEY),
-                    "osv", report.toString(), "--url", server.url(), "--max-attempts", "2");
+                    "osv",
+                    report.toString(),
+                    "--url",
+                    server.url(),
+                    "--max-attempts",
+                    "2");
 
             assertThat(code).isEqualTo(PublishCommand.UNAVAILABLE);
             assertThat(server.received).hasSize(2);

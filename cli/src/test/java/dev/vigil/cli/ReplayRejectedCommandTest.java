@@ -60,32 +60,41 @@ class ReplayRejectedCommandTest {
                         "list", "--tenant", "acme", "--type", "invalid-field", "--status", "400", "--since", "1h")
                 .filter();
 
-        assertThat(filter.test(rejected("a", "acme", 400, "invalid-field", NOW.minusSeconds(60)))).isTrue();
-        assertThat(filter.test(rejected("b", "other", 400, "invalid-field", NOW.minusSeconds(60)))).isFalse();
-        assertThat(filter.test(rejected("c", "acme", 415, "invalid-field", NOW.minusSeconds(60)))).isFalse();
-        assertThat(filter.test(rejected("d", "acme", 400, "malformed-json", NOW.minusSeconds(60)))).isFalse();
-        assertThat(filter.test(rejected("e", "acme", 400, "invalid-field", NOW.minusSeconds(7200)))).isFalse();
+        assertThat(filter.test(rejected("a", "acme", 400, "invalid-field", NOW.minusSeconds(60))))
+                .isTrue();
+        assertThat(filter.test(rejected("b", "other", 400, "invalid-field", NOW.minusSeconds(60))))
+                .isFalse();
+        assertThat(filter.test(rejected("c", "acme", 415, "invalid-field", NOW.minusSeconds(60))))
+                .isFalse();
+        assertThat(filter.test(rejected("d", "acme", 400, "malformed-json", NOW.minusSeconds(60))))
+                .isFalse();
+        assertThat(filter.test(rejected("e", "acme", 400, "invalid-field", NOW.minusSeconds(7200))))
+                .isFalse();
     }
 
     @Test
     void shouldMatchTheFullProblemTypeUriToo() {
-        Predicate<RejectedInput> filter =
-                command("list", "--type", "https://vigil.dev/problems/malformed-json").filter();
+        Predicate<RejectedInput> filter = command("list", "--type", "https://vigil.dev/problems/malformed-json")
+                .filter();
 
-        assertThat(filter.test(rejected("a", "acme", 400, "malformed-json", NOW))).isTrue();
-        assertThat(filter.test(rejected("b", "acme", 400, "invalid-field", NOW))).isFalse();
+        assertThat(filter.test(rejected("a", "acme", 400, "malformed-json", NOW)))
+                .isTrue();
+        assertThat(filter.test(rejected("b", "acme", 400, "invalid-field", NOW)))
+                .isFalse();
     }
 
     @Test
     void shouldRefuseToReplayEverythingWithoutBeingAskedTo() {
-        assertThatThrownBy(() -> command("replay", "--url", "http://127.0.0.1:1").run())
+        assertThatThrownBy(
+                        () -> command("replay", "--url", "http://127.0.0.1:1").run())
                 .isInstanceOf(CliArgs.UsageException.class)
                 .hasMessageContaining("replay needs --id ID, a filter (--tenant, --since, --type, --status) or --all");
     }
 
     @Test
     void shouldRefuseAFixedBodyWithoutTheRecordItFixes() {
-        assertThatThrownBy(() -> command("replay", "--tenant", "acme", "--body", "fixed.json").run())
+        assertThatThrownBy(() -> command("replay", "--tenant", "acme", "--body", "fixed.json")
+                        .run())
                 .isInstanceOf(CliArgs.UsageException.class)
                 .hasMessageContaining("--body replaces one record's body: give its --id");
     }

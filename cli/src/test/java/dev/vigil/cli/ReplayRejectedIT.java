@@ -19,7 +19,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Instant;
-import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.HashMap;
@@ -80,8 +79,11 @@ class ReplayRejectedIT {
     static ObjectNode deploymentWithCommit(String eventId, String commit) {
         String[] flags = {"--env", "production", "--repository", "github.com/acme/shop", "--run", "77"};
         ObjectNode event = PublishEvents.build(
-                "deployment", CliArgs.parse(flags), CiEnvironment.NONE.withOverrides(CliArgs.parse(flags)),
-                Instant.now(), eventId);
+                "deployment",
+                CliArgs.parse(flags),
+                CiEnvironment.NONE.withOverrides(CliArgs.parse(flags)),
+                Instant.now(),
+                eventId);
         ((ObjectNode) event.get("data").get("customData")).put("commitSha", commit);
         return event;
     }
@@ -124,7 +126,8 @@ class ReplayRejectedIT {
         String rejectedId = postRefused(original, eventId);
 
         // list
-        assertThat(replayRejected(Map.of(), "list", "--tenant", "acme", "--status", "400")).isZero();
+        assertThat(replayRejected(Map.of(), "list", "--tenant", "acme", "--status", "400"))
+                .isZero();
         assertThat(stdout().lines().toList())
                 .first()
                 .asString()
@@ -137,10 +140,12 @@ class ReplayRejectedIT {
 
         // export
         out.reset();
-        assertThat(replayRejected(Map.of(), "export", "--id", rejectedId, "--export", dir.toString())).isZero();
+        assertThat(replayRejected(Map.of(), "export", "--id", rejectedId, "--export", dir.toString()))
+                .isZero();
         Path bodyFile = dir.resolve(rejectedId + ".body.json");
         assertThat(bodyFile).hasBinaryContent(original);
-        JsonNode meta = Json.mapper().readTree(dir.resolve(rejectedId + ".meta.json").toFile());
+        JsonNode meta =
+                Json.mapper().readTree(dir.resolve(rejectedId + ".meta.json").toFile());
         assertThat(meta.get("tenant").asText()).isEqualTo("acme");
         assertThat(meta.get("pointer").asText()).isEqualTo("/data/customData/commitSha");
         assertThat(meta.get("path").asText()).isEqualTo("/v1/events?scope=github.com%2Facme%2Fshop");
@@ -155,7 +160,15 @@ class ReplayRejectedIT {
         out.reset();
         int code = replayRejected(
                 Map.of("VIGIL_API_KEY", ingest.publisherKey),
-                "replay", "--id", rejectedId, "--body", bodyFile.toString(), "--tenant", "acme", "--url", ingest.url());
+                "replay",
+                "--id",
+                rejectedId,
+                "--body",
+                bodyFile.toString(),
+                "--tenant",
+                "acme",
+                "--url",
+                ingest.url());
 
         assertThat(code).as(err.toString(StandardCharsets.UTF_8)).isZero();
         List<PipelineEvent> stored = ingest.readAll(ingest.topics.pipelineEvents()).stream()
@@ -209,8 +222,9 @@ class ReplayRejectedIT {
             int dry = replayRejected(
                     env, "replay", "--id", rejectedId, "--dry-run", "--tenant", "acme", "--url", server.url());
             assertThat(dry).isZero();
-            assertThat(stdout()).startsWith("would replay " + rejectedId + "  POST " + server.url()
-                    + "/v1/events?scope=github.com%2Facme%2Fshop  application/cloudevents+json");
+            assertThat(stdout())
+                    .startsWith("would replay " + rejectedId + "  POST " + server.url()
+                            + "/v1/events?scope=github.com%2Facme%2Fshop  application/cloudevents+json");
 
             out.reset();
             Path keys = Files.writeString(dir.resolve("keys.properties"), "globex=" + ingest.otherTenantKey + "\n");

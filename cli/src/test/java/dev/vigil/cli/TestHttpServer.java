@@ -20,8 +20,7 @@ final class TestHttpServer implements AutoCloseable {
 
     record Answer(int status, Map<String, String> headers, String body) {}
 
-    record Received(
-            String method, String path, String rawQuery, Map<String, List<String>> headers, byte[] body) {
+    record Received(String method, String path, String rawQuery, Map<String, List<String>> headers, byte[] body) {
         String header(String name) {
             return headers.entrySet().stream()
                     .filter(e -> e.getKey().equalsIgnoreCase(name))
@@ -78,7 +77,10 @@ final class TestHttpServer implements AutoCloseable {
     static Answer accepted(String... ids) {
         StringBuilder records = new StringBuilder();
         for (String id : ids) {
-            records.append(records.isEmpty() ? "" : ",").append("{\"id\":\"").append(id).append("\"}");
+            records.append(records.isEmpty() ? "" : ",")
+                    .append("{\"id\":\"")
+                    .append(id)
+                    .append("\"}");
         }
         return answer(202, "{\"records\":[" + records + "]}", "Content-Type", "application/json");
     }
