@@ -70,6 +70,19 @@ record CliArgs(Path configFile, Map<String, String> overrides, Map<String, Strin
         return Optional.ofNullable(options.get(name));
     }
 
+    /** Refuses options the command does not know, so a misspelt one is not silently ignored. */
+    void requireKnownOptions(String command, Set<String> known) {
+        List<String> unknown = options.keySet().stream()
+                .filter(o -> !known.contains(o))
+                .sorted()
+                .map(o -> "--" + o)
+                .toList();
+        if (!unknown.isEmpty()) {
+            throw new UsageException("unknown option" + (unknown.size() > 1 ? "s " : " ") + String.join(", ", unknown)
+                    + " for " + command);
+        }
+    }
+
     boolean flag(String name) {
         return Boolean.parseBoolean(options.getOrDefault(name, "false"));
     }

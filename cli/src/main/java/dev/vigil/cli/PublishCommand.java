@@ -16,6 +16,7 @@ import java.time.Clock;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.UUID;
 import java.util.function.Supplier;
 
@@ -30,6 +31,41 @@ final class PublishCommand implements Command {
     static final int REFUSED = 1;
     static final int USAGE = 2;
     static final int UNAVAILABLE = 3;
+
+    static final Set<String> OPTIONS = Set.of(
+            "url",
+            "key-file",
+            "key",
+            "repository",
+            "commit",
+            "branch",
+            "run",
+            "run-attempt",
+            "run-url",
+            "actor",
+            "env",
+            "digest",
+            "max-attempts",
+            "max-time",
+            "timeout",
+            "event-id",
+            "artifact",
+            "service",
+            "emergency",
+            "tier",
+            "approvers",
+            "deploy-id",
+            "outcome",
+            "suite",
+            "reason",
+            "incident",
+            "state",
+            "description",
+            "severity",
+            "personal-data-breach",
+            "aware-at",
+            "notified-at",
+            "postmortem");
 
     static final List<String> SCANNER_FORMATS =
             List.of("sarif", "trivy", "cyclonedx", "gitleaks", "grype", "osv", "semgrep", "wazuh", "ocsf");
@@ -58,6 +94,7 @@ final class PublishCommand implements Command {
 
     @Override
     public int run() {
+        args.requireKnownOptions("vigil publish", OPTIONS);
         List<String> positional = args.positional();
         if (positional.isEmpty()) {
             throw new CliArgs.UsageException("what to publish? " + usage());

@@ -62,6 +62,24 @@ final class ReplayRejectedCommand implements Command {
             "authorization",
             "x-api-key");
 
+    static final Set<String> OPTIONS = Set.of(
+            "tenant",
+            "since",
+            "type",
+            "status",
+            "id",
+            "export",
+            "body",
+            "dry-run",
+            "all",
+            "url",
+            "key-file",
+            "key",
+            "keys",
+            "timeout",
+            "max-attempts",
+            "max-time");
+
     private final CliArgs args;
     private final PublishCommand.Env env;
     private final HttpClient http;
@@ -78,6 +96,7 @@ final class ReplayRejectedCommand implements Command {
 
     @Override
     public int run() {
+        args.requireKnownOptions("vigil replay-rejected", OPTIONS);
         String action = args.positional().isEmpty()
                 ? (args.option("export").isPresent() ? "export" : "list")
                 : args.positional().get(0);

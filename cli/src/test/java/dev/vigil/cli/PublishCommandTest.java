@@ -228,6 +228,22 @@ class PublishCommandTest {
     }
 
     @Test
+    void shouldRefuseAMisspeltOptionInsteadOfIgnoringIt() {
+        assertThatThrownBy(() -> run(
+                        with(GITHUB, "VIGIL_URL", "http://127.0.0.1:1", "VIGIL_API_KEY", KEY),
+                        "event",
+                        "deployment",
+                        "--env",
+                        "production",
+                        "--emergancy",
+                        "yes",
+                        "--artefact",
+                        "x"))
+                .isInstanceOf(CliArgs.UsageException.class)
+                .hasMessage("unknown options --artefact, --emergancy for vigil publish");
+    }
+
+    @Test
     void shouldRequireTheUrlAndTheKey() throws Exception {
         Path report = Files.writeString(dir.resolve("r.sarif"), "{}");
 
