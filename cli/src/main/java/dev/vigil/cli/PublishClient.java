@@ -151,7 +151,9 @@ final class PublishClient {
                         attempt);
                 retryable = true;
             } catch (ConnectException e) {
-                result = new Result.Unreachable("cannot connect to " + origin(uri) + " (" + reason(e) + ")", attempt);
+                // The JDK reports a refused connection without a message.
+                String why = e.getMessage() == null ? "connection refused" : reason(e);
+                result = new Result.Unreachable("cannot connect to " + origin(uri) + " (" + why + ")", attempt);
                 retryable = true;
             } catch (IOException e) {
                 result =

@@ -13,6 +13,7 @@ import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.PartitionInfo;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.SerializationException;
+import org.apache.kafka.common.errors.TimeoutException;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.Deserializer;
 
@@ -45,7 +46,13 @@ final class ReplayRejectedReader {
         // Bytes, decoded one by one: a record this release cannot read is reported, not fatal to the listing.
         try (KafkaConsumer<byte[], byte[]> consumer =
                 new KafkaConsumer<>(props, new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
-            List<PartitionInfo> infos = consumer.partitionsFor(topic.name(), timeout);
+            List<PartitionInfo> infos;
+            try {
+                infos = consumer.partitionsFor(topic.name(), timeout);
+            } catch (TimeoutException e) {
+                throw new IllegalStateException("cannot reach Kafka at " + bootstrapServers + " within "
+                        + timeout.toSeconds() + " s: check vigil.kafka.bootstrap-servers and that the broker is up");
+            }
             if (infos == null || infos.isEmpty()) {
                 throw new IllegalStateException("topic " + topic.name() + " does not exist on Kafka at "
                         + bootstrapServers + ": check vigil.kafka.bootstrap-servers and vigil.topic-prefix");
