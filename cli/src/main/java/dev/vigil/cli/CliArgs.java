@@ -8,9 +8,13 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 
 /** Options shared by every subcommand: --config, --data, --set key=value, plus free-form --name value pairs. */
 record CliArgs(Path configFile, Map<String, String> overrides, Map<String, String> options, List<String> positional) {
+
+    /** Options that take no value ({@code --dry-run}); given, they read "true". */
+    static final Set<String> BOOLEAN_FLAGS = Set.of("dry-run", "emergency", "personal-data-breach", "all");
 
     static final class UsageException extends RuntimeException {
         UsageException(String message) {
@@ -35,6 +39,8 @@ record CliArgs(Path configFile, Map<String, String> overrides, Map<String, Strin
             if (eq >= 0) {
                 value = name.substring(eq + 1);
                 name = name.substring(0, eq);
+            } else if (BOOLEAN_FLAGS.contains(name)) {
+                value = "true";
             } else {
                 if (i + 1 >= args.length) {
                     throw new UsageException("--" + name + " needs a value");
@@ -62,6 +68,23 @@ record CliArgs(Path configFile, Map<String, String> overrides, Map<String, Strin
 
     Optional<String> option(String name) {
         return Optional.ofNullable(options.get(name));
+    }
+
+    /** Refuses options the command does not know, so a misspelt one is not silently ignored. */
+    void requireKnownOptions(String command, Set<String> known) {
+        List<String> unknown = options.keySet().stream()
+                .filter(o -> !known.contains(o))
+                .sorted()
+                .map(o -> "--" + o)
+                .toList();
+        if (!unknown.isEmpty()) {
+            throw new UsageException("unknown option" + (unknown.size() > 1 ? "s " : " ") + String.join(", ", unknown)
+                    + " for " + command);
+        }
+    }
+
+    boolean flag(String name) {
+        return Boolean.parseBoolean(options.getOrDefault(name, "false"));
     }
 
     /** Resolves a service's fields from the config file, the environment and the overrides (+ extra). */

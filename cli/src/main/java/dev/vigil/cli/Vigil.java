@@ -14,6 +14,8 @@ import java.util.List;
  *   streams     the streams app and the indexer, against configured Kafka and Elasticsearch
  *   audit-api   the audit API alone, against configured Elasticsearch
  *   keys        mint an API key: keys create --tenant T --role publisher[,auditor,...]
+ *   publish     send a scanner report or a pipeline event to ingest (a CI step)
+ *   replay-rejected  list, export and replay what ingest refused
  * </pre>
  *
  * Configuration: {@code --config FILE} (properties) and environment variables
@@ -42,6 +44,13 @@ public final class Vigil {
                 case "up" -> new UpCommand(cli, out).run();
                 case "ingest", "streams", "audit-api" -> new ServiceCommand(args[0], cli, out).run();
                 case "keys" -> new KeysCommand(cli, out).run();
+                case "publish" ->
+                    new PublishCommand(cli, PublishCommand.Env.system(), PublishClient.defaultHttpClient(), out, err)
+                            .run();
+                case "replay-rejected" ->
+                    new ReplayRejectedCommand(
+                                    cli, PublishCommand.Env.system(), PublishClient.defaultHttpClient(), out, err)
+                            .run();
                 default -> {
                     err.println("vigil: unknown command '" + args[0] + "'\n" + usage());
                     yield 2;
@@ -70,6 +79,10 @@ public final class Vigil {
                   audit-api   run the audit API against configured Elasticsearch
                   keys create --tenant T --role R[,R...] [--description D]
                               mint an API key (roles: publisher, auditor, officer, admin)
+                  publish <format> FILE | publish event <kind> [options]
+                              send a scanner report or a pipeline event to ingest (docs/publish.md)
+                  replay-rejected list|export|replay [options]
+                              list, export and replay what ingest refused (vigil.ingest-rejected)
 
                 common options:
                   --config FILE   properties file (environment variables VIGIL_* override it)
