@@ -42,6 +42,7 @@ public final class Vigil {
                 case "up" -> new UpCommand(cli, out).run();
                 case "ingest", "streams", "audit-api" -> new ServiceCommand(args[0], cli, out).run();
                 case "keys" -> new KeysCommand(cli, out).run();
+                case "webhooks" -> new WebhooksCommand(cli, out).run();
                 default -> {
                     err.println("vigil: unknown command '" + args[0] + "'\n" + usage());
                     yield 2;
@@ -70,6 +71,10 @@ public final class Vigil {
                   audit-api   run the audit API against configured Elasticsearch
                   keys create --tenant T --role R[,R...] [--description D]
                               mint an API key (roles: publisher, auditor, officer, admin)
+                  webhooks add --kind github|gitlab --tenant T [--id NAME]
+                              add a GitHub/GitLab webhook source; prints its URL path and secret once
+                  webhooks list
+                              list webhook sources (without secrets)
 
                 common options:
                   --config FILE   properties file (environment variables VIGIL_* override it)
