@@ -50,8 +50,7 @@ final class EventsEndpoint implements HttpService.Handler {
     private final Clock clock;
     private final RecentDeliveries recent;
 
-    EventsEndpoint(
-            List<InputAdapter> adapters, Topics topics, KafkaSink sink, Clock clock, RecentDeliveries recent) {
+    EventsEndpoint(List<InputAdapter> adapters, Topics topics, KafkaSink sink, Clock clock, RecentDeliveries recent) {
         this.adapters = List.copyOf(adapters);
         this.acceptedMediaTypes = adapters.stream()
                 .flatMap(a -> a.mediaTypes().stream())
@@ -130,7 +129,8 @@ final class EventsEndpoint implements HttpService.Handler {
         return adapters.stream()
                 .filter(a -> a.accepts(received))
                 .findFirst()
-                .orElseThrow(() -> InvalidInputException.unsupportedMediaType(request.contentType(), acceptedMediaTypes));
+                .orElseThrow(
+                        () -> InvalidInputException.unsupportedMediaType(request.contentType(), acceptedMediaTypes));
     }
 
     static Optional<String> scopeParameter(Request request) throws InvalidInputException {

@@ -91,7 +91,11 @@ class IngestConfigTest {
         IngestConfig defaults = resolve(Map.of(), Map.of("vigil.data-dir", "/srv/vigil"));
         IngestConfig explicit = resolve(
                 Map.of("VIGIL_INGEST_DEDUP_TTL_SECONDS", "60"),
-                Map.of("vigil.ingest.webhook-sources-file", "/etc/vigil/hooks.json", "vigil.ingest.dedup.max-entries", "0"));
+                Map.of(
+                        "vigil.ingest.webhook-sources-file",
+                        "/etc/vigil/hooks.json",
+                        "vigil.ingest.dedup.max-entries",
+                        "0"));
 
         assertThat(defaults.webhookSourcesFile()).isEqualTo(java.nio.file.Path.of("/srv/vigil/webhook-sources.json"));
         assertThat(defaults.dedupMaxEntries()).isEqualTo(100_000);

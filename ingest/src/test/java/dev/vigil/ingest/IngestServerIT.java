@@ -325,9 +325,8 @@ class IngestServerIT {
         assertThat(response.statusCode()).isEqualTo(415);
         assertThat(json(response).get("type").asText()).isEqualTo("https://vigil.dev/problems/unsupported-media-type");
         assertThat(json(response).get("detail").asText()).contains("application/cloudevents+json", "application/json");
-        assertThat(response.headers().firstValue("Accept-Post"))
-                .hasValueSatisfying(v -> assertThat(v.split(", "))
-                        .containsExactlyInAnyOrder("application/cloudevents+json", "application/json"));
+        assertThat(response.headers().firstValue("Accept-Post")).hasValueSatisfying(v -> assertThat(v.split(", "))
+                .containsExactlyInAnyOrder("application/cloudevents+json", "application/json"));
         assertThat(rejectedContaining(marker)).satisfiesExactly(r -> {
             assertThat(r.getStatus()).isEqualTo(415);
             assertThat(r.getContentType()).isEqualTo("text/plain");

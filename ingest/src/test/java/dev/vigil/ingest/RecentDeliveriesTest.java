@@ -64,7 +64,8 @@ class RecentDeliveriesTest {
         RecentDeliveries recent = new RecentDeliveries(10, Duration.ofHours(1), clock);
         recent.remember(RecentDeliveries.key("acme", List.of("a", "b")), List.of());
 
-        assertThat(recent.find(RecentDeliveries.key("globex", List.of("a", "b")))).isEmpty();
+        assertThat(recent.find(RecentDeliveries.key("globex", List.of("a", "b"))))
+                .isEmpty();
         assertThat(recent.find(RecentDeliveries.key("acme", List.of("a")))).isEmpty();
         assertThat(recent.find(RecentDeliveries.key("acme", List.of("a", "b")))).isPresent();
     }

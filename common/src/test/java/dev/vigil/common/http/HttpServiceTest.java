@@ -46,7 +46,9 @@ class HttpServiceTest {
                 })
                 .publicRoute("GET", "/healthz", r -> Response.json(200, Map.of("status", "ok")))
                 .publicRoute(
-                        "POST", "/v1/hooks/*", r -> Response.json(200, Map.of("path", r.path(), "size", r.body().length)))
+                        "POST",
+                        "/v1/hooks/*",
+                        r -> Response.json(200, Map.of("path", r.path(), "size", r.body().length)))
                 .build()
                 .start();
     }
@@ -136,6 +138,7 @@ class HttpServiceTest {
         assertThat(Json.mapper().readTree(response.body()).get("path").asText()).isEqualTo("/v1/hooks/github/shop-1");
         assertThat(send("POST", "/v1/hooks", null, "{}").statusCode()).isEqualTo(404);
         assertThat(send("GET", "/v1/hooks/x", null, null).statusCode()).isEqualTo(405);
-        assertThat(send("POST", "/v1/hooks/x", null, "x".repeat(101)).statusCode()).isEqualTo(413);
+        assertThat(send("POST", "/v1/hooks/x", null, "x".repeat(101)).statusCode())
+                .isEqualTo(413);
     }
 }

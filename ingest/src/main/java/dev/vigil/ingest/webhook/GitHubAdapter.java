@@ -47,7 +47,8 @@ public final class GitHubAdapter implements InputAdapter {
 
     @Override
     public boolean accepts(RawInput input) {
-        return MEDIA_TYPE.equals(input.mediaType()) && input.header(EVENT_HEADER).isPresent();
+        return MEDIA_TYPE.equals(input.mediaType())
+                && input.header(EVENT_HEADER).isPresent();
     }
 
     @Override
@@ -146,9 +147,7 @@ public final class GitHubAdapter implements InputAdapter {
         JsonNode pr = requireObject(root, "", "pull_request");
         change(pr, "/pull_request", d);
         d.kind = PipelineEventKind.CHANGE_REVIEWED;
-        d.put(
-                Attributes.REVIEW_STATE,
-                text(review, "/review", "state").map(s -> s.toLowerCase(Locale.ROOT)));
+        d.put(Attributes.REVIEW_STATE, text(review, "/review", "state").map(s -> s.toLowerCase(Locale.ROOT)));
         Optional<String> reviewed = text(review, "/review", "commit_id");
         d.put(Attributes.REVIEW_COMMIT_SHA, reviewed);
         d.put(Attributes.REVIEW_ID, text(review, "/review", "id"));
@@ -173,14 +172,13 @@ public final class GitHubAdapter implements InputAdapter {
         d.put(Attributes.PUSH_AFTER, after);
         d.put(Attributes.PUSH_FORCED, bool(root, "", "forced"));
         if (root.has("commits")) {
-            d.put(Attributes.PUSH_COMMIT_COUNT, String.valueOf(Payload.objects(root, "", "commits").size()));
+            d.put(
+                    Attributes.PUSH_COMMIT_COUNT,
+                    String.valueOf(Payload.objects(root, "", "commits").size()));
         }
         JsonNode pusher = object(root, "", "pusher");
         Optional<String> login = d.actor == null ? Optional.empty() : Optional.of(d.actor.getId());
-        d.actor(
-                login.or(() -> unchecked(pusher, "name")),
-                unchecked(pusher, "name"),
-                unchecked(pusher, "email"));
+        d.actor(login.or(() -> unchecked(pusher, "name")), unchecked(pusher, "name"), unchecked(pusher, "email"));
         if (!deleted) {
             d.subject.setCommitSha(after.filter(a -> !a.equals(ZERO_SHA)).orElse(null));
         }
@@ -225,7 +223,8 @@ public final class GitHubAdapter implements InputAdapter {
                 && payload.isObject()
                 && payload.path("emergency").isBoolean()
                 && payload.path("emergency").booleanValue();
-        if (flagged || task.map(t -> t.toLowerCase(Locale.ROOT).contains("hotfix")).orElse(false)) {
+        if (flagged
+                || task.map(t -> t.toLowerCase(Locale.ROOT).contains("hotfix")).orElse(false)) {
             d.put(Attributes.DEPLOY_EMERGENCY, "true");
         }
     }
@@ -240,7 +239,8 @@ public final class GitHubAdapter implements InputAdapter {
             d.subject.setEnvironment(environment.get());
             d.put(Attributes.DEPLOY_TIER, Payload.tier(environment.get()));
         }
-        String state = Payload.requireText(status, "/deployment_status", "state").toLowerCase(Locale.ROOT);
+        String state =
+                Payload.requireText(status, "/deployment_status", "state").toLowerCase(Locale.ROOT);
         d.outcome = switch (state) {
             case "success" -> Outcome.SUCCESS;
             case "failure" -> Outcome.FAILURE;
@@ -307,18 +307,24 @@ public final class GitHubAdapter implements InputAdapter {
         d.put(Attributes.PROTECTION_ACTION, action);
         boolean deleted = action.equals("deleted");
         // A deleted rule protects nothing, whatever its last settings said.
-        boolean reviewsEnforced =
-                !deleted && !"off".equals(text(rule, p, "pull_request_reviews_enforcement_level").orElse(""));
+        boolean reviewsEnforced = !deleted
+                && !"off"
+                        .equals(text(rule, p, "pull_request_reviews_enforcement_level")
+                                .orElse(""));
         Optional<Long> approvals = count(rule, p, "required_approving_review_count");
         if (deleted || rule.has("pull_request_reviews_enforcement_level") || approvals.isPresent()) {
             d.put(Attributes.PROTECTION_REQUIRED_APPROVALS, String.valueOf(reviewsEnforced ? approvals.orElse(0L) : 0));
         }
-        d.put(Attributes.PROTECTION_DISMISS_STALE_REVIEWS, bool(rule, p, "dismiss_stale_reviews_on_push")
-                .map(b -> b && !deleted));
-        d.put(Attributes.PROTECTION_REQUIRE_CODE_OWNER_REVIEW, bool(rule, p, "require_code_owner_review")
-                .map(b -> b && !deleted));
-        boolean checksEnforced =
-                !deleted && !"off".equals(text(rule, p, "required_status_checks_enforcement_level").orElse(""));
+        d.put(
+                Attributes.PROTECTION_DISMISS_STALE_REVIEWS,
+                bool(rule, p, "dismiss_stale_reviews_on_push").map(b -> b && !deleted));
+        d.put(
+                Attributes.PROTECTION_REQUIRE_CODE_OWNER_REVIEW,
+                bool(rule, p, "require_code_owner_review").map(b -> b && !deleted));
+        boolean checksEnforced = !deleted
+                && !"off"
+                        .equals(text(rule, p, "required_status_checks_enforcement_level")
+                                .orElse(""));
         if (rule.has("required_status_checks")) {
             d.putList(
                     Attributes.PROTECTION_REQUIRED_STATUS_CHECKS,

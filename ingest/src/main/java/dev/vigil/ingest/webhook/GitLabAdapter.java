@@ -49,7 +49,8 @@ public final class GitLabAdapter implements InputAdapter {
 
     @Override
     public boolean accepts(RawInput input) {
-        return MEDIA_TYPE.equals(input.mediaType()) && input.header(EVENT_HEADER).isPresent();
+        return MEDIA_TYPE.equals(input.mediaType())
+                && input.header(EVENT_HEADER).isPresent();
     }
 
     @Override
@@ -112,9 +113,7 @@ public final class GitLabAdapter implements InputAdapter {
         d.put(Attributes.CHANGE_AUTHOR, author(root, mr));
         List<String> labels = Payload.texts(root, "", "labels", "title");
         if (root.has("labels") || mr.has("labels")) {
-            d.putList(
-                    Attributes.CHANGE_LABELS,
-                    labels.isEmpty() ? Payload.texts(mr, p, "labels", "title") : labels);
+            d.putList(Attributes.CHANGE_LABELS, labels.isEmpty() ? Payload.texts(mr, p, "labels", "title") : labels);
         }
         d.subject.setCommitSha(head.orElse(null));
         switch (action) {

@@ -134,7 +134,8 @@ final class Payload {
         List<String> out = new ArrayList<>();
         List<JsonNode> items = objects(parent, parentPointer, name);
         for (int i = 0; i < items.size(); i++) {
-            text(items.get(i), JsonInput.pointer(parentPointer, name) + "/" + i, member).ifPresent(out::add);
+            text(items.get(i), JsonInput.pointer(parentPointer, name) + "/" + i, member)
+                    .ifPresent(out::add);
         }
         return out;
     }

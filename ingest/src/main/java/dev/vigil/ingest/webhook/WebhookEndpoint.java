@@ -56,13 +56,15 @@ public final class WebhookEndpoint implements HttpService.Handler {
         String secret = source.map(WebhookSources.Source::secret).orElse(UNKNOWN_SOURCE_SECRET);
         boolean verified =
                 switch (kind) {
-                    case GITHUB -> WebhookSignatures.verifyGitHub(
-                            secret,
-                            request.body(),
-                            request.header(WebhookSignatures.GITHUB_HEADER).orElse(null));
-                    case GITLAB -> WebhookSignatures.verifyGitLab(
-                            secret,
-                            request.header(WebhookSignatures.GITLAB_HEADER).orElse(null));
+                    case GITHUB ->
+                        WebhookSignatures.verifyGitHub(
+                                secret,
+                                request.body(),
+                                request.header(WebhookSignatures.GITHUB_HEADER).orElse(null));
+                    case GITLAB ->
+                        WebhookSignatures.verifyGitLab(
+                                secret,
+                                request.header(WebhookSignatures.GITLAB_HEADER).orElse(null));
                 };
         if (source.isEmpty() || !verified) {
             LOG.info(
@@ -72,15 +74,15 @@ public final class WebhookEndpoint implements HttpService.Handler {
                     sourceId == null ? "" : sourceId,
                     source.isEmpty() ? "no such " + kind.slug() + " source" : "missing or wrong signature");
             return Response.problem(Problem.of(
-                                    401,
-                                    UNAUTHORIZED_TYPE,
-                                    "Unauthorized",
-                                    "Unknown webhook source, or the request is not signed with its secret ("
-                                            + (kind == WebhookSources.Kind.GITHUB
-                                                    ? WebhookSignatures.GITHUB_HEADER
-                                                    : WebhookSignatures.GITLAB_HEADER)
-                                            + ").")
-                            .withInstance(request.path()));
+                            401,
+                            UNAUTHORIZED_TYPE,
+                            "Unauthorized",
+                            "Unknown webhook source, or the request is not signed with its secret ("
+                                    + (kind == WebhookSources.Kind.GITHUB
+                                            ? WebhookSignatures.GITHUB_HEADER
+                                            : WebhookSignatures.GITLAB_HEADER)
+                                    + ").")
+                    .withInstance(request.path()));
         }
         if (kind == WebhookSources.Kind.GITHUB
                 && request.header(GitHubAdapter.EVENT_HEADER).orElse("").equals("ping")) {

@@ -77,8 +77,8 @@ public final class WebhookSources {
             }
             Objects.requireNonNull(kind, "kind");
             if (secret == null || secret.length() < MIN_SECRET_LENGTH) {
-                throw new IllegalArgumentException(
-                        "the secret of webhook source " + id + " must have at least " + MIN_SECRET_LENGTH + " characters");
+                throw new IllegalArgumentException("the secret of webhook source " + id + " must have at least "
+                        + MIN_SECRET_LENGTH + " characters");
             }
         }
 

@@ -210,7 +210,8 @@ class GitHubAdapterTest {
     void shouldNormalizeDeploymentTiers() {
         assertThat(List.of("production", "Prod", "live", "staging", "qa", "dev", "review/feature-1"))
                 .map(Payload::tier)
-                .containsExactly("production", "production", "production", "staging", "testing", "development", "other");
+                .containsExactly(
+                        "production", "production", "production", "staging", "testing", "development", "other");
     }
 
     @Test
@@ -292,7 +293,8 @@ class GitHubAdapterTest {
         assertThat(e.getKind()).isEqualTo(PipelineEventKind.UNKNOWN);
         assertThat(e.getSourceType()).isEqualTo("github:star.created");
         assertThat(e.getScope()).isEqualTo("github.com/Codertocat/Hello-World");
-        assertThat(e.getEventTime()).isEqualTo(WebhookSamples.RECEIVED.truncatedTo(java.time.temporal.ChronoUnit.MICROS));
+        assertThat(e.getEventTime())
+                .isEqualTo(WebhookSamples.RECEIVED.truncatedTo(java.time.temporal.ChronoUnit.MICROS));
     }
 
     @Test
@@ -311,7 +313,8 @@ class GitHubAdapterTest {
         byte[] body = bytes("github/deployment.json");
         String first = normalize("deployment", body).getId();
         String again = normalize("deployment", body).getId();
-        String other = ((Normalized.Event) adapter.normalize(github("deployment", "other-delivery", body)).get(0))
+        String other = ((Normalized.Event) adapter.normalize(github("deployment", "other-delivery", body))
+                        .get(0))
                 .event()
                 .getId();
 
@@ -323,8 +326,8 @@ class GitHubAdapterTest {
     void shouldRefuseAPullRequestThatIsNotAnObjectNamingTheField() {
         ObjectNode root = json("github/pull_request_closed.json").put("pull_request", "nope");
 
-        InvalidInputException e = catchThrowableOfType(
-                InvalidInputException.class, () -> normalize("pull_request", write(root)));
+        InvalidInputException e =
+                catchThrowableOfType(InvalidInputException.class, () -> normalize("pull_request", write(root)));
 
         assertThat(e.pointer()).isEqualTo("/pull_request");
         assertThat(e.problem().status()).isEqualTo(400);

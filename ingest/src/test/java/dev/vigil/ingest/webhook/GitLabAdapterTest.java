@@ -81,7 +81,8 @@ class GitLabAdapterTest {
     void shouldMapAMergedMergeRequestToChangeMergedOnTheMergeCommit() throws Exception {
         // Derived from the open example: action merge and the merge commit GitLab adds on merge.
         ObjectNode root = WebhookSamples.parse(mergeRequest("merge"));
-        root.withObjectProperty("object_attributes").put("merge_commit_sha", "8c7f4e3b2a1d0c9b8a7f6e5d4c3b2a1f0e9d8c7b");
+        root.withObjectProperty("object_attributes")
+                .put("merge_commit_sha", "8c7f4e3b2a1d0c9b8a7f6e5d4c3b2a1f0e9d8c7b");
 
         PipelineEvent e = normalize("Merge Request Hook", write(root));
 
@@ -141,7 +142,8 @@ class GitLabAdapterTest {
                 .containsEntry(Attributes.PIPELINE_TRIGGER, "merge_request_event")
                 .containsEntry(Attributes.PIPELINE_STARTED_AT, "2016-08-12T15:23:28Z")
                 .containsEntry(Attributes.PIPELINE_FINISHED_AT, "2016-08-12T15:26:29Z")
-                .containsEntry(Attributes.PIPELINE_URL, "http://192.168.64.1:3005/gitlab-org/gitlab-test/-/pipelines/31");
+                .containsEntry(
+                        Attributes.PIPELINE_URL, "http://192.168.64.1:3005/gitlab-org/gitlab-test/-/pipelines/31");
     }
 
     @Test
@@ -176,7 +178,8 @@ class GitLabAdapterTest {
 
     @Test
     void shouldPreferTheEnvironmentTierGitLabSends() throws Exception {
-        ObjectNode root = json("gitlab/deployment.json").put("environment", "eu-west").put("environment_tier", "production");
+        ObjectNode root =
+                json("gitlab/deployment.json").put("environment", "eu-west").put("environment_tier", "production");
         root.put("status", "failed");
 
         PipelineEvent e = normalize("Deployment Hook", write(root));

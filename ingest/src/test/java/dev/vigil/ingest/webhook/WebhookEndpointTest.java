@@ -56,8 +56,8 @@ class WebhookEndpointTest {
 
     @Test
     void shouldPassAVerifiedGitLabDeliveryOnWithItsSourcesTenant() {
-        Response r = gitlabEndpoint.handle(request(
-                "/v1/webhooks/gitlab/infra", new byte[0], "X-Gitlab-Token", gitlab.secret()));
+        Response r = gitlabEndpoint.handle(
+                request("/v1/webhooks/gitlab/infra", new byte[0], "X-Gitlab-Token", gitlab.secret()));
 
         assertThat(r.status()).isEqualTo(202);
         assertThat(calls).containsExactly(new Call("globex", "gitlab"));
@@ -70,7 +70,8 @@ class WebhookEndpointTest {
 
         List<Response> responses = List.of(
                 githubEndpoint.handle(request("/v1/webhooks/github/shop", body)),
-                githubEndpoint.handle(request("/v1/webhooks/github/shop", "{ }".getBytes(), "X-Hub-Signature-256", good)),
+                githubEndpoint.handle(
+                        request("/v1/webhooks/github/shop", "{ }".getBytes(), "X-Hub-Signature-256", good)),
                 githubEndpoint.handle(request("/v1/webhooks/github/other", body, "X-Hub-Signature-256", good)),
                 githubEndpoint.handle(request("/v1/webhooks/github/shop/extra", body, "X-Hub-Signature-256", good)),
                 githubEndpoint.handle(request("/v1/webhooks/github/", body, "X-Hub-Signature-256", good)),

@@ -71,10 +71,14 @@ class WebhookIngestIT {
                 null,
                 Map.of(),
                 Map.of(
-                        "vigil.kafka.bootstrap-servers", bootstrap,
-                        "vigil.topic-prefix", prefix,
-                        "vigil.ingest.port", "0",
-                        "vigil.ingest.webhook-sources-file", file.toString())));
+                        "vigil.kafka.bootstrap-servers",
+                        bootstrap,
+                        "vigil.topic-prefix",
+                        prefix,
+                        "vigil.ingest.port",
+                        "0",
+                        "vigil.ingest.webhook-sources-file",
+                        file.toString())));
         // No API keys at all: webhooks must not need one.
         server = IngestServer.start(config, new ApiKeys(List.of()));
     }
@@ -133,7 +137,9 @@ class WebhookIngestIT {
             Map<TopicPartition, Long> end = consumer.endOffsets(partitions);
             long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
             while (partitions.stream().anyMatch(tp -> consumer.position(tp) < end.get(tp))) {
-                assertThat(System.nanoTime()).as("reading %s to its end", topic.name()).isLessThan(deadline);
+                assertThat(System.nanoTime())
+                        .as("reading %s to its end", topic.name())
+                        .isLessThan(deadline);
                 consumer.poll(Duration.ofMillis(200)).forEach(records::add);
             }
         }
@@ -179,7 +185,8 @@ class WebhookIngestIT {
             assertThat(r.value().getId()).isEqualTo(answer.get("id").asText());
             assertThat(r.value().getKind()).isEqualTo(PipelineEventKind.CHANGE_MERGED);
             assertThat(r.value().getSubject().getCommitSha()).isEqualTo("c4295bd74fb0f4fda03689c3df3f2803b658fd85");
-            assertThat(r.value().getEvidenceSha256()).isEqualTo(answer.get("evidenceSha256").asText());
+            assertThat(r.value().getEvidenceSha256())
+                    .isEqualTo(answer.get("evidenceSha256").asText());
         });
     }
 
@@ -195,7 +202,8 @@ class WebhookIngestIT {
         assertThat(first.statusCode()).as(first.body()).isEqualTo(202);
         assertThat(again.statusCode()).as(again.body()).isEqualTo(200);
         assertThat(json(again).get("duplicate").asBoolean()).isTrue();
-        assertThat(json(again).at("/records/0/id").asText()).isEqualTo(json(first).get("id").asText());
+        assertThat(json(again).at("/records/0/id").asText())
+                .isEqualTo(json(first).get("id").asText());
         assertThat(writtenSoFar()).isEqualTo(before);
         assertThat(eventsWithSourceId(delivery)).hasSize(1);
     }
@@ -235,8 +243,13 @@ class WebhookIngestIT {
                 postGitHub("deployment", delivery, tampered, sign(body)),
                 // Only the legacy SHA-1 header, correct or not, is never enough.
                 post(github.path(), body, "X-GitHub-Event", "deployment", "X-Hub-Signature", "sha1=00"),
-                post("/v1/webhooks/github/no-such-source", body, "X-GitHub-Event", "deployment",
-                        "X-Hub-Signature-256", sign(body)),
+                post(
+                        "/v1/webhooks/github/no-such-source",
+                        body,
+                        "X-GitHub-Event",
+                        "deployment",
+                        "X-Hub-Signature-256",
+                        sign(body)),
                 // A GitHub source's secret on the GitLab route: the source is of the other kind.
                 postGitLab("/v1/webhooks/gitlab/" + github.id(), "Push Hook", delivery, body, github.secret()));
 
@@ -281,9 +294,11 @@ class WebhookIngestIT {
     @Test
     void shouldKeepAnAuthenticButMalformedDeliveryOnIngestRejectedForTheSourcesTenant() throws Exception {
         String marker = UUID.randomUUID().toString();
-        byte[] body = ("{\"action\": \"created\", \"deployment\": \"" + marker + "\"}").getBytes(StandardCharsets.UTF_8);
+        byte[] body =
+                ("{\"action\": \"created\", \"deployment\": \"" + marker + "\"}").getBytes(StandardCharsets.UTF_8);
 
-        HttpResponse<String> response = postGitHub("deployment", UUID.randomUUID().toString(), body, sign(body));
+        HttpResponse<String> response =
+                postGitHub("deployment", UUID.randomUUID().toString(), body, sign(body));
 
         assertThat(response.statusCode()).as(response.body()).isEqualTo(400);
         assertThat(json(response).at("/errors/0/pointer").asText()).isEqualTo("/deployment");

@@ -82,7 +82,9 @@ public final class WebhookSamples {
         ObjectNode pr = root.withObjectProperty("pull_request");
         pr.put("merged", true);
         pr.put("merged_at", "2019-05-15T15:21:17Z");
-        pr.set("merged_by", Json.mapper().createObjectNode().put("login", "hubot").put("type", "User"));
+        pr.set(
+                "merged_by",
+                Json.mapper().createObjectNode().put("login", "hubot").put("type", "User"));
         return root;
     }
 

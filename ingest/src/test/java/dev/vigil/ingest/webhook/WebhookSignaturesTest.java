@@ -20,7 +20,8 @@ class WebhookSignaturesTest {
     @Test
     void shouldAcceptTheRightSignatureAlsoInUpperCaseHex() {
         assertThat(WebhookSignatures.verifyGitHub(SECRET, PAYLOAD, SIGNATURE)).isTrue();
-        assertThat(WebhookSignatures.verifyGitHub(SECRET, PAYLOAD, "sha256=" + SIGNATURE.substring(7).toUpperCase()))
+        assertThat(WebhookSignatures.verifyGitHub(
+                        SECRET, PAYLOAD, "sha256=" + SIGNATURE.substring(7).toUpperCase()))
                 .isTrue();
     }
 
@@ -28,11 +29,13 @@ class WebhookSignaturesTest {
     void shouldRefuseAnotherSecretATamperedBodyAndAMissingOrMalformedHeader() {
         byte[] tampered = "Hello, World?".getBytes(StandardCharsets.UTF_8);
 
-        assertThat(WebhookSignatures.verifyGitHub("another secret", PAYLOAD, SIGNATURE)).isFalse();
+        assertThat(WebhookSignatures.verifyGitHub("another secret", PAYLOAD, SIGNATURE))
+                .isFalse();
         assertThat(WebhookSignatures.verifyGitHub(SECRET, tampered, SIGNATURE)).isFalse();
         assertThat(WebhookSignatures.verifyGitHub(SECRET, PAYLOAD, null)).isFalse();
         assertThat(WebhookSignatures.verifyGitHub(SECRET, PAYLOAD, "")).isFalse();
-        assertThat(WebhookSignatures.verifyGitHub(SECRET, PAYLOAD, SIGNATURE.substring(7))).isFalse();
+        assertThat(WebhookSignatures.verifyGitHub(SECRET, PAYLOAD, SIGNATURE.substring(7)))
+                .isFalse();
         assertThat(WebhookSignatures.verifyGitHub(SECRET, PAYLOAD, "sha1=" + SIGNATURE.substring(7)))
                 .isFalse();
         assertThat(WebhookSignatures.verifyGitHub(SECRET, PAYLOAD, SIGNATURE.substring(0, 70) + "zz"))
@@ -41,9 +44,12 @@ class WebhookSignaturesTest {
 
     @Test
     void shouldCompareTheGitLabTokenExactly() {
-        assertThat(WebhookSignatures.verifyGitLab("s3cret-token-value", "s3cret-token-value")).isTrue();
-        assertThat(WebhookSignatures.verifyGitLab("s3cret-token-value", "s3cret-token-valuE")).isFalse();
-        assertThat(WebhookSignatures.verifyGitLab("s3cret-token-value", "s3cret-token-value ")).isFalse();
+        assertThat(WebhookSignatures.verifyGitLab("s3cret-token-value", "s3cret-token-value"))
+                .isTrue();
+        assertThat(WebhookSignatures.verifyGitLab("s3cret-token-value", "s3cret-token-valuE"))
+                .isFalse();
+        assertThat(WebhookSignatures.verifyGitLab("s3cret-token-value", "s3cret-token-value "))
+                .isFalse();
         assertThat(WebhookSignatures.verifyGitLab("s3cret-token-value", "")).isFalse();
         assertThat(WebhookSignatures.verifyGitLab("s3cret-token-value", null)).isFalse();
     }

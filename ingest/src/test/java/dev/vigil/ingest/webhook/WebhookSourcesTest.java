@@ -61,8 +61,10 @@ class WebhookSourcesTest {
     @Test
     void shouldRefuseAnInvalidFileWithoutEchoingSecrets() throws Exception {
         Path file = dir.resolve("webhook-sources.json");
-        Files.writeString(file, "{\"sources\": [{\"id\": \"x1\", \"tenant\": \"acme\", \"kind\": \"bitbucket\","
-                + " \"secret\": \"abcdefabcdefabcdef-very-secret\"}]}");
+        Files.writeString(
+                file,
+                "{\"sources\": [{\"id\": \"x1\", \"tenant\": \"acme\", \"kind\": \"bitbucket\","
+                        + " \"secret\": \"abcdefabcdefabcdef-very-secret\"}]}");
 
         assertThatThrownBy(() -> WebhookSources.load(file))
                 .hasMessageContaining("kind must be github or gitlab")
