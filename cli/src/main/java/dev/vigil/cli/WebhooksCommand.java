@@ -15,7 +15,8 @@ import java.util.Map;
  */
 final class WebhooksCommand implements Command {
 
-    static final String USAGE = "usage: vigil webhooks add --kind github|gitlab --tenant T [--id NAME] | vigil webhooks list";
+    static final String USAGE =
+            "usage: vigil webhooks add --kind github|gitlab --tenant T [--id NAME] | vigil webhooks list";
 
     private final CliArgs args;
     private final PrintStream out;
@@ -56,37 +57,25 @@ final class WebhooksCommand implements Command {
         }
         WebhookSources.Source source = WebhookSources.newSource(kind, tenant, id);
         sources.with(source).save(file);
-        String where = kind == WebhookSources.Kind.GITHUB
-                ? """
+        String where = kind == WebhookSources.Kind.GITHUB ? """
                   GitHub: repository or organization Settings > Webhooks > Add webhook.
                     Payload URL:   <ingest base URL>%s
                     Content type:  application/json
                     Secret:        the secret above
                     Events:        pull requests, pull request reviews, pushes, deployments,
-                                   deployment statuses, workflow runs, branch protection rules"""
-                        .formatted(source.path())
-                : """
+                                   deployment statuses, workflow runs, branch protection rules""".formatted(source.path()) : """
                   GitLab: project or group Settings > Webhooks > Add new webhook.
                     URL:           <ingest base URL>%s
                     Secret token:  the secret above
                     Triggers:      push events, merge request events, pipeline events,
-                                   deployment events (and enable SSL verification)"""
-                        .formatted(source.path());
-        out.printf(
-                """
+                                   deployment events (and enable SSL verification)""".formatted(source.path());
+        out.printf("""
                 webhook source %s (%s, tenant %s) saved in %s
                 path:   %s
                 secret: %s
                 The secret is shown only now; ingest picks up the new source without a restart.
                 %s
-                """,
-                source.id(),
-                kind.slug(),
-                tenant,
-                file,
-                source.path(),
-                source.secret(),
-                where);
+                """, source.id(), kind.slug(), tenant, file, source.path(), source.secret(), where);
         return 0;
     }
 

@@ -29,7 +29,8 @@ class WebhooksCommandTest {
 
     @Test
     void shouldAddAGitHubSourceAndPrintItsPathAndSecretOnce() throws Exception {
-        int code = vigil("webhooks", "add", "--kind", "github", "--tenant", "acme", "--id", "shop", "--data", data.toString());
+        int code = vigil(
+                "webhooks", "add", "--kind", "github", "--tenant", "acme", "--id", "shop", "--data", data.toString());
 
         assertThat(code).as(err.toString(StandardCharsets.UTF_8)).isZero();
         Path file = data.resolve("webhook-sources.json");
@@ -46,7 +47,9 @@ class WebhooksCommandTest {
 
         out.reset();
         assertThat(vigil("webhooks", "list", "--data", data.toString())).isZero();
-        assertThat(out.toString(StandardCharsets.UTF_8)).contains("shop", "github", "acme").doesNotContain(saved.secret());
+        assertThat(out.toString(StandardCharsets.UTF_8))
+                .contains("shop", "github", "acme")
+                .doesNotContain(saved.secret());
     }
 
     @Test
@@ -55,9 +58,29 @@ class WebhooksCommandTest {
                 .isEqualTo(2);
         assertThat(err.toString(StandardCharsets.UTF_8)).contains("--kind takes github or gitlab");
 
-        assertThat(vigil("webhooks", "add", "--kind", "gitlab", "--tenant", "acme", "--id", "infra", "--data", data.toString()))
+        assertThat(vigil(
+                        "webhooks",
+                        "add",
+                        "--kind",
+                        "gitlab",
+                        "--tenant",
+                        "acme",
+                        "--id",
+                        "infra",
+                        "--data",
+                        data.toString()))
                 .isZero();
-        assertThat(vigil("webhooks", "add", "--kind", "gitlab", "--tenant", "acme", "--id", "infra", "--data", data.toString()))
+        assertThat(vigil(
+                        "webhooks",
+                        "add",
+                        "--kind",
+                        "gitlab",
+                        "--tenant",
+                        "acme",
+                        "--id",
+                        "infra",
+                        "--data",
+                        data.toString()))
                 .isEqualTo(2);
         assertThat(err.toString(StandardCharsets.UTF_8)).contains("exists already");
     }
