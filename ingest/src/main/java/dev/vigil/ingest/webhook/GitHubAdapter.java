@@ -53,8 +53,9 @@ public final class GitHubAdapter implements InputAdapter {
 
     @Override
     public List<Normalized> normalize(RawInput input) throws InvalidInputException {
+        byte[] json = Payload.jsonBody(input, true);
         String event = Payload.requireHeader(input, EVENT_HEADER).toLowerCase(Locale.ROOT);
-        ObjectNode root = JsonInput.parseObject(input.body());
+        ObjectNode root = JsonInput.parseObject(json);
         Optional<String> action = text(root, "", "action");
         EventDraft d = new EventDraft();
         d.sourceType = "github:" + event + action.map(a -> "." + a).orElse("");

@@ -55,8 +55,9 @@ public final class GitLabAdapter implements InputAdapter {
 
     @Override
     public List<Normalized> normalize(RawInput input) throws InvalidInputException {
+        byte[] json = Payload.jsonBody(input, false);
         Payload.requireHeader(input, EVENT_HEADER);
-        ObjectNode root = JsonInput.parseObject(input.body());
+        ObjectNode root = JsonInput.parseObject(json);
         String objectKind = Payload.requireText(root, "", "object_kind").toLowerCase(Locale.ROOT);
         JsonNode project = object(root, "", "project");
         String host = host(project, root);

@@ -6,6 +6,8 @@ import dev.vigil.common.http.Problem;
 import dev.vigil.ingest.adapter.InvalidInputException;
 import dev.vigil.ingest.adapter.JsonInput;
 import dev.vigil.ingest.adapter.RawInput;
+import java.net.URLDecoder;
+import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZonedDateTime;
@@ -199,6 +201,37 @@ final class Payload {
                     pointer,
                     pointer + " must be a date-time such as 2024-05-01T12:00:00Z, not " + JsonInput.quote(text) + ".");
         }
+    }
+
+    static final String JSON = "application/json";
+    static final String FORM = "application/x-www-form-urlencoded";
+
+    /**
+     * The JSON document of the body. GitHub's hook settings default to the form encoding, where
+     * the JSON is the {@code payload} field; it is read too, so a hook left at that default works.
+     * The signature and the evidence stay those of the raw body.
+     */
+    static byte[] jsonBody(RawInput input, boolean formAllowed) throws InvalidInputException {
+        if (input.mediaType().equals(JSON)) {
+            return input.body();
+        }
+        if (formAllowed && input.mediaType().equals(FORM)) {
+            String form = new String(input.body(), StandardCharsets.UTF_8);
+            for (String pair : form.split("&")) {
+                if (pair.startsWith("payload=")) {
+                    try {
+                        return URLDecoder.decode(pair.substring("payload=".length()), StandardCharsets.UTF_8)
+                                .getBytes(StandardCharsets.UTF_8);
+                    } catch (IllegalArgumentException e) {
+                        throw InvalidInputException.malformedJson("", "The form field payload is not URL-encoded.");
+                    }
+                }
+            }
+            throw InvalidInputException.invalidField("", "The form body has no payload field holding the JSON event.");
+        }
+        throw InvalidInputException.unsupportedMediaType(
+                input.mediaType().isEmpty() ? null : input.mediaType(),
+                formAllowed ? List.of(JSON, FORM) : List.of(JSON));
     }
 
     /** A header the format requires (the event type, for one). */

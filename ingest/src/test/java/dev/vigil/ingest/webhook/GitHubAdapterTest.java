@@ -344,4 +344,31 @@ class GitHubAdapterTest {
         assertThat(e.problem().detail()).contains("X-GitHub-Event");
         assertThat(adapter.accepts(input)).isFalse();
     }
+
+    @Test
+    void shouldReadTheFormEncodingGitHubDefaultsToAndRefuseOtherMediaTypes() throws Exception {
+        byte[] json = bytes("github/deployment.json");
+        byte[] form = ("payload="
+                        + java.net.URLEncoder.encode(
+                                new String(json, java.nio.charset.StandardCharsets.UTF_8),
+                                java.nio.charset.StandardCharsets.UTF_8))
+                .getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        Map<String, List<String>> headers =
+                Map.of("X-GitHub-Event", List.of("deployment"), "X-GitHub-Delivery", List.of(DELIVERY));
+
+        PipelineEvent e = ((Normalized.Event) adapter.normalize(RawInput.of(
+                                "acme", "application/x-www-form-urlencoded", headers, form, WebhookSamples.RECEIVED))
+                        .get(0))
+                .event();
+        InvalidInputException text = catchThrowableOfType(
+                InvalidInputException.class,
+                () -> adapter.normalize(RawInput.of("acme", "text/plain", headers, json, WebhookSamples.RECEIVED)));
+
+        assertThat(e.getKind()).isEqualTo(PipelineEventKind.DEPLOYMENT_CREATED);
+        assertThat(e.getSubject().getCommitSha()).isEqualTo("f95f852bd8fca8fcc58a9a2d6c842781e32a215e");
+        // The evidence is what was received (and signed): the form body, not the decoded JSON.
+        assertThat(e.getEvidenceSha256()).isEqualTo(RawInput.sha256Hex(form));
+        assertThat(text.problem().status()).isEqualTo(415);
+        assertThat(text.problem().detail()).contains("application/json", "application/x-www-form-urlencoded");
+    }
 }

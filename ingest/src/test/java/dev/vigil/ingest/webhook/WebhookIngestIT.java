@@ -191,6 +191,31 @@ class WebhookIngestIT {
     }
 
     @Test
+    void shouldAcceptAFormEncodedDeliverySignedOverTheRawFormBody() throws Exception {
+        String delivery = UUID.randomUUID().toString();
+        String json = new String(WebhookSamples.bytes("github/workflow_run_completed.json"), StandardCharsets.UTF_8);
+        byte[] form = ("payload=" + java.net.URLEncoder.encode(json, StandardCharsets.UTF_8))
+                .getBytes(StandardCharsets.UTF_8);
+
+        HttpResponse<String> response = HTTP.send(
+                HttpRequest.newBuilder(URI.create(server.baseUrl() + github.path()))
+                        .header("Content-Type", "application/x-www-form-urlencoded")
+                        .header("X-GitHub-Event", "workflow_run")
+                        .header("X-GitHub-Delivery", delivery)
+                        .header("X-Hub-Signature-256", sign(form))
+                        .POST(HttpRequest.BodyPublishers.ofByteArray(form))
+                        .build(),
+                HttpResponse.BodyHandlers.ofString());
+
+        assertThat(response.statusCode()).as(response.body()).isEqualTo(202);
+        assertThat(eventsWithSourceId(delivery)).satisfiesExactly(r -> {
+            assertThat(r.key()).isEqualTo("acme/github.com/octo-org/octo-repo");
+            assertThat(r.value().getKind()).isEqualTo(PipelineEventKind.PIPELINE_RUN_FINISHED);
+            assertThat(r.value().getSubject().getPipelineRunId()).isEqualTo("289782451");
+        });
+    }
+
+    @Test
     void shouldAnswerARedeliveryDuplicateWithTheOriginalIdAndWriteItOnce() throws Exception {
         String delivery = UUID.randomUUID().toString();
         byte[] body = WebhookSamples.bytes("github/deployment_status.json");
