@@ -51,6 +51,7 @@ public final class Vigil {
                     new ReplayRejectedCommand(
                                     cli, PublishCommand.Env.system(), PublishClient.defaultHttpClient(), out, err)
                             .run();
+                case "webhooks" -> new WebhooksCommand(cli, out).run();
                 default -> {
                     err.println("vigil: unknown command '" + args[0] + "'\n" + usage());
                     yield 2;
@@ -83,6 +84,10 @@ public final class Vigil {
                               send a scanner report or a pipeline event to ingest (docs/publish.md)
                   replay-rejected list|export|replay [options]
                               list, export and replay what ingest refused (vigil.ingest-rejected)
+                  webhooks add --kind github|gitlab --tenant T [--id NAME]
+                              add a GitHub/GitLab webhook source; prints its URL path and secret once
+                  webhooks list
+                              list webhook sources (without secrets)
 
                 common options:
                   --config FILE   properties file (environment variables VIGIL_* override it)

@@ -30,8 +30,10 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * {@code POST /v1/events}: picks the adapter for the request, publishes what it normalized and
- * answers 202 only after Kafka acknowledged it. Every refusal this handler makes is kept on
+ * {@code POST /v1/events} and, behind their signature check, the webhooks: picks the adapter for the
+ * request, publishes what it normalized and answers 202 only after Kafka acknowledged it. A delivery
+ * whose records (by their deterministic ids) this instance accepted recently is answered 200
+ * {@code "duplicate": true} with the original ids, and nothing is written. Every refusal this handler makes is kept on
  * vigil.ingest-rejected (raw bytes, reason, pointer, redacted headers) before the client hears of
  * it, so nothing a client sent is dropped silently.
  */
@@ -47,8 +49,9 @@ final class EventsEndpoint implements HttpService.Handler {
     private final Topics topics;
     private final KafkaSink sink;
     private final Clock clock;
+    private final RecentDeliveries recent;
 
-    EventsEndpoint(List<InputAdapter> adapters, Topics topics, KafkaSink sink, Clock clock) {
+    EventsEndpoint(List<InputAdapter> adapters, Topics topics, KafkaSink sink, Clock clock, RecentDeliveries recent) {
         this.adapters = List.copyOf(adapters);
         this.acceptedMediaTypes = adapters.stream()
                 .flatMap(a -> a.mediaTypes().stream())
@@ -57,6 +60,7 @@ final class EventsEndpoint implements HttpService.Handler {
         this.topics = topics;
         this.sink = sink;
         this.clock = clock;
+        this.recent = recent;
     }
 
     List<String> acceptedMediaTypes() {
@@ -65,6 +69,15 @@ final class EventsEndpoint implements HttpService.Handler {
 
     @Override
     public Response handle(Request request) {
+        return ingest(request, request.principal().tenant(), null);
+    }
+
+    /**
+     * The one ingest path: adapter, redaction, normalization, de-duplication, publication, 202.
+     * {@code /v1/events} passes the caller's tenant and lets the adapters choose; a webhook passes
+     * the tenant its verified source is bound to and its own adapter.
+     */
+    Response ingest(Request request, String tenant, InputAdapter only) {
         Instant receivedAt = clock.instant();
         Map<String, String> params = new LinkedHashMap<>();
         request.query().forEach((k, v) -> {
@@ -72,21 +85,12 @@ final class EventsEndpoint implements HttpService.Handler {
                 params.put(k, v.get(0));
             }
         });
-        RawInput received = RawInput.of(
-                request.principal().tenant(),
-                request.mediaType(),
-                request.headers(),
-                params,
-                request.body(),
-                receivedAt);
+        RawInput received =
+                RawInput.of(tenant, request.mediaType(), request.headers(), params, request.body(), receivedAt);
         RawInput input = received;
         List<Normalized> normalized;
         try {
-            InputAdapter adapter = adapters.stream()
-                    .filter(a -> a.accepts(received))
-                    .findFirst()
-                    .orElseThrow(() ->
-                            InvalidInputException.unsupportedMediaType(request.contentType(), acceptedMediaTypes));
+            InputAdapter adapter = select(received, only, request);
             input = adapter.redact(received);
             Optional<String> scope = scopeParameter(request);
             normalized = adapter.normalize(input);
@@ -112,6 +116,19 @@ final class EventsEndpoint implements HttpService.Handler {
             return refuse(request, input, Problem.internal());
         }
         return publish(request, input, normalized);
+    }
+
+    private InputAdapter select(RawInput received, InputAdapter only, Request request) throws InvalidInputException {
+        if (only != null) {
+            // The route chose the format: the adapter itself checks the media type and the event header, so each
+            // refusal names its own cause (a webhook may have another body encoding than /v1/events accepts).
+            return only;
+        }
+        return adapters.stream()
+                .filter(a -> a.accepts(received))
+                .findFirst()
+                .orElseThrow(
+                        () -> InvalidInputException.unsupportedMediaType(request.contentType(), acceptedMediaTypes));
     }
 
     static Optional<String> scopeParameter(Request request) throws InvalidInputException {
@@ -171,6 +188,20 @@ final class EventsEndpoint implements HttpService.Handler {
             }
             described.add(d);
         }
+        String deliveryKey = RecentDeliveries.key(
+                input.tenant(),
+                described.stream().map(d -> (String) d.get("id")).toList());
+        Optional<RecentDeliveries.Accepted> earlier = recent.find(deliveryKey);
+        if (earlier.isPresent()) {
+            LOG.debug(
+                    "delivery of {} record(s) for tenant {} (evidence sha256 {}) was accepted at {} already; answered"
+                            + " 200 duplicate without writing",
+                    described.size(),
+                    input.tenant(),
+                    input.evidenceSha256(),
+                    earlier.get().at());
+            return Response.json(200, answer(earlier.get().records(), true));
+        }
         try {
             sink.sendAll(evidence);
             List<RecordMetadata> acked = sink.sendAll(records);
@@ -208,10 +239,18 @@ final class EventsEndpoint implements HttpService.Handler {
                     e.getMessage());
             return unavailable(request, "The input could not be stored; retry later.");
         }
+        recent.remember(deliveryKey, described);
+        return Response.json(202, answer(described, false));
+    }
+
+    private static Map<String, Object> answer(List<Map<String, Object>> described, boolean duplicate) {
         // One record: its fields at the top level too, as clients of the first version read them.
         Map<String, Object> answer = new LinkedHashMap<>(described.size() == 1 ? described.get(0) : Map.of());
+        if (duplicate) {
+            answer.put("duplicate", true);
+        }
         answer.put("records", described);
-        return Response.json(202, answer);
+        return answer;
     }
 
     /** Keeps the refused input on vigil.ingest-rejected, then answers the problem. */

@@ -3,6 +3,8 @@ package dev.vigil.ingest;
 import dev.vigil.common.config.Config;
 import dev.vigil.common.config.ConfigField;
 import dev.vigil.common.config.SharedFields;
+import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -18,7 +20,10 @@ public record IngestConfig(
         String host,
         int port,
         long maxBodyBytes,
-        Map<String, String> producerOverrides) {
+        Map<String, String> producerOverrides,
+        Path webhookSourcesFile,
+        int dedupMaxEntries,
+        Duration dedupTtl) {
 
     public static final String PRODUCER_PREFIX = "vigil.kafka.producer.";
 
@@ -42,14 +47,48 @@ public record IngestConfig(
             256L * 1024 * 1024,
             "Largest request body accepted; larger ones are answered 413 before they are read.");
 
-    public static final List<ConfigField<?>> FIELDS =
-            List.of(BOOTSTRAP_SERVERS, TOPIC_PREFIX, HOST, PORT, MAX_BODY_BYTES);
+    public static final ConfigField<String> DATA_DIR = SharedFields.DATA_DIR;
+
+    public static final ConfigField<String> WEBHOOK_SOURCES_FILE = ConfigField.string(
+            "vigil.ingest.webhook-sources-file",
+            "",
+            "Webhook sources (id, tenant, kind, secret), written by 'vigil webhooks add'; re-read when it changes."
+                    + " Default: <data-dir>/webhook-sources.json. No file = no webhook sources.");
+
+    public static final ConfigField<Integer> DEDUP_MAX_ENTRIES = ConfigField.integer(
+            "vigil.ingest.dedup.max-entries",
+            100_000,
+            0,
+            10_000_000,
+            "How many recent deliveries (by record ids) this instance remembers to answer a repeated delivery"
+                    + " 200 duplicate without writing; 0 turns the cache off (the streams app still drops"
+                    + " duplicate record ids).");
+
+    public static final ConfigField<Long> DEDUP_TTL_SECONDS = ConfigField.longValue(
+            "vigil.ingest.dedup.ttl-seconds",
+            24L * 3600,
+            1,
+            30L * 24 * 3600,
+            "How long a delivery is remembered as already accepted (GitHub redelivers within days at most).");
+
+    public static final List<ConfigField<?>> FIELDS = List.of(
+            BOOTSTRAP_SERVERS,
+            TOPIC_PREFIX,
+            HOST,
+            PORT,
+            MAX_BODY_BYTES,
+            DATA_DIR,
+            WEBHOOK_SOURCES_FILE,
+            DEDUP_MAX_ENTRIES,
+            DEDUP_TTL_SECONDS);
 
     public IngestConfig {
         Objects.requireNonNull(bootstrapServers, "bootstrapServers");
         topicPrefix = topicPrefix == null ? "" : topicPrefix;
         Objects.requireNonNull(host, "host");
         producerOverrides = producerOverrides == null ? Map.of() : Map.copyOf(producerOverrides);
+        Objects.requireNonNull(webhookSourcesFile, "webhookSourcesFile");
+        dedupTtl = dedupTtl == null ? Duration.ofHours(24) : dedupTtl;
     }
 
     public static IngestConfig from(Config config) {
@@ -59,6 +98,18 @@ public record IngestConfig(
                 config.get(HOST),
                 config.get(PORT),
                 config.get(MAX_BODY_BYTES),
-                config.withPrefix(PRODUCER_PREFIX));
+                config.withPrefix(PRODUCER_PREFIX),
+                webhookSourcesFile(config),
+                config.get(DEDUP_MAX_ENTRIES),
+                Duration.ofSeconds(config.get(DEDUP_TTL_SECONDS)));
+    }
+
+    /** The configured file, else {@code <data-dir>/webhook-sources.json}. */
+    public static Path webhookSourcesFile(Config config) {
+        String file = config.get(WEBHOOK_SOURCES_FILE);
+        if (file != null && !file.isBlank()) {
+            return Path.of(file).toAbsolutePath().normalize();
+        }
+        return Path.of(config.get(DATA_DIR)).toAbsolutePath().normalize().resolve("webhook-sources.json");
     }
 }

@@ -6,6 +6,10 @@ import dev.vigil.common.http.HttpService;
 import dev.vigil.common.http.Response;
 import dev.vigil.ingest.adapter.InputAdapter;
 import dev.vigil.ingest.cdevents.CDEventsAdapter;
+import dev.vigil.ingest.webhook.GitHubAdapter;
+import dev.vigil.ingest.webhook.GitLabAdapter;
+import dev.vigil.ingest.webhook.WebhookEndpoint;
+import dev.vigil.ingest.webhook.WebhookSources;
 import dev.vigil.schemas.topic.Topics;
 import java.time.Clock;
 import java.util.HashMap;
@@ -14,6 +18,7 @@ import java.util.Map;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.function.Supplier;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
@@ -23,7 +28,9 @@ import org.slf4j.LoggerFactory;
 /**
  * The ingest service: {@code POST /v1/events} (publisher role) normalizes CI/CD input through its
  * {@link InputAdapter}s onto vigil.pipeline-events, keyed {@code tenant/scope}; refused input goes
- * to vigil.ingest-rejected. {@code GET /healthz} is public.
+ * to vigil.ingest-rejected. {@code POST /v1/webhooks/github|gitlab/{source}} take GitHub and GitLab
+ * webhooks, authenticated by their source's secret instead of an API key, onto the same path.
+ * {@code GET /healthz} is public.
  */
 public final class IngestServer implements AutoCloseable {
 
@@ -31,7 +38,8 @@ public final class IngestServer implements AutoCloseable {
 
     /** In order: the first adapter that accepts a request reads it. */
     static List<InputAdapter> adapters() {
-        return List.of(new CDEventsAdapter());
+        // The webhook adapters come first: their bodies are application/json too, told apart by their event header.
+        return List.of(new GitHubAdapter(), new GitLabAdapter(), new CDEventsAdapter());
     }
 
     private final HttpService http;
@@ -51,19 +59,36 @@ public final class IngestServer implements AutoCloseable {
         requireTopics(config, topics);
         KafkaSink sink = KafkaSink.create(config);
         try {
-            EventsEndpoint events = new EventsEndpoint(adapters(), topics, sink, clock);
+            RecentDeliveries recent = new RecentDeliveries(config.dedupMaxEntries(), config.dedupTtl(), clock);
+            EventsEndpoint events = new EventsEndpoint(adapters(), topics, sink, clock, recent);
+            Supplier<WebhookSources> sources = WebhookSources.reloading(config.webhookSourcesFile());
             HttpService http = HttpService.builder("ingest")
                     .bind(config.host(), config.port())
                     .apiKeys(keys)
                     .maxBodyBytes(config.maxBodyBytes())
                     .route("POST", "/v1/events", Role.PUBLISHER, events)
+                    // Public: a webhook proves itself by its source's secret, checked before anything is read or kept.
+                    .publicRoute(
+                            "POST",
+                            WebhookEndpoint.route(WebhookSources.Kind.GITHUB),
+                            new WebhookEndpoint(
+                                    WebhookSources.Kind.GITHUB, sources, new GitHubAdapter(), events::ingest))
+                    .publicRoute(
+                            "POST",
+                            WebhookEndpoint.route(WebhookSources.Kind.GITLAB),
+                            new WebhookEndpoint(
+                                    WebhookSources.Kind.GITLAB, sources, new GitLabAdapter(), events::ingest))
                     .publicRoute("GET", "/healthz", r -> Response.json(200, Map.of("status", "ok")))
                     .build()
                     .start();
             LOG.info(
-                    "ingest accepts {} on {}/v1/events, publishing to {} (refused input to {})",
+                    "ingest accepts {} on {}/v1/events and webhooks on {}/v1/webhooks/{{github,gitlab}}/<source>"
+                            + " ({} source(s) in {}), publishing to {} (refused input to {})",
                     events.acceptedMediaTypes(),
                     http.baseUrl(),
+                    http.baseUrl(),
+                    sources.get().all().size(),
+                    config.webhookSourcesFile(),
                     topics.pipelineEvents().name(),
                     topics.ingestRejected().name());
             return new IngestServer(http, sink);

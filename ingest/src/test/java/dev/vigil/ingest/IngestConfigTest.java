@@ -85,4 +85,23 @@ class IngestConfigTest {
                         props.get(ProducerConfig.MAX_REQUEST_SIZE_CONFIG).toString()))
                 .isGreaterThan(2 * 10L * 1024 * 1024);
     }
+
+    @Test
+    void shouldPutWebhookSourcesInTheDataFolderAndRememberDeliveriesADay() {
+        IngestConfig defaults = resolve(Map.of(), Map.of("vigil.data-dir", "/srv/vigil"));
+        IngestConfig explicit = resolve(
+                Map.of("VIGIL_INGEST_DEDUP_TTL_SECONDS", "60"),
+                Map.of(
+                        "vigil.ingest.webhook-sources-file",
+                        "/etc/vigil/hooks.json",
+                        "vigil.ingest.dedup.max-entries",
+                        "0"));
+
+        assertThat(defaults.webhookSourcesFile()).isEqualTo(java.nio.file.Path.of("/srv/vigil/webhook-sources.json"));
+        assertThat(defaults.dedupMaxEntries()).isEqualTo(100_000);
+        assertThat(defaults.dedupTtl()).isEqualTo(java.time.Duration.ofDays(1));
+        assertThat(explicit.webhookSourcesFile()).isEqualTo(java.nio.file.Path.of("/etc/vigil/hooks.json"));
+        assertThat(explicit.dedupMaxEntries()).isZero();
+        assertThat(explicit.dedupTtl()).isEqualTo(java.time.Duration.ofSeconds(60));
+    }
 }

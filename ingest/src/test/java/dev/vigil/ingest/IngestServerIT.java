@@ -226,16 +226,22 @@ class IngestServerIT {
     }
 
     @Test
-    void shouldAnswerARetriedEventWithTheSameId() throws Exception {
-        byte[] body = freshCloudEvent("build_finished.json", UUID.randomUUID().toString());
+    void shouldAnswerARetriedEventAsADuplicateWithTheSameIdAndWriteItOnce() throws Exception {
+        String id = UUID.randomUUID().toString();
+        byte[] body = freshCloudEvent("build_finished.json", id);
 
         HttpResponse<String> first = postStructured(body, publisherKey);
         HttpResponse<String> retry = postStructured(body, publisherKey);
 
         assertThat(first.statusCode()).isEqualTo(202);
-        assertThat(retry.statusCode()).isEqualTo(202);
+        assertThat(json(first).has("duplicate")).isFalse();
+        assertThat(retry.statusCode()).as(retry.body()).isEqualTo(200);
+        assertThat(json(retry).get("duplicate").asBoolean()).isTrue();
         assertThat(json(retry).get("id").asText())
                 .isEqualTo(json(first).get("id").asText());
+        assertThat(json(retry).at("/records/0/id").asText())
+                .isEqualTo(json(first).get("id").asText());
+        assertThat(eventsWithSourceId(topics, id)).hasSize(1);
     }
 
     @Test
@@ -340,8 +346,8 @@ class IngestServerIT {
         assertThat(response.statusCode()).isEqualTo(415);
         assertThat(json(response).get("type").asText()).isEqualTo("https://vigil.dev/problems/unsupported-media-type");
         assertThat(json(response).get("detail").asText()).contains("application/cloudevents+json", "application/json");
-        assertThat(response.headers().firstValue("Accept-Post"))
-                .hasValue("application/cloudevents+json, application/cloudevents-batch+json, application/json");
+        assertThat(response.headers().firstValue("Accept-Post")).hasValueSatisfying(v -> assertThat(v.split(", "))
+                .contains("application/cloudevents+json", "application/cloudevents-batch+json", "application/json"));
         assertThat(rejectedContaining(marker)).satisfiesExactly(r -> {
             assertThat(r.getStatus()).isEqualTo(415);
             assertThat(r.getContentType()).isEqualTo("text/plain");

@@ -43,6 +43,9 @@ public final class Attributes {
     public static final String REVIEW_ID = "review.id";
 
     // --- pushes (BRANCH_PUSHED, BRANCH_CREATED, BRANCH_DELETED): subject.commitSha = after.
+    /** The full ref pushed (refs/heads/main, refs/tags/v1.2): tells tag pushes (no branch) apart. */
+    public static final String PUSH_REF = "push.ref";
+
     public static final String PUSH_BEFORE = "push.before";
     public static final String PUSH_AFTER = "push.after";
     public static final String PUSH_FORCED = "push.forced";

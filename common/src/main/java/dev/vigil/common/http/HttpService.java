@@ -263,7 +263,10 @@ public final class HttpService implements AutoCloseable {
             return this;
         }
 
-        /** A public route: only for health and readiness, never for data. */
+        /**
+         * A public route: for health and readiness, and for endpoints that authenticate the request
+         * themselves before reading it (signed webhooks); never for data otherwise.
+         */
         public Builder publicRoute(String method, String path, Handler handler) {
             routes.add(new Route(method, path, null, handler));
             return this;

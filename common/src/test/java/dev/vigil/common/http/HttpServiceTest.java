@@ -45,6 +45,10 @@ class HttpServiceTest {
                             Problem.invalidField("invalid-field", "Invalid", "/query/x", "x is bad"));
                 })
                 .publicRoute("GET", "/healthz", r -> Response.json(200, Map.of("status", "ok")))
+                .publicRoute(
+                        "POST",
+                        "/v1/hooks/*",
+                        r -> Response.json(200, Map.of("path", r.path(), "size", r.body().length)))
                 .build()
                 .start();
     }
@@ -124,5 +128,17 @@ class HttpServiceTest {
     @Test
     void shouldServeHealthWithoutAKey() throws Exception {
         assertThat(send("GET", "/healthz", null, null).statusCode()).isEqualTo(200);
+    }
+
+    @Test
+    void shouldRouteAPrefixPatternToItsHandlerWithTheFullPathAndTheBodyLimit() throws Exception {
+        var response = send("POST", "/v1/hooks/github/shop-1", null, "{}");
+
+        assertThat(response.statusCode()).isEqualTo(200);
+        assertThat(Json.mapper().readTree(response.body()).get("path").asText()).isEqualTo("/v1/hooks/github/shop-1");
+        assertThat(send("POST", "/v1/hooks", null, "{}").statusCode()).isEqualTo(404);
+        assertThat(send("GET", "/v1/hooks/x", null, null).statusCode()).isEqualTo(405);
+        assertThat(send("POST", "/v1/hooks/x", null, "x".repeat(101)).statusCode())
+                .isEqualTo(413);
     }
 }

@@ -1,0 +1,40 @@
+package dev.vigil.ingest.webhook;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.code_intelligence.jazzer.junit.FuzzTest;
+import dev.vigil.ingest.adapter.InvalidInputException;
+import dev.vigil.ingest.adapter.Normalized;
+import dev.vigil.schemas.PipelineEvent;
+import java.util.List;
+
+/**
+ * Any body under any GitLab hook is either mapped to exactly one well-formed event or
+ * refused with a 400 problem: never an unchecked exception (which the endpoint would keep as a
+ * 500 "adapter bug"). In the normal build this runs in regression mode over the seed corpus
+ * (GitLabAdapterFuzzTestInputs: the shared samples); fuzz with {@code JAZZER_FUZZ=1}.
+ */
+class GitLabAdapterFuzzTest {
+
+    static final List<String> EVENTS = List.of("Merge Request Hook", "Pipeline Hook", "Deployment Hook", "Push Hook");
+
+    final GitLabAdapter adapter = new GitLabAdapter();
+
+    @FuzzTest(maxDuration = "30s")
+    void shouldMapOrRefuseAnyBodyUnderEveryEventType(byte[] body) {
+        for (String event : EVENTS) {
+            try {
+                List<Normalized> records = adapter.normalize(WebhookSamples.gitlab(event, "fuzz-delivery", body));
+                assertThat(records).singleElement().isInstanceOfSatisfying(Normalized.Event.class, n -> {
+                    PipelineEvent e = n.event();
+                    assertThat(e.getScope()).isNotBlank();
+                    assertThat(e.getSourceType()).startsWith("gitlab:");
+                    assertThat(e.getSourceEventId()).isEqualTo("fuzz-delivery");
+                });
+            } catch (InvalidInputException e) {
+                assertThat(e.problem().status()).isEqualTo(400);
+                assertThat(e.problem().detail()).isNotBlank();
+            }
+        }
+    }
+}
