@@ -287,7 +287,7 @@ final class StateUpdater {
                 or(instant(attr(e, Attributes.INCIDENT_NOTIFIED_AT)), i == null ? null : i.notifiedAt()),
                 or(nz(attr(e, Attributes.INCIDENT_NOTIFICATION_DELAY_REASON)), i == null ? null : i.delayReason()),
                 or(nz(attr(e, Attributes.INCIDENT_POSTMORTEM_URL)), i == null ? null : i.postmortemRef()),
-                i == null ? e.getId() : i.inputId()));
+                e.getId()));
     }
 
     private static void onTicket(PipelineEvent e, SubjectState state) {
