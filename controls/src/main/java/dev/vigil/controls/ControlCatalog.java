@@ -25,7 +25,6 @@ import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.TreeMap;
@@ -179,6 +178,7 @@ public final class ControlCatalog {
         String file;
         int line;
         boolean disabled;
+        Map<String, Integer> fieldLines = Map.of();
         final Map<String, Object> parameters = new LinkedHashMap<>();
 
         Control toControl() {
@@ -220,10 +220,37 @@ public final class ControlCatalog {
                     throw new CatalogException(file, fieldLine, "'controls' must be a list");
                 }
                 sawControls = true;
-                while (p.nextToken() == JsonToken.START_OBJECT) {
+                JsonToken t;
+                while ((t = p.nextToken()) != JsonToken.END_ARRAY) {
                     int line = line(p.currentTokenLocation());
-                    Spec spec = YAML.readValue(p, Spec.class);
-                    merge(drafts, file, line, spec, user);
+                    if (t != JsonToken.START_OBJECT) {
+                        throw new CatalogException(file, line, "each entry of 'controls' must be a mapping");
+                    }
+                    Map<String, Integer> fieldLines = new LinkedHashMap<>();
+                    com.fasterxml.jackson.databind.node.ObjectNode node = YAML.createObjectNode();
+                    while (p.nextToken() == JsonToken.FIELD_NAME) {
+                        String name = p.currentName();
+                        int nameLine = line(p.currentTokenLocation());
+                        if (!SPEC_FIELDS.contains(name)) {
+                            throw new CatalogException(
+                                    file, nameLine, "unknown field '" + name + "' (known: " + String.join(", ", SPEC_FIELDS) + ")");
+                        }
+                        fieldLines.put(name, nameLine);
+                        p.nextToken();
+                        node.set(name, YAML.readTree(p));
+                    }
+                    Spec spec;
+                    try {
+                        spec = YAML.treeToValue(node, Spec.class);
+                    } catch (JsonProcessingException e) {
+                        String bad = e instanceof com.fasterxml.jackson.databind.JsonMappingException m && !m.getPath().isEmpty()
+                                ? m.getPath().getFirst().getFieldName()
+                                : null;
+                        throw new CatalogException(
+                                file, bad != null && fieldLines.containsKey(bad) ? fieldLines.get(bad) : line,
+                                (bad == null ? "" : "field '" + bad + "': ") + e.getOriginalMessage());
+                    }
+                    merge(drafts, file, line, spec, user, fieldLines);
                 }
             }
             if (!sawControls) {
@@ -242,7 +269,12 @@ public final class ControlCatalog {
         return location == null ? 0 : location.getLineNr();
     }
 
-    private static void merge(Map<String, Draft> drafts, String file, int line, Spec spec, boolean user) {
+    private static final List<String> SPEC_FIELDS = java.util.Arrays.stream(Spec.class.getRecordComponents())
+            .map(java.lang.reflect.RecordComponent::getName)
+            .toList();
+
+    private static void merge(
+            Map<String, Draft> drafts, String file, int line, Spec spec, boolean user, Map<String, Integer> fieldLines) {
         if (spec.id == null || spec.id.isBlank()) {
             throw new CatalogException(file, line, "missing field 'id'");
         }
@@ -286,9 +318,9 @@ public final class ControlCatalog {
             if (spec.parameters != null) {
                 for (Map.Entry<String, Object> e : spec.parameters.entrySet()) {
                     if (!d.parameters.containsKey(e.getKey())) {
-                        throw new CatalogException(
+ throw new CatalogException(
                                 file,
-                                line,
+                                fieldLines.getOrDefault("parameters", line),
                                 "control " + spec.id + ": unknown parameter '" + e.getKey() + "' (known: "
                                         + String.join(", ", d.parameters.keySet()) + ")");
                     }
@@ -316,6 +348,7 @@ public final class ControlCatalog {
         }
         d.file = file;
         d.line = line;
+        d.fieldLines = fieldLines;
         d.disabled = Boolean.TRUE.equals(spec.disabled);
         validate(d);
         drafts.put(spec.id, d);
@@ -329,24 +362,24 @@ public final class ControlCatalog {
         Spec s = d.spec;
         String where = "control " + s.id + ": ";
         try {
-            Severity.valueOf(s.severity.toUpperCase(Locale.ROOT));
+            Severity.valueOf(s.severity);
         } catch (IllegalArgumentException e) {
-            throw new CatalogException(d.file, d.line, where + "unknown severity '" + s.severity + "'");
-        }
-        if (!s.severity.equals(s.severity.toUpperCase(Locale.ROOT))) {
-            throw new CatalogException(d.file, d.line, where + "severity must be upper case: " + s.severity);
+            throw new CatalogException(
+                    d.file, d.fieldLines.getOrDefault("severity", d.line), where + "unknown severity '" + s.severity
+                            + "' (one of " + java.util.Arrays.toString(Severity.values()) + ")");
         }
         for (String r : s.requirements) {
             if (!r.matches("(SOC2|GDPR|NIST|CIS|ISO27001):\\S+")) {
                 throw new CatalogException(
-                        d.file, d.line, where + "requirement '" + r + "' must be FRAMEWORK:ref, e.g. SOC2:CC8.1");
+                        d.file, d.fieldLines.getOrDefault("requirements", d.line),
+                        where + "requirement '" + r + "' must be FRAMEWORK:ref, e.g. SOC2:CC8.1");
             }
         }
         for (String a : s.appliesTo) {
             if (!validTrigger(a)) {
                 throw new CatalogException(
                         d.file,
-                        d.line,
+                        d.fieldLines.getOrDefault("appliesTo", d.line),
                         where + "appliesTo '" + a + "' is neither a PipelineEventKind, scan:<ScanCategory> nor timer");
             }
         }
@@ -354,16 +387,18 @@ public final class ControlCatalog {
             if (expr[1] == null) {
                 continue;
             }
+            // An expression inherited from the built-in entry is reported at the patch's line.
+            int exprLine = d.fieldLines.getOrDefault(expr[0], d.line);
             Matcher m = PARAM_REF.matcher(expr[1]);
             while (m.find()) {
                 if (!d.parameters.containsKey(m.group(1))) {
                     throw new CatalogException(
-                            d.file, d.line, where + expr[0] + ": unknown parameter 'params." + m.group(1) + "'");
+                            d.file, exprLine, where + expr[0] + ": unknown parameter 'params." + m.group(1) + "'");
                 }
             }
             Cel.Compiled c = Cel.compile(expr[1], Cel.Role.valueOf(expr[2]));
             if (c.error() != null) {
-                throw new CatalogException(d.file, d.line, where + expr[0] + " does not compile: " + c.error());
+                throw new CatalogException(d.file, exprLine, where + expr[0] + " does not compile: " + c.error());
             }
         }
     }
