@@ -3,7 +3,6 @@ package dev.vigil.controls;
 import static dev.vigil.controls.Facets.*;
 
 import dev.cel.runtime.CelEvaluationException;
-import dev.cel.runtime.CelRuntime;
 import dev.vigil.controls.facts.LastResultFact;
 import dev.vigil.controls.facts.RiskAcceptanceFact;
 import dev.vigil.controls.facts.ViolationFact;
@@ -504,9 +503,5 @@ final class CatalogEngine implements ControlEngine {
             T t = (T) cache[0];
             return t;
         };
-    }
-
-    static CelRuntime.Program unused() {
-        return null;
     }
 }
