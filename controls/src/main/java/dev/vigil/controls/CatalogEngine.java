@@ -115,16 +115,20 @@ final class CatalogEngine implements ControlEngine {
     public EngineResult onEvent(PipelineEvent event, SubjectState state, Instant now) {
         StateUpdater.onEvent(event, state, Map.of());
         Run run = new Run(
-                state, now, event.getId(), List.of(event.getId(), "sha256:" + event.getEvidenceSha256()),
-                event.getSubject(), false);
+                state,
+                now,
+                event.getId(),
+                List.of(event.getId(), "sha256:" + event.getEvidenceSha256()),
+                event.getSubject(),
+                false);
         var s = event.getSubject();
         run.vars.put("event", Views.event(event));
         run.vars.put("commit", Views.commit(state, s.getCommitSha()));
         run.vars.put("change", Views.change(state, s.getChangeId()));
         run.vars.put("artifact", Views.artifact(state, s.getArtifactDigest()));
-        run.vars.put("approval", Views.approval(state, List.of(
-                StateUpdater.deployId(event),
-                String.valueOf(s.getPipelineRunId()))));
+        run.vars.put(
+                "approval",
+                Views.approval(state, List.of(StateUpdater.deployId(event), String.valueOf(s.getPipelineRunId()))));
         if (event.getKind() == PipelineEventKind.RISK_ACCEPTED) {
             acceptRisk(event, run);
         }
@@ -176,14 +180,26 @@ final class CatalogEngine implements ControlEngine {
                 items = (List<?>) Cel.eval(cc.forEach(), run.vars(cc, Views.NULL));
             } catch (CelEvaluationException | RuntimeException e) {
                 if (!run.timer) {
-                    emit(run, cc, "input:" + run.inputId, VerdictResult.ERROR, "forEach failed: " + e.getMessage(),
-                            Views.NULL, false);
+                    emit(
+                            run,
+                            cc,
+                            "input:" + run.inputId,
+                            VerdictResult.ERROR,
+                            "forEach failed: " + e.getMessage(),
+                            Views.NULL,
+                            false);
                 }
                 continue;
             }
             if (items.isEmpty() && !run.timer) {
-                emit(run, cc, "input:" + run.inputId, VerdictResult.NOT_APPLICABLE,
-                        reason(cc, cc.control().notApplicableReason(), "nothing in scope"), Views.NULL, false);
+                emit(
+                        run,
+                        cc,
+                        "input:" + run.inputId,
+                        VerdictResult.NOT_APPLICABLE,
+                        reason(cc, cc.control().notApplicableReason(), "nothing in scope"),
+                        Views.NULL,
+                        false);
                 continue;
             }
             for (Object item : items) {
@@ -198,7 +214,14 @@ final class CatalogEngine implements ControlEngine {
         try {
             key = (String) Cel.eval(cc.subjectKey(), vars);
         } catch (CelEvaluationException | RuntimeException e) {
-            emit(run, cc, "input:" + run.inputId, VerdictResult.ERROR, "subjectKey failed: " + e.getMessage(), item, single);
+            emit(
+                    run,
+                    cc,
+                    "input:" + run.inputId,
+                    VerdictResult.ERROR,
+                    "subjectKey failed: " + e.getMessage(),
+                    item,
+                    single);
             return;
         }
         VerdictResult result;
@@ -223,7 +246,8 @@ final class CatalogEngine implements ControlEngine {
         emit(run, cc, key, result, reason, item, single);
     }
 
-    private void emit(Run run, CompiledControl cc, String key, VerdictResult result, String reason, Object item, boolean single) {
+    private void emit(
+            Run run, CompiledControl cc, String key, VerdictResult result, String reason, Object item, boolean single) {
         Control c = cc.control();
         String memoryKey = c.id() + "|" + key;
         if (!single) {
@@ -326,8 +350,9 @@ final class CatalogEngine implements ControlEngine {
 
     static String violationId(String tenant, String scope, String controlId, String subjectKey) {
         try {
-            byte[] d = MessageDigest.getInstance("SHA-256").digest(
-                    (tenant + "\n" + scope + "\n" + controlId + "\n" + subjectKey).getBytes(StandardCharsets.UTF_8));
+            byte[] d = MessageDigest.getInstance("SHA-256")
+                    .digest((tenant + "\n" + scope + "\n" + controlId + "\n" + subjectKey)
+                            .getBytes(StandardCharsets.UTF_8));
             return "vio-" + HexFormat.of().formatHex(d, 0, 16);
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException(e);
@@ -354,8 +379,14 @@ final class CatalogEngine implements ControlEngine {
             }
         } else if (v.getVerdict() == VerdictResult.PASS && vf != null && vf.open()) {
             ViolationFact resolved = new ViolationFact(
-                    vf.violationId(), vf.controlId(), vf.subjectKey(), ViolationState.RESOLVED.name(), vf.openedAt(),
-                    vf.sequence() + 1, null, v.getReason());
+                    vf.violationId(),
+                    vf.controlId(),
+                    vf.subjectKey(),
+                    ViolationState.RESOLVED.name(),
+                    vf.openedAt(),
+                    vf.sequence() + 1,
+                    null,
+                    v.getReason());
             run.state.put(VIOLATIONS, vk, resolved);
             run.changes.add(violation(run, c, resolved, ViolationState.RESOLVED, v.getReason(), v.getId()));
         }
@@ -365,14 +396,23 @@ final class CatalogEngine implements ControlEngine {
         String reason = "risk accepted by " + ra.acceptedBy() + " until " + ra.expiresAt()
                 + (ra.justification() == null || ra.justification().isBlank() ? "" : ": " + ra.justification());
         ViolationFact accepted = new ViolationFact(
-                vf.violationId(), vf.controlId(), vf.subjectKey(), ViolationState.RISK_ACCEPTED.name(), vf.openedAt(),
-                vf.sequence() + 1, ra.expiresAt(), reason);
+                vf.violationId(),
+                vf.controlId(),
+                vf.subjectKey(),
+                ViolationState.RISK_ACCEPTED.name(),
+                vf.openedAt(),
+                vf.sequence() + 1,
+                ra.expiresAt(),
+                reason);
         run.state.put(VIOLATIONS, vf.controlId() + "|" + vf.subjectKey(), accepted);
         run.changes.add(violation(run, c, accepted, ViolationState.RISK_ACCEPTED, reason, null));
     }
 
     private Control control(String id) {
-        return catalog.controls().stream().filter(c -> c.id().equals(id)).findFirst().orElse(null);
+        return catalog.controls().stream()
+                .filter(c -> c.id().equals(id))
+                .findFirst()
+                .orElse(null);
     }
 
     /**
@@ -398,7 +438,11 @@ final class CatalogEngine implements ControlEngine {
         }
         String vk = controlId + "|" + key;
         RiskAcceptanceFact ra = new RiskAcceptanceFact(
-                controlId, key, expires, StateUpdater.actor(e), StateUpdater.attr(e, Attributes.RISK_JUSTIFICATION),
+                controlId,
+                key,
+                expires,
+                StateUpdater.actor(e),
+                StateUpdater.attr(e, Attributes.RISK_JUSTIFICATION),
                 e.getId());
         run.state.put(RISK_ACCEPTANCES, vk, ra);
         ViolationFact vf = run.state.get(VIOLATIONS, vk).orElse(null);
@@ -411,7 +455,8 @@ final class CatalogEngine implements ControlEngine {
     private void expireRisks(Run run) {
         for (var entry : run.state.entries(VIOLATIONS)) {
             ViolationFact vf = entry.getValue();
-            if (!vf.state().equals(ViolationState.RISK_ACCEPTED.name()) || vf.riskExpiresAt() == null
+            if (!vf.state().equals(ViolationState.RISK_ACCEPTED.name())
+                    || vf.riskExpiresAt() == null
                     || vf.riskExpiresAt().isAfter(run.now)) {
                 continue;
             }
@@ -421,19 +466,32 @@ final class CatalogEngine implements ControlEngine {
             }
             String reason = "risk acceptance expired at " + vf.riskExpiresAt() + "; still failing: " + vf.reason();
             ViolationFact expired = new ViolationFact(
-                    vf.violationId(), vf.controlId(), vf.subjectKey(), ViolationState.RISK_EXPIRED.name(),
-                    vf.openedAt(), vf.sequence() + 1, null, reason);
+                    vf.violationId(),
+                    vf.controlId(),
+                    vf.subjectKey(),
+                    ViolationState.RISK_EXPIRED.name(),
+                    vf.openedAt(),
+                    vf.sequence() + 1,
+                    null,
+                    reason);
             run.changes.add(violation(run, c, expired, ViolationState.RISK_EXPIRED, reason, null));
             ViolationFact reopened = new ViolationFact(
-                    vf.violationId(), vf.controlId(), vf.subjectKey(), ViolationState.REOPENED.name(), vf.openedAt(),
-                    vf.sequence() + 2, null, vf.reason());
+                    vf.violationId(),
+                    vf.controlId(),
+                    vf.subjectKey(),
+                    ViolationState.REOPENED.name(),
+                    vf.openedAt(),
+                    vf.sequence() + 2,
+                    null,
+                    vf.reason());
             run.state.put(VIOLATIONS, entry.getKey(), reopened);
             run.state.delete(RISK_ACCEPTANCES, entry.getKey());
             run.changes.add(violation(run, c, reopened, ViolationState.REOPENED, reason, null));
         }
     }
 
-    private Violation violation(Run run, Control c, ViolationFact vf, ViolationState st, String reason, String verdictId) {
+    private Violation violation(
+            Run run, Control c, ViolationFact vf, ViolationState st, String reason, String verdictId) {
         return Violation.newBuilder()
                 .setId(vf.violationId())
                 .setTenant(run.state.tenant())

@@ -233,7 +233,9 @@ public final class ControlCatalog {
                         int nameLine = line(p.currentTokenLocation());
                         if (!SPEC_FIELDS.contains(name)) {
                             throw new CatalogException(
-                                    file, nameLine, "unknown field '" + name + "' (known: " + String.join(", ", SPEC_FIELDS) + ")");
+                                    file,
+                                    nameLine,
+                                    "unknown field '" + name + "' (known: " + String.join(", ", SPEC_FIELDS) + ")");
                         }
                         fieldLines.put(name, nameLine);
                         p.nextToken();
@@ -243,11 +245,13 @@ public final class ControlCatalog {
                     try {
                         spec = YAML.treeToValue(node, Spec.class);
                     } catch (JsonProcessingException e) {
-                        String bad = e instanceof com.fasterxml.jackson.databind.JsonMappingException m && !m.getPath().isEmpty()
+                        String bad = e instanceof com.fasterxml.jackson.databind.JsonMappingException m
+                                        && !m.getPath().isEmpty()
                                 ? m.getPath().getFirst().getFieldName()
                                 : null;
                         throw new CatalogException(
-                                file, bad != null && fieldLines.containsKey(bad) ? fieldLines.get(bad) : line,
+                                file,
+                                bad != null && fieldLines.containsKey(bad) ? fieldLines.get(bad) : line,
                                 (bad == null ? "" : "field '" + bad + "': ") + e.getOriginalMessage());
                     }
                     merge(drafts, file, line, spec, user, fieldLines);
@@ -274,7 +278,12 @@ public final class ControlCatalog {
             .toList();
 
     private static void merge(
-            Map<String, Draft> drafts, String file, int line, Spec spec, boolean user, Map<String, Integer> fieldLines) {
+            Map<String, Draft> drafts,
+            String file,
+            int line,
+            Spec spec,
+            boolean user,
+            Map<String, Integer> fieldLines) {
         if (spec.id == null || spec.id.isBlank()) {
             throw new CatalogException(file, line, "missing field 'id'");
         }
@@ -298,7 +307,8 @@ public final class ControlCatalog {
                 {"condition", spec.condition}
             }) {
                 if (required[1] == null || required[1].isBlank()) {
-                    throw new CatalogException(file, line, "control " + spec.id + ": missing field '" + required[0] + "'");
+                    throw new CatalogException(
+                            file, line, "control " + spec.id + ": missing field '" + required[0] + "'");
                 }
             }
             if (spec.requirements == null || spec.requirements.isEmpty()) {
@@ -318,7 +328,7 @@ public final class ControlCatalog {
             if (spec.parameters != null) {
                 for (Map.Entry<String, Object> e : spec.parameters.entrySet()) {
                     if (!d.parameters.containsKey(e.getKey())) {
- throw new CatalogException(
+                        throw new CatalogException(
                                 file,
                                 fieldLines.getOrDefault("parameters", line),
                                 "control " + spec.id + ": unknown parameter '" + e.getKey() + "' (known: "
@@ -365,13 +375,16 @@ public final class ControlCatalog {
             Severity.valueOf(s.severity);
         } catch (IllegalArgumentException e) {
             throw new CatalogException(
-                    d.file, d.fieldLines.getOrDefault("severity", d.line), where + "unknown severity '" + s.severity
-                            + "' (one of " + java.util.Arrays.toString(Severity.values()) + ")");
+                    d.file,
+                    d.fieldLines.getOrDefault("severity", d.line),
+                    where + "unknown severity '" + s.severity + "' (one of "
+                            + java.util.Arrays.toString(Severity.values()) + ")");
         }
         for (String r : s.requirements) {
             if (!r.matches("(SOC2|GDPR|NIST|CIS|ISO27001):\\S+")) {
                 throw new CatalogException(
-                        d.file, d.fieldLines.getOrDefault("requirements", d.line),
+                        d.file,
+                        d.fieldLines.getOrDefault("requirements", d.line),
                         where + "requirement '" + r + "' must be FRAMEWORK:ref, e.g. SOC2:CC8.1");
             }
         }
@@ -466,7 +479,8 @@ public final class ControlCatalog {
         try {
             List<Map<String, Object>> canonical = new ArrayList<>();
             for (Control c : controls) {
-                Map<String, Object> m = CANONICAL.convertValue(c, new com.fasterxml.jackson.core.type.TypeReference<>() {});
+                Map<String, Object> m =
+                        CANONICAL.convertValue(c, new com.fasterxml.jackson.core.type.TypeReference<>() {});
                 // Where a definition came from is not what it says: moving a file must not change the version.
                 m.remove("source");
                 canonical.add(m);

@@ -36,8 +36,7 @@ public final class Facets {
             new Facet<>("approvals", ApprovalFact.class, Duration.ofDays(90), 2_000);
     public static final Facet<FindingFact> FINDINGS =
             new Facet<>("findings", FindingFact.class, Duration.ofDays(400), 10_000);
-    public static final Facet<AlertFact> ALERTS =
-            new Facet<>("alerts", AlertFact.class, Duration.ofDays(30), 5_000);
+    public static final Facet<AlertFact> ALERTS = new Facet<>("alerts", AlertFact.class, Duration.ofDays(30), 5_000);
     public static final Facet<IncidentFact> INCIDENTS =
             new Facet<>("incidents", IncidentFact.class, Duration.ofDays(400), 1_000);
     public static final Facet<ScanPartsFact> SCAN_PARTS =
@@ -50,6 +49,17 @@ public final class Facets {
             new Facet<>("last-results", LastResultFact.class, Duration.ofDays(400), 20_000);
 
     public static final List<Facet<?>> ALL = List.of(
-            COMMITS, CHANGES, ARTIFACTS, DEPLOYMENTS, EMERGENCIES, APPROVALS, FINDINGS, ALERTS, INCIDENTS,
-            SCAN_PARTS, VIOLATIONS, RISK_ACCEPTANCES, LAST_RESULTS);
+            COMMITS,
+            CHANGES,
+            ARTIFACTS,
+            DEPLOYMENTS,
+            EMERGENCIES,
+            APPROVALS,
+            FINDINGS,
+            ALERTS,
+            INCIDENTS,
+            SCAN_PARTS,
+            VIOLATIONS,
+            RISK_ACCEPTANCES,
+            LAST_RESULTS);
 }

@@ -6,7 +6,6 @@ import dev.vigil.controls.facts.*;
 import dev.vigil.controls.state.SubjectState;
 import dev.vigil.schemas.Attributes;
 import dev.vigil.schemas.Finding;
-import dev.vigil.schemas.FindingState;
 import dev.vigil.schemas.Outcome;
 import dev.vigil.schemas.PipelineEvent;
 import dev.vigil.schemas.ScanCategory;
@@ -73,7 +72,10 @@ final class StateUpdater {
         if (csv == null || csv.isBlank()) {
             return List.of();
         }
-        return Arrays.stream(csv.split(",")).map(String::trim).filter(s -> !s.isEmpty()).toList();
+        return Arrays.stream(csv.split(","))
+                .map(String::trim)
+                .filter(s -> !s.isEmpty())
+                .toList();
     }
 
     private static List<String> addId(List<String> ids, String id) {
@@ -107,10 +109,18 @@ final class StateUpdater {
                             COMMITS,
                             after,
                             new CommitFact(
-                                    c.sha(), c.changeId(), or(c.branch(), s.getBranch()), c.mergedAt(), c.mergedBy(),
-                                    at, actor(e), true,
+                                    c.sha(),
+                                    c.changeId(),
+                                    or(c.branch(), s.getBranch()),
+                                    c.mergedAt(),
+                                    c.mergedBy(),
+                                    at,
+                                    actor(e),
+                                    true,
                                     c.forcedPush() || "true".equals(attr(e, Attributes.PUSH_FORCED)),
-                                    c.runs(), c.scans(), addId(c.inputIds(), e.getId())));
+                                    c.runs(),
+                                    c.scans(),
+                                    addId(c.inputIds(), e.getId())));
                 }
             }
             case PIPELINE_RUN_FINISHED, TASK_RUN_FINISHED, TEST_SUITE_FINISHED, BUILD_FINISHED -> {
@@ -119,15 +129,30 @@ final class StateUpdater {
                     List<RunFact> runs = new ArrayList<>(c.runs());
                     String name = or(nz(attr(e, Attributes.TEST_SUITE)), nz(attr(e, Attributes.PIPELINE_NAME)));
                     runs.add(new RunFact(
-                            e.getId(), e.getKind().name(), name, e.getOutcome().name(),
+                            e.getId(),
+                            e.getKind().name(),
+                            name,
+                            e.getOutcome().name(),
                             or(instant(attr(e, Attributes.PIPELINE_FINISHED_AT)), at)));
                     if (runs.size() > MAX_RUNS_PER_COMMIT) {
                         runs = runs.subList(runs.size() - MAX_RUNS_PER_COMMIT, runs.size());
                     }
-                    state.put(COMMITS, c.sha(), new CommitFact(
-                            c.sha(), c.changeId(), or(c.branch(), s.getBranch()), c.mergedAt(), c.mergedBy(),
-                            c.pushedAt(), c.pushedBy(), c.pushedToDefault(), c.forcedPush(), runs, c.scans(),
-                            addId(c.inputIds(), e.getId())));
+                    state.put(
+                            COMMITS,
+                            c.sha(),
+                            new CommitFact(
+                                    c.sha(),
+                                    c.changeId(),
+                                    or(c.branch(), s.getBranch()),
+                                    c.mergedAt(),
+                                    c.mergedBy(),
+                                    c.pushedAt(),
+                                    c.pushedBy(),
+                                    c.pushedToDefault(),
+                                    c.forcedPush(),
+                                    runs,
+                                    c.scans(),
+                                    addId(c.inputIds(), e.getId())));
                 }
                 if (e.getKind().name().equals("BUILD_FINISHED")) {
                     onArtifact(e, state);
@@ -143,8 +168,10 @@ final class StateUpdater {
             case APPROVAL_DECIDED -> {
                 String target = or(nz(attr(e, Attributes.APPROVAL_TARGET)), s.getPipelineRunId());
                 if (target != null) {
-                    state.put(APPROVALS, target, new ApprovalFact(
-                            target, actor(e), attr(e, Attributes.APPROVAL_DECISION), at, e.getId()));
+                    state.put(
+                            APPROVALS,
+                            target,
+                            new ApprovalFact(target, actor(e), attr(e, Attributes.APPROVAL_DECISION), at, e.getId()));
                 }
             }
             case INCIDENT_DETECTED, INCIDENT_REPORTED, INCIDENT_RESOLVED -> onIncident(e, state);
@@ -165,30 +192,57 @@ final class StateUpdater {
             author = actor(e);
         }
         boolean merged = e.getKind().name().equals("CHANGE_MERGED");
-        String head = or(nz(attr(e, Attributes.CHANGE_HEAD_SHA)), merged ? c.headSha() : or(s.getCommitSha(), c.headSha()));
+        String head =
+                or(nz(attr(e, Attributes.CHANGE_HEAD_SHA)), merged ? c.headSha() : or(s.getCommitSha(), c.headSha()));
         if (e.getKind().name().equals("CHANGE_REVIEWED")) {
             head = or(nz(attr(e, Attributes.CHANGE_HEAD_SHA)), c.headSha());
         }
         String mergeSha = merged ? or(nz(attr(e, Attributes.CHANGE_MERGE_SHA)), s.getCommitSha()) : c.mergeSha();
         Map<String, ReviewFact> reviews = new LinkedHashMap<>(c.reviews());
         if (e.getKind().name().equals("CHANGE_REVIEWED") && actor(e) != null) {
-            reviews.put(actor(e), new ReviewFact(
+            reviews.put(
                     actor(e),
-                    attr(e, Attributes.REVIEW_STATE).toLowerCase(Locale.ROOT),
-                    or(nz(attr(e, Attributes.REVIEW_COMMIT_SHA)), s.getCommitSha()),
-                    e.getEventTime(),
-                    e.getId()));
+                    new ReviewFact(
+                            actor(e),
+                            attr(e, Attributes.REVIEW_STATE).toLowerCase(Locale.ROOT),
+                            or(nz(attr(e, Attributes.REVIEW_COMMIT_SHA)), s.getCommitSha()),
+                            e.getEventTime(),
+                            e.getId()));
         }
         String target = or(nz(attr(e, Attributes.CHANGE_TARGET_BRANCH)), or(c.targetBranch(), s.getBranch()));
         String mergedBy = merged ? or(nz(attr(e, Attributes.CHANGE_MERGED_BY)), actor(e)) : c.mergedBy();
         String labels = or(nz(attr(e, Attributes.CHANGE_LABELS)), c.labels());
-        state.put(CHANGES, changeId, new ChangeFact(
-                changeId, author, head, mergeSha, target, mergedBy, labels, reviews, addId(c.inputIds(), e.getId())));
+        state.put(
+                CHANGES,
+                changeId,
+                new ChangeFact(
+                        changeId,
+                        author,
+                        head,
+                        mergeSha,
+                        target,
+                        mergedBy,
+                        labels,
+                        reviews,
+                        addId(c.inputIds(), e.getId())));
         if (merged && mergeSha != null) {
             CommitFact cm = state.get(COMMITS, mergeSha).orElse(CommitFact.empty(mergeSha));
-            state.put(COMMITS, mergeSha, new CommitFact(
-                    cm.sha(), changeId, target, e.getEventTime(), mergedBy, cm.pushedAt(), cm.pushedBy(),
-                    cm.pushedToDefault(), cm.forcedPush(), cm.runs(), cm.scans(), addId(cm.inputIds(), e.getId())));
+            state.put(
+                    COMMITS,
+                    mergeSha,
+                    new CommitFact(
+                            cm.sha(),
+                            changeId,
+                            target,
+                            e.getEventTime(),
+                            mergedBy,
+                            cm.pushedAt(),
+                            cm.pushedBy(),
+                            cm.pushedToDefault(),
+                            cm.forcedPush(),
+                            cm.runs(),
+                            cm.scans(),
+                            addId(cm.inputIds(), e.getId())));
         }
         // A retrospective approval of an emergency change's commit is its follow-up (CM-07).
         if (e.getKind().name().equals("CHANGE_REVIEWED")
@@ -196,11 +250,22 @@ final class StateUpdater {
             String sha = or(nz(attr(e, Attributes.REVIEW_COMMIT_SHA)), s.getCommitSha());
             for (var entry : state.entries(EMERGENCIES)) {
                 EmergencyFact em = entry.getValue();
-                if (em.followUpAt() == null && sha != null && sha.equals(em.sha())
+                if (em.followUpAt() == null
+                        && sha != null
+                        && sha.equals(em.sha())
                         && !java.util.Objects.equals(actor(e), em.deployer())) {
-                    state.put(EMERGENCIES, entry.getKey(), new EmergencyFact(
-                            em.deployId(), em.environment(), em.sha(), em.deployer(), em.at(), e.getEventTime(),
-                            e.getId(), em.inputId()));
+                    state.put(
+                            EMERGENCIES,
+                            entry.getKey(),
+                            new EmergencyFact(
+                                    em.deployId(),
+                                    em.environment(),
+                                    em.sha(),
+                                    em.deployer(),
+                                    em.at(),
+                                    e.getEventTime(),
+                                    e.getId(),
+                                    em.inputId()));
                 }
             }
         }
@@ -214,24 +279,28 @@ final class StateUpdater {
         }
         ArtifactFact a = state.get(ARTIFACTS, digest).orElse(ArtifactFact.empty(digest));
         boolean build = e.getKind().name().equals("BUILD_FINISHED");
-        boolean signedNow = e.getKind().name().equals("ARTIFACT_SIGNED") || "true".equals(attr(e, Attributes.ARTIFACT_SIGNED));
-        state.put(ARTIFACTS, digest, new ArtifactFact(
+        boolean signedNow =
+                e.getKind().name().equals("ARTIFACT_SIGNED") || "true".equals(attr(e, Attributes.ARTIFACT_SIGNED));
+        state.put(
+                ARTIFACTS,
                 digest,
-                or(s.getArtifactName(), a.name()),
-                build || a.buildSha() == null ? or(s.getCommitSha(), a.buildSha()) : a.buildSha(),
-                build || a.buildBranch() == null ? or(s.getBranch(), a.buildBranch()) : a.buildBranch(),
-                build ? e.getOutcome().name() : a.buildOutcome(),
-                build ? or(s.getPipelineRunId(), a.buildRunId()) : a.buildRunId(),
-                build ? e.getEventTime() : a.builtAt(),
-                a.signed() || signedNow,
-                or(nz(attr(e, Attributes.ARTIFACT_SIGNER)), a.signer()),
-                signedNow && a.signedAt() == null ? e.getEventTime() : a.signedAt(),
-                or(nz(attr(e, Attributes.ARTIFACT_SBOM_URI)), a.sbomUri()),
-                or(nz(attr(e, Attributes.PROVENANCE_BUILDER_ID)), a.provenanceBuilder()),
-                or(nz(attr(e, Attributes.PROVENANCE_SOURCE_REPO)), a.provenanceRepo()),
-                or(nz(attr(e, Attributes.PROVENANCE_SOURCE_SHA)), a.provenanceSha()),
-                a.scans(),
-                addId(a.inputIds(), e.getId())));
+                new ArtifactFact(
+                        digest,
+                        or(s.getArtifactName(), a.name()),
+                        build || a.buildSha() == null ? or(s.getCommitSha(), a.buildSha()) : a.buildSha(),
+                        build || a.buildBranch() == null ? or(s.getBranch(), a.buildBranch()) : a.buildBranch(),
+                        build ? e.getOutcome().name() : a.buildOutcome(),
+                        build ? or(s.getPipelineRunId(), a.buildRunId()) : a.buildRunId(),
+                        build ? e.getEventTime() : a.builtAt(),
+                        a.signed() || signedNow,
+                        or(nz(attr(e, Attributes.ARTIFACT_SIGNER)), a.signer()),
+                        signedNow && a.signedAt() == null ? e.getEventTime() : a.signedAt(),
+                        or(nz(attr(e, Attributes.ARTIFACT_SBOM_URI)), a.sbomUri()),
+                        or(nz(attr(e, Attributes.PROVENANCE_BUILDER_ID)), a.provenanceBuilder()),
+                        or(nz(attr(e, Attributes.PROVENANCE_SOURCE_REPO)), a.provenanceRepo()),
+                        or(nz(attr(e, Attributes.PROVENANCE_SOURCE_SHA)), a.provenanceSha()),
+                        a.scans(),
+                        addId(a.inputIds(), e.getId())));
     }
 
     @SuppressWarnings("unchecked")
@@ -242,7 +311,9 @@ final class StateUpdater {
         }
         String env = e.getSubject().getEnvironment();
         Object prodEnvs = defaults.get("productionEnvironments");
-        return env != null && prodEnvs instanceof List<?> l && ((List<Object>) l).contains(env.toLowerCase(Locale.ROOT));
+        return env != null
+                && prodEnvs instanceof List<?> l
+                && ((List<Object>) l).contains(env.toLowerCase(Locale.ROOT));
     }
 
     private static void onDeploy(PipelineEvent e, SubjectState state, Map<String, Object> defaults) {
@@ -253,12 +324,34 @@ final class StateUpdater {
         boolean prod = production(e, defaults);
         boolean emergency = "true".equals(attr(e, Attributes.DEPLOY_EMERGENCY));
         String id = deployId(e);
-        state.put(DEPLOYMENTS, s.getEnvironment(), new DeploymentFact(
-                s.getEnvironment(), attr(e, Attributes.DEPLOY_TIER), prod, id, s.getArtifactDigest(), s.getCommitSha(),
-                e.getEventTime(), emergency, actor(e), e.getId(), e.getEvidenceSha256()));
+        state.put(
+                DEPLOYMENTS,
+                s.getEnvironment(),
+                new DeploymentFact(
+                        s.getEnvironment(),
+                        attr(e, Attributes.DEPLOY_TIER),
+                        prod,
+                        id,
+                        s.getArtifactDigest(),
+                        s.getCommitSha(),
+                        e.getEventTime(),
+                        emergency,
+                        actor(e),
+                        e.getId(),
+                        e.getEvidenceSha256()));
         if (emergency && state.get(EMERGENCIES, id).isEmpty()) {
-            state.put(EMERGENCIES, id, new EmergencyFact(
-                    id, s.getEnvironment(), s.getCommitSha(), actor(e), e.getEventTime(), null, null, e.getId()));
+            state.put(
+                    EMERGENCIES,
+                    id,
+                    new EmergencyFact(
+                            id,
+                            s.getEnvironment(),
+                            s.getCommitSha(),
+                            actor(e),
+                            e.getEventTime(),
+                            null,
+                            null,
+                            e.getId()));
         }
     }
 
@@ -277,17 +370,24 @@ final class StateUpdater {
         if (breach && aware == null) {
             aware = detected;
         }
-        state.put(INCIDENTS, id, new IncidentFact(
+        state.put(
+                INCIDENTS,
                 id,
-                or(nz(attr(e, Attributes.INCIDENT_SEVERITY)), i == null ? null : i.severity()),
-                detected,
-                e.getKind().name().equals("INCIDENT_RESOLVED") ? e.getEventTime() : i == null ? null : i.resolvedAt(),
-                breach,
-                aware,
-                or(instant(attr(e, Attributes.INCIDENT_NOTIFIED_AT)), i == null ? null : i.notifiedAt()),
-                or(nz(attr(e, Attributes.INCIDENT_NOTIFICATION_DELAY_REASON)), i == null ? null : i.delayReason()),
-                or(nz(attr(e, Attributes.INCIDENT_POSTMORTEM_URL)), i == null ? null : i.postmortemRef()),
-                e.getId()));
+                new IncidentFact(
+                        id,
+                        or(nz(attr(e, Attributes.INCIDENT_SEVERITY)), i == null ? null : i.severity()),
+                        detected,
+                        e.getKind().name().equals("INCIDENT_RESOLVED")
+                                ? e.getEventTime()
+                                : i == null ? null : i.resolvedAt(),
+                        breach,
+                        aware,
+                        or(instant(attr(e, Attributes.INCIDENT_NOTIFIED_AT)), i == null ? null : i.notifiedAt()),
+                        or(
+                                nz(attr(e, Attributes.INCIDENT_NOTIFICATION_DELAY_REASON)),
+                                i == null ? null : i.delayReason()),
+                        or(nz(attr(e, Attributes.INCIDENT_POSTMORTEM_URL)), i == null ? null : i.postmortemRef()),
+                        e.getId()));
     }
 
     private static void onTicket(PipelineEvent e, SubjectState state) {
@@ -298,24 +398,54 @@ final class StateUpdater {
         for (String ref : refs) {
             state.get(ALERTS, ref).ifPresent(a -> {
                 if (a.ackAt() == null) {
-                    state.put(ALERTS, ref, new AlertFact(
-                            a.fingerprint(), a.ruleId(), a.level(), a.at(), e.getEventTime(), ticket, a.scanId(), a.agent()));
+                    state.put(
+                            ALERTS,
+                            ref,
+                            new AlertFact(
+                                    a.fingerprint(),
+                                    a.ruleId(),
+                                    a.level(),
+                                    a.at(),
+                                    e.getEventTime(),
+                                    ticket,
+                                    a.scanId(),
+                                    a.agent()));
                 }
             });
             state.get(INCIDENTS, ref).ifPresent(i -> {
                 if (closed && labels.contains("postmortem") && i.postmortemRef() == null) {
-                    state.put(INCIDENTS, ref, new IncidentFact(
-                            i.incidentId(), i.severity(), i.detectedAt(), i.resolvedAt(), i.personalDataBreach(),
-                            i.awareAt(), i.notifiedAt(), i.delayReason(), ticket, i.inputId()));
+                    state.put(
+                            INCIDENTS,
+                            ref,
+                            new IncidentFact(
+                                    i.incidentId(),
+                                    i.severity(),
+                                    i.detectedAt(),
+                                    i.resolvedAt(),
+                                    i.personalDataBreach(),
+                                    i.awareAt(),
+                                    i.notifiedAt(),
+                                    i.delayReason(),
+                                    ticket,
+                                    i.inputId()));
                 }
             });
             if (closed) {
                 for (var entry : state.entries(EMERGENCIES)) {
                     EmergencyFact em = entry.getValue();
                     if (em.followUpAt() == null && (ref.equals(em.deployId()) || ref.equals(em.sha()))) {
-                        state.put(EMERGENCIES, entry.getKey(), new EmergencyFact(
-                                em.deployId(), em.environment(), em.sha(), em.deployer(), em.at(), e.getEventTime(),
-                                ticket, em.inputId()));
+                        state.put(
+                                EMERGENCIES,
+                                entry.getKey(),
+                                new EmergencyFact(
+                                        em.deployId(),
+                                        em.environment(),
+                                        em.sha(),
+                                        em.deployer(),
+                                        em.at(),
+                                        e.getEventTime(),
+                                        ticket,
+                                        em.inputId()));
                     }
                 }
             }
@@ -332,7 +462,8 @@ final class StateUpdater {
         int partCount = Math.max(1, scan.getPartCount());
         List<String> scanIds = List.of(scan.getId());
         if (partCount > 1) {
-            ScanPartsFact parts = state.get(SCAN_PARTS, key).orElse(new ScanPartsFact(key, partCount, List.of(), List.of(), List.of()));
+            ScanPartsFact parts = state.get(SCAN_PARTS, key)
+                    .orElse(new ScanPartsFact(key, partCount, List.of(), List.of(), List.of()));
             if (parts.parts().contains(scan.getPart())) {
                 return null; // a redelivered part changes nothing
             }
@@ -363,18 +494,26 @@ final class StateUpdater {
         Map<String, String> a = f.getAttributes();
         int level = 0;
         try {
-            level = Integer.parseInt(a.getOrDefault(Attributes.IDS_RULE_LEVEL, "0").trim());
+            level = Integer.parseInt(
+                    a.getOrDefault(Attributes.IDS_RULE_LEVEL, "0").trim());
         } catch (NumberFormatException ignored) {
             // an unreadable level is level 0: not a high alert, never a crash
         }
         boolean fix = "true".equals(a.get(Attributes.FINDING_FIX_AVAILABLE))
                 || (f.getFixedVersion() != null && !f.getFixedVersion().isBlank());
         return new CompactFinding(
-                f.getFingerprint(), f.getRuleId(), f.getSeverity().name(), f.getState().name(), fix,
-                a.getOrDefault(Attributes.FINDING_STATUS, "").toUpperCase(Locale.ROOT), f.getLocation(),
-                a.getOrDefault(Attributes.SUPPRESSION_APPROVER, ""), a.getOrDefault(Attributes.SUPPRESSION_EXPIRES_AT, ""),
+                f.getFingerprint(),
+                f.getRuleId(),
+                f.getSeverity().name(),
+                f.getState().name(),
+                fix,
+                a.getOrDefault(Attributes.FINDING_STATUS, "").toUpperCase(Locale.ROOT),
+                f.getLocation(),
+                a.getOrDefault(Attributes.SUPPRESSION_APPROVER, ""),
+                a.getOrDefault(Attributes.SUPPRESSION_EXPIRES_AT, ""),
                 a.getOrDefault(Attributes.SUPPRESSION_JUSTIFICATION, ""),
-                a.getOrDefault(Attributes.VEX_STATE, "").toLowerCase(Locale.ROOT), level,
+                a.getOrDefault(Attributes.VEX_STATE, "").toLowerCase(Locale.ROOT),
+                level,
                 a.getOrDefault(Attributes.IDS_AGENT, ""));
     }
 
@@ -386,7 +525,8 @@ final class StateUpdater {
     }
 
     static boolean closedByVex(CompactFinding f) {
-        return CLOSED_STATES.contains(f.state()) || CLOSED_STATES.contains(f.vexState().toUpperCase(Locale.ROOT));
+        return CLOSED_STATES.contains(f.state())
+                || CLOSED_STATES.contains(f.vexState().toUpperCase(Locale.ROOT));
     }
 
     static ScanSummary summary(ScanView v) {
@@ -405,8 +545,17 @@ final class StateUpdater {
         }
         ScanResult s = v.scan();
         return new ScanSummary(
-                s.getId(), s.getSourceEventId(), s.getCategory().name(), s.getTool().getName(), s.getFormat().name(),
-                s.getScannedAt(), s.getComplete(), open, fixableCritical, v.findings().size(), s.getEvidenceSha256());
+                s.getId(),
+                s.getSourceEventId(),
+                s.getCategory().name(),
+                s.getTool().getName(),
+                s.getFormat().name(),
+                s.getScannedAt(),
+                s.getComplete(),
+                open,
+                fixableCritical,
+                v.findings().size(),
+                s.getEvidenceSha256());
     }
 
     private static void record(ScanView v, SubjectState state, Instant now) {
@@ -418,24 +567,64 @@ final class StateUpdater {
             CommitFact c = state.get(COMMITS, subj.getCommitSha()).orElse(CommitFact.empty(subj.getCommitSha()));
             Map<String, ScanSummary> scans = new HashMap<>(c.scans());
             scans.put(category, summary);
-            state.put(COMMITS, c.sha(), new CommitFact(
-                    c.sha(), c.changeId(), or(c.branch(), subj.getBranch()), c.mergedAt(), c.mergedBy(), c.pushedAt(),
-                    c.pushedBy(), c.pushedToDefault(), c.forcedPush(), c.runs(), scans, addId(c.inputIds(), s.getId())));
+            state.put(
+                    COMMITS,
+                    c.sha(),
+                    new CommitFact(
+                            c.sha(),
+                            c.changeId(),
+                            or(c.branch(), subj.getBranch()),
+                            c.mergedAt(),
+                            c.mergedBy(),
+                            c.pushedAt(),
+                            c.pushedBy(),
+                            c.pushedToDefault(),
+                            c.forcedPush(),
+                            c.runs(),
+                            scans,
+                            addId(c.inputIds(), s.getId())));
         }
         if (subj.getArtifactDigest() != null) {
-            ArtifactFact a = state.get(ARTIFACTS, subj.getArtifactDigest()).orElse(ArtifactFact.empty(subj.getArtifactDigest()));
+            ArtifactFact a =
+                    state.get(ARTIFACTS, subj.getArtifactDigest()).orElse(ArtifactFact.empty(subj.getArtifactDigest()));
             Map<String, ScanSummary> scans = new HashMap<>(a.scans());
             scans.put(category, summary);
-            state.put(ARTIFACTS, a.digest(), new ArtifactFact(
-                    a.digest(), or(a.name(), subj.getArtifactName()), a.buildSha(), a.buildBranch(), a.buildOutcome(),
-                    a.buildRunId(), a.builtAt(), a.signed(), a.signer(), a.signedAt(), a.sbomUri(), a.provenanceBuilder(),
-                    a.provenanceRepo(), a.provenanceSha(), scans, addId(a.inputIds(), s.getId())));
+            state.put(
+                    ARTIFACTS,
+                    a.digest(),
+                    new ArtifactFact(
+                            a.digest(),
+                            or(a.name(), subj.getArtifactName()),
+                            a.buildSha(),
+                            a.buildBranch(),
+                            a.buildOutcome(),
+                            a.buildRunId(),
+                            a.builtAt(),
+                            a.signed(),
+                            a.signer(),
+                            a.signedAt(),
+                            a.sbomUri(),
+                            a.provenanceBuilder(),
+                            a.provenanceRepo(),
+                            a.provenanceSha(),
+                            scans,
+                            addId(a.inputIds(), s.getId())));
         }
         if (s.getCategory() == ScanCategory.IDS) {
             for (CompactFinding f : v.findings()) {
                 if (state.get(ALERTS, f.fingerprint()).isEmpty()) {
-                    state.put(ALERTS, f.fingerprint(), new AlertFact(
-                            f.fingerprint(), f.ruleId(), f.level(), s.getScannedAt(), null, null, s.getId(), f.agent()));
+                    state.put(
+                            ALERTS,
+                            f.fingerprint(),
+                            new AlertFact(
+                                    f.fingerprint(),
+                                    f.ruleId(),
+                                    f.level(),
+                                    s.getScannedAt(),
+                                    null,
+                                    null,
+                                    s.getId(),
+                                    f.agent()));
                 }
             }
             return;
@@ -445,33 +634,55 @@ final class StateUpdater {
             seen.add(f.fingerprint());
             FindingFact old = state.get(FINDINGS, f.fingerprint()).orElse(null);
             boolean closes = closedByVex(f) || f.status().equals("PASS");
-            Instant suppressedUntil = f.state().equals("SUPPRESSED") && !f.suppressionApprover().isEmpty()
-                    ? instant(f.suppressionExpiresAt())
-                    : null;
+            Instant suppressedUntil =
+                    f.state().equals("SUPPRESSED") && !f.suppressionApprover().isEmpty()
+                            ? instant(f.suppressionExpiresAt())
+                            : null;
             if (old == null && closes) {
                 continue; // never open, nothing to track
             }
             boolean reopened = old != null && old.closedAt() != null && !closes;
-            state.put(FINDINGS, f.fingerprint(), new FindingFact(
-                    f.fingerprint(), category, f.ruleId(), f.severity(), f.location(),
-                    old == null || reopened ? s.getScannedAt() : old.firstSeen(),
-                    s.getScannedAt(),
-                    closes ? (old != null && old.closedAt() != null ? old.closedAt() : s.getScannedAt()) : null,
-                    closes ? s.getId() : null,
-                    suppressedUntil,
-                    old == null || reopened ? s.getId() : old.firstScanId(),
-                    s.getId()));
+            state.put(
+                    FINDINGS,
+                    f.fingerprint(),
+                    new FindingFact(
+                            f.fingerprint(),
+                            category,
+                            f.ruleId(),
+                            f.severity(),
+                            f.location(),
+                            old == null || reopened ? s.getScannedAt() : old.firstSeen(),
+                            s.getScannedAt(),
+                            closes ? (old != null && old.closedAt() != null ? old.closedAt() : s.getScannedAt()) : null,
+                            closes ? s.getId() : null,
+                            suppressedUntil,
+                            old == null || reopened ? s.getId() : old.firstScanId(),
+                            s.getId()));
         }
         // A later complete scan of the same category that no longer reports a finding closes it.
         if (s.getComplete()) {
             for (var entry : state.entries(FINDINGS)) {
                 FindingFact f = entry.getValue();
-                if (f.category().equals(category) && f.closedAt() == null && !seen.contains(f.fingerprint())
+                if (f.category().equals(category)
+                        && f.closedAt() == null
+                        && !seen.contains(f.fingerprint())
                         && s.getScannedAt().isAfter(f.lastSeen())) {
-                    state.put(FINDINGS, entry.getKey(), new FindingFact(
-                            f.fingerprint(), f.category(), f.ruleId(), f.severity(), f.location(), f.firstSeen(),
-                            f.lastSeen(), s.getScannedAt(), s.getId(), f.suppressedUntil(), f.firstScanId(),
-                            f.lastScanId()));
+                    state.put(
+                            FINDINGS,
+                            entry.getKey(),
+                            new FindingFact(
+                                    f.fingerprint(),
+                                    f.category(),
+                                    f.ruleId(),
+                                    f.severity(),
+                                    f.location(),
+                                    f.firstSeen(),
+                                    f.lastSeen(),
+                                    s.getScannedAt(),
+                                    s.getId(),
+                                    f.suppressedUntil(),
+                                    f.firstScanId(),
+                                    f.lastScanId()));
                 }
             }
         }

@@ -103,7 +103,8 @@ final class Views {
     static Map<String, Object> attributes(Map<? extends CharSequence, ? extends CharSequence> attrs) {
         Map<String, Object> m = new TreeMap<>();
         ATTRIBUTE_KEYS.forEach(k -> m.put(k, ""));
-        attrs.forEach((k, v) -> m.put(k.toString(), v == null ? "" : v.toString().trim()));
+        attrs.forEach(
+                (k, v) -> m.put(k.toString(), v == null ? "" : v.toString().trim()));
         return m;
     }
 
@@ -156,7 +157,9 @@ final class Views {
     }
 
     static Map<String, Object> change(SubjectState state, String changeId) {
-        ChangeFact c = changeId == null ? ChangeFact.empty(null) : state.get(CHANGES, changeId).orElse(ChangeFact.empty(changeId));
+        ChangeFact c = changeId == null
+                ? ChangeFact.empty(null)
+                : state.get(CHANGES, changeId).orElse(ChangeFact.empty(changeId));
         Map<String, Object> m = map(c);
         // Reviews as a list: CEL's exists/filter over a map would iterate reviewer names.
         m.put("reviews", cel(new ArrayList<>(c.reviews().values())));
@@ -210,9 +213,13 @@ final class Views {
                 ScanSummary secret = c.scans().get("SECRET");
                 String head = c.changeId() == null
                         ? null
-                        : state.get(CHANGES, c.changeId()).map(ChangeFact::headSha).orElse(null);
+                        : state.get(CHANGES, c.changeId())
+                                .map(ChangeFact::headSha)
+                                .orElse(null);
                 if (secret == null && head != null) {
-                    secret = state.get(COMMITS, head).map(h -> h.scans().get("SECRET")).orElse(null);
+                    secret = state.get(COMMITS, head)
+                            .map(h -> h.scans().get("SECRET"))
+                            .orElse(null);
                 }
                 cm.put("headSha", cel(head));
                 cm.put("secretScan", cel(secret));

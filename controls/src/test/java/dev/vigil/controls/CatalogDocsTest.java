@@ -33,11 +33,14 @@ class CatalogDocsTest {
     void shouldListEveryControlWithItsMappings() {
         String generated = CatalogDocs.render(ControlCatalog.builtIn());
         assertThat(generated)
-                .contains("| CM-01 | Independent review before merge | CC8.1 | Art. 25, Art. 32 | HIGH | CHANGE_MERGED |")
+                .contains(
+                        "| CM-01 | Independent review before merge | CC8.1 | Art. 25, Art. 32 | HIGH | CHANGE_MERGED |")
                 .contains("| VM-06 | Vulnerability remediation SLA | CC7.1, CC7.4, CC3.2 | Art. 32 | HIGH |")
                 .contains("sla={CRITICAL: 360h, HIGH: 720h}")
-                .contains("| IR-03 | Personal-data breach notified within 72 h |  | Art. 33, Art. 34 |".replace("|  |", "| CC7.4 |"));
-        assertThat(generated.lines().filter(l -> l.matches("\\| [A-Z]+-\\d+ \\|.*"))).hasSize(25);
+                .contains("| IR-03 | Personal-data breach notified within 72 h |  | Art. 33, Art. 34 |"
+                        .replace("|  |", "| CC7.4 |"));
+        assertThat(generated.lines().filter(l -> l.matches("\\| [A-Z]+-\\d+ \\|.*")))
+                .hasSize(25);
     }
 
     @Test
@@ -45,6 +48,9 @@ class CatalogDocsTest {
         Path example = dir.resolve("acme-controls.yaml");
         Files.writeString(example, CatalogDocs.EXAMPLE);
         ControlCatalog catalog = ControlCatalog.load(List.of(example));
-        assertThat(catalog.controls()).extracting(Control::id).contains("ACME-01").doesNotContain("CM-06");
+        assertThat(catalog.controls())
+                .extracting(Control::id)
+                .contains("ACME-01")
+                .doesNotContain("CM-06");
     }
 }

@@ -36,8 +36,10 @@ class ControlCasesTest {
         List<ControlVerdict> out = new ArrayList<>();
         for (Step step : c.steps()) {
             switch (step) {
-                case Step.Event e -> out.addAll(engine.onEvent(e.event(), state, now).verdicts());
-                case Step.Scan s -> out.addAll(engine.onScan(s.scan(), state, now).verdicts());
+                case Step.Event e ->
+                    out.addAll(engine.onEvent(e.event(), state, now).verdicts());
+                case Step.Scan s ->
+                    out.addAll(engine.onScan(s.scan(), state, now).verdicts());
                 case Step.AdvanceTo a -> {
                     now = a.at();
                     out.addAll(engine.onTime(state, now).verdicts());
@@ -56,8 +58,13 @@ class ControlCasesTest {
                 .toList();
         assertThat(verdicts).as("verdicts of %s", c.controlId()).isNotEmpty();
         ControlVerdict last = verdicts.getLast();
-        assertThat(last.getVerdict()).as("last verdict, reason: %s", last.getReason()).isEqualTo(c.expected());
-        Control control = CATALOG.controls().stream().filter(x -> x.id().equals(c.controlId())).findFirst().orElseThrow();
+        assertThat(last.getVerdict())
+                .as("last verdict, reason: %s", last.getReason())
+                .isEqualTo(c.expected());
+        Control control = CATALOG.controls().stream()
+                .filter(x -> x.id().equals(c.controlId()))
+                .findFirst()
+                .orElseThrow();
         assertThat(last.getCatalogVersion()).isEqualTo(CATALOG.version());
         assertThat(last.getRequirements()).containsExactlyElementsOf(control.requirements());
         assertThat(last.getSeverity()).isEqualTo(control.severity());
@@ -68,10 +75,12 @@ class ControlCasesTest {
     @Test
     void shouldCoverPassFailAndNotApplicableForEveryControl() {
         Map<String, Set<VerdictResult>> covered = cases().stream()
-                .collect(Collectors.groupingBy(ControlCase::controlId,
+                .collect(Collectors.groupingBy(
+                        ControlCase::controlId,
                         Collectors.mapping(ControlCase::expected, Collectors.toCollection(TreeSet::new))));
         assertThat(covered.keySet())
-                .containsExactlyInAnyOrderElementsOf(CATALOG.controls().stream().map(Control::id).toList());
+                .containsExactlyInAnyOrderElementsOf(
+                        CATALOG.controls().stream().map(Control::id).toList());
         assertThat(covered).allSatisfy((id, results) -> assertThat(results)
                 .as(id)
                 .contains(VerdictResult.PASS, VerdictResult.FAIL, VerdictResult.NOT_APPLICABLE));

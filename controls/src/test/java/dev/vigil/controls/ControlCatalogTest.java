@@ -47,14 +47,20 @@ class ControlCatalogTest {
                         "VM-03", "VM-04", "VM-05", "VM-06", "VM-07");
         assertThat(catalog.version()).matches("2026\\.11\\+[0-9a-f]{12}");
         assertThat(ControlCatalog.builtIn().version()).isEqualTo(catalog.version());
-        assertThat(catalog.controls().getFirst().source()).isEqualTo("dev/vigil/controls/catalog/change-management.yaml:4");
+        assertThat(catalog.controls().getFirst().source())
+                .isEqualTo("dev/vigil/controls/catalog/change-management.yaml:4");
     }
 
     @Test
     void shouldAddAUserControlAndChangeTheVersion() throws IOException {
         ControlCatalog catalog = ControlCatalog.load(List.of(file("acme.yaml", VALID_CUSTOM)));
-        assertThat(catalog.controls()).extracting(Control::id).contains("ACME-01").hasSize(26);
-        assertThat(catalog.version()).isNotEqualTo(ControlCatalog.builtIn().version()).startsWith("2026.11+");
+        assertThat(catalog.controls())
+                .extracting(Control::id)
+                .contains("ACME-01")
+                .hasSize(26);
+        assertThat(catalog.version())
+                .isNotEqualTo(ControlCatalog.builtIn().version())
+                .startsWith("2026.11+");
     }
 
     @Test
@@ -69,11 +75,17 @@ class ControlCatalogTest {
                     disabled: true
                 """);
         ControlCatalog catalog = ControlCatalog.load(List.of(user));
-        Control vm06 = catalog.controls().stream().filter(c -> c.id().equals("VM-06")).findFirst().orElseThrow();
+        Control vm06 = catalog.controls().stream()
+                .filter(c -> c.id().equals("VM-06"))
+                .findFirst()
+                .orElseThrow();
         assertThat(vm06.parameters().get("sla")).isEqualTo(java.util.Map.of("CRITICAL", "168h", "HIGH", "720h"));
         assertThat(vm06.severity()).isEqualTo(Severity.CRITICAL);
         assertThat(vm06.source()).endsWith("overrides.yaml:2");
-        assertThat(catalog.controls()).extracting(Control::id).doesNotContain("CM-06").hasSize(24);
+        assertThat(catalog.controls())
+                .extracting(Control::id)
+                .doesNotContain("CM-06")
+                .hasSize(24);
         assertThat(catalog.version()).isNotEqualTo(ControlCatalog.builtIn().version());
     }
 
@@ -95,7 +107,8 @@ class ControlCatalogTest {
 
     @Test
     void shouldRefuseAnUnknownFieldWithItsLine() throws IOException {
-        Path bad = file("unknown.yaml", VALID_CUSTOM.replace("    severity: LOW\n", "    severity: LOW\n    owner: team-a\n"));
+        Path bad = file(
+                "unknown.yaml", VALID_CUSTOM.replace("    severity: LOW\n", "    severity: LOW\n    owner: team-a\n"));
         assertThatThrownBy(() -> ControlCatalog.load(List.of(bad)))
                 .isInstanceOfSatisfying(CatalogException.class, e -> {
                     assertThat(e.line()).isEqualTo(7);
@@ -105,7 +118,10 @@ class ControlCatalogTest {
 
     @Test
     void shouldRefuseAMissingFieldAtTheControlsLine() throws IOException {
-        Path bad = file("missing.yaml", VALID_CUSTOM.replace("    condition: \"event.attributes['deploy.task'].startsWith(params.ticketPrefix)\"\n", ""));
+        Path bad = file(
+                "missing.yaml",
+                VALID_CUSTOM.replace(
+                        "    condition: \"event.attributes['deploy.task'].startsWith(params.ticketPrefix)\"\n", ""));
         assertThatThrownBy(() -> ControlCatalog.load(List.of(bad)))
                 .isInstanceOfSatisfying(CatalogException.class, e -> {
                     assertThat(e.line()).isEqualTo(2);
@@ -115,7 +131,9 @@ class ControlCatalogTest {
 
     @Test
     void shouldRefuseCelThatDoesNotParse() throws IOException {
-        Path bad = file("cel.yaml", VALID_CUSTOM.replace("startsWith(params.ticketPrefix)\"", "startsWith(params.ticketPrefix\""));
+        Path bad = file(
+                "cel.yaml",
+                VALID_CUSTOM.replace("startsWith(params.ticketPrefix)\"", "startsWith(params.ticketPrefix\""));
         assertThatThrownBy(() -> ControlCatalog.load(List.of(bad)))
                 .isInstanceOfSatisfying(CatalogException.class, e -> {
                     assertThat(e.line()).isEqualTo(11);
@@ -125,23 +143,27 @@ class ControlCatalogTest {
 
     @Test
     void shouldRefuseCelThatDoesNotTypeCheck() throws IOException {
-        Path wrongType = file("type.yaml", VALID_CUSTOM.replace(
-                "\"event.attributes['deploy.task'].startsWith(params.ticketPrefix)\"", "\"1 + 2\""));
+        Path wrongType = file(
+                "type.yaml",
+                VALID_CUSTOM.replace(
+                        "\"event.attributes['deploy.task'].startsWith(params.ticketPrefix)\"", "\"1 + 2\""));
         assertThatThrownBy(() -> ControlCatalog.load(List.of(wrongType)))
-                .isInstanceOfSatisfying(CatalogException.class, e ->
-                        assertThat(e.reason()).startsWith("control ACME-01: condition does not compile:").contains("int"));
+                .isInstanceOfSatisfying(CatalogException.class, e -> assertThat(e.reason())
+                        .startsWith("control ACME-01: condition does not compile:")
+                        .contains("int"));
         Path undeclared = file("undeclared.yaml", VALID_CUSTOM.replace("event.attributes", "evnt.attributes"));
         assertThatThrownBy(() -> ControlCatalog.load(List.of(undeclared)))
-                .isInstanceOfSatisfying(CatalogException.class, e ->
-                        assertThat(e.reason()).contains("undeclared reference to 'evnt'"));
+                .isInstanceOfSatisfying(
+                        CatalogException.class, e -> assertThat(e.reason()).contains("undeclared reference to 'evnt'"));
     }
 
     @Test
     void shouldRefuseAnUnknownParameterReference() throws IOException {
-        Path bad = file("param.yaml", VALID_CUSTOM.replace("startsWith(params.ticketPrefix)", "startsWith(params.prefix)"));
+        Path bad = file(
+                "param.yaml", VALID_CUSTOM.replace("startsWith(params.ticketPrefix)", "startsWith(params.prefix)"));
         assertThatThrownBy(() -> ControlCatalog.load(List.of(bad)))
-                .isInstanceOfSatisfying(CatalogException.class, e ->
-                        assertThat(e.reason()).isEqualTo("control ACME-01: condition: unknown parameter 'params.prefix'"));
+                .isInstanceOfSatisfying(CatalogException.class, e -> assertThat(e.reason())
+                        .isEqualTo("control ACME-01: condition: unknown parameter 'params.prefix'"));
     }
 
     @Test
@@ -161,7 +183,8 @@ class ControlCatalogTest {
 
     @Test
     void shouldRefuseAnUnknownTriggerAndSeverity() throws IOException {
-        Path trigger = file("trigger.yaml", VALID_CUSTOM.replace("[SERVICE_DEPLOYED]", "[SERVICE_DEPLOYED, scan:VIRUS]"));
+        Path trigger =
+                file("trigger.yaml", VALID_CUSTOM.replace("[SERVICE_DEPLOYED]", "[SERVICE_DEPLOYED, scan:VIRUS]"));
         assertThatThrownBy(() -> ControlCatalog.load(List.of(trigger)))
                 .isInstanceOfSatisfying(CatalogException.class, e -> {
                     assertThat(e.line()).isEqualTo(7);
@@ -169,6 +192,7 @@ class ControlCatalogTest {
                 });
         Path severity = file("severity.yaml", VALID_CUSTOM.replace("severity: LOW", "severity: SEVERE"));
         assertThatThrownBy(() -> ControlCatalog.load(List.of(severity)))
-                .isInstanceOfSatisfying(CatalogException.class, e -> assertThat(e.reason()).contains("SEVERE"));
+                .isInstanceOfSatisfying(
+                        CatalogException.class, e -> assertThat(e.reason()).contains("SEVERE"));
     }
 }

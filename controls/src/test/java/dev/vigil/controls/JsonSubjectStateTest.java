@@ -52,14 +52,16 @@ class JsonSubjectStateTest {
 
         @Override
         public <T> Optional<T> get(Facet<T> facet, String id) {
-            String json = stores.getOrDefault(facet.storeName(), new TreeMap<>()).get(id);
+            String json =
+                    stores.getOrDefault(facet.storeName(), new TreeMap<>()).get(id);
             return Optional.ofNullable(json).map(j -> read(j, facet.type()));
         }
 
         @Override
         public <T> void put(Facet<T> facet, String id, T value) {
             try {
-                stores.computeIfAbsent(facet.storeName(), n -> new TreeMap<>()).put(id, MAPPER.writeValueAsString(value));
+                stores.computeIfAbsent(facet.storeName(), n -> new TreeMap<>())
+                        .put(id, MAPPER.writeValueAsString(value));
             } catch (JsonProcessingException e) {
                 throw new UncheckedIOException(e);
             }
@@ -92,15 +94,19 @@ class JsonSubjectStateTest {
         List<ControlVerdict> out = new ArrayList<>();
         for (Step step : c.steps()) {
             switch (step) {
-                case Step.Event e -> out.addAll(engine.onEvent(e.event(), state, now).verdicts());
-                case Step.Scan s -> out.addAll(engine.onScan(s.scan(), state, now).verdicts());
+                case Step.Event e ->
+                    out.addAll(engine.onEvent(e.event(), state, now).verdicts());
+                case Step.Scan s ->
+                    out.addAll(engine.onScan(s.scan(), state, now).verdicts());
                 case Step.AdvanceTo a -> {
                     now = a.at();
                     out.addAll(engine.onTime(state, now).verdicts());
                 }
             }
         }
-        return out.stream().map(v -> v.getId() + "=" + v.getVerdict() + ":" + v.getReason()).toList();
+        return out.stream()
+                .map(v -> v.getId() + "=" + v.getVerdict() + ":" + v.getReason())
+                .toList();
     }
 
     @Test
@@ -110,7 +116,8 @@ class JsonSubjectStateTest {
         for (ControlCase c : ControlCases.all()) {
             JsonState json = new JsonState();
             List<String> viaJson = replay(engine, c, json);
-            List<String> inMemory = replay(engine, c, new dev.vigil.controls.state.InMemorySubjectState(Inputs.TENANT, Inputs.SCOPE));
+            List<String> inMemory =
+                    replay(engine, c, new dev.vigil.controls.state.InMemorySubjectState(Inputs.TENANT, Inputs.SCOPE));
             assertThat(viaJson).as(c.toString()).isEqualTo(inMemory);
             facts += json.stores.values().stream().mapToInt(Map::size).sum();
         }
@@ -120,7 +127,10 @@ class JsonSubjectStateTest {
     @Test
     void shouldDeclareEveryFacetWithABoundAndAUniqueStore() {
         ControlEngine engine = ControlEngines.of(ControlCatalog.builtIn());
-        assertThat(engine.facets()).extracting(Facet::storeName).doesNotHaveDuplicates().contains("subject-violations");
+        assertThat(engine.facets())
+                .extracting(Facet::storeName)
+                .doesNotHaveDuplicates()
+                .contains("subject-violations");
         assertThat(engine.facets()).allSatisfy(f -> {
             assertThat(f.maxEntries()).isBetween(1, 20_000);
             assertThat(f.retention().toDays()).isBetween(1L, 800L);

@@ -38,16 +38,27 @@ class ViolationLifecycleTest {
 
     static PipelineEvent prodDeploy(String id, Instant at) {
         return event("evt-" + id, PipelineEventKind.SERVICE_DEPLOYED, at)
-                .env("production").sha(SHA).digest(DIGEST).actor("deploy-bot").outcome(Outcome.SUCCESS)
-                .attr(Attributes.DEPLOY_ID, id).attr(Attributes.DEPLOY_TIER, "production").build();
+                .env("production")
+                .sha(SHA)
+                .digest(DIGEST)
+                .actor("deploy-bot")
+                .outcome(Outcome.SUCCESS)
+                .attr(Attributes.DEPLOY_ID, id)
+                .attr(Attributes.DEPLOY_TIER, "production")
+                .build();
     }
 
     static List<Violation> of(EngineResult r, String control) {
-        return r.violationChanges().stream().filter(v -> v.getControlId().equals(control)).toList();
+        return r.violationChanges().stream()
+                .filter(v -> v.getControlId().equals(control))
+                .toList();
     }
 
     static ControlVerdict verdict(EngineResult r, String control) {
-        return r.verdicts().stream().filter(v -> v.getControlId().equals(control)).findFirst().orElseThrow();
+        return r.verdicts().stream()
+                .filter(v -> v.getControlId().equals(control))
+                .findFirst()
+                .orElseThrow();
     }
 
     @Test
@@ -66,8 +77,13 @@ class ViolationLifecycleTest {
         assertThat(verdict(again, "SC-03").getVerdict()).isEqualTo(VerdictResult.FAIL);
         assertThat(of(again, "SC-03")).as("never a second OPENED while open").isEmpty();
 
-        engine.onEvent(event("pub-1", PipelineEventKind.ARTIFACT_PUBLISHED, T0.plusSeconds(90)).digest(DIGEST)
-                .attr(Attributes.ARTIFACT_SBOM_URI, "https://sbom.example/shop.cdx.json").build(), state, T0.plusSeconds(90));
+        engine.onEvent(
+                event("pub-1", PipelineEventKind.ARTIFACT_PUBLISHED, T0.plusSeconds(90))
+                        .digest(DIGEST)
+                        .attr(Attributes.ARTIFACT_SBOM_URI, "https://sbom.example/shop.cdx.json")
+                        .build(),
+                state,
+                T0.plusSeconds(90));
         EngineResult fixed = engine.onEvent(prodDeploy("d-3", T0.plusSeconds(120)), state, T0.plusSeconds(120));
         assertThat(of(fixed, "SC-03")).singleElement().satisfies(v -> {
             assertThat(v.getState()).isEqualTo(ViolationState.RESOLVED);
@@ -83,12 +99,15 @@ class ViolationLifecycleTest {
         engine.onEvent(prodDeploy("d-1", T0), state, T0);
         Instant expires = T0.plus(Duration.ofDays(14));
         EngineResult accepted = engine.onEvent(
-                event("risk-1", PipelineEventKind.RISK_ACCEPTED, T0.plusSeconds(600)).actor("ciso")
+                event("risk-1", PipelineEventKind.RISK_ACCEPTED, T0.plusSeconds(600))
+                        .actor("ciso")
                         .attr(Attributes.RISK_CONTROL_ID, "SC-01")
                         .attr(Attributes.RISK_SUBJECT_KEY, "digest:" + DIGEST)
                         .attr(Attributes.RISK_EXPIRES_AT, expires.toString())
-                        .attr(Attributes.RISK_JUSTIFICATION, "signing rollout in progress").build(),
-                state, T0.plusSeconds(600));
+                        .attr(Attributes.RISK_JUSTIFICATION, "signing rollout in progress")
+                        .build(),
+                state,
+                T0.plusSeconds(600));
         assertThat(accepted.violationChanges()).singleElement().satisfies(v -> {
             assertThat(v.getState()).isEqualTo(ViolationState.RISK_ACCEPTED);
             assertThat(v.getControlId()).isEqualTo("SC-01");
@@ -111,19 +130,34 @@ class ViolationLifecycleTest {
     @Test
     void shouldReopenAfterResolutionWhenItFailsAgain() {
         Instant t = T0;
-        engine.onEvent(event("bp-1", PipelineEventKind.BRANCH_PROTECTION_CHANGED, t).branch("main")
-                .attr(Attributes.PROTECTION_ALLOW_FORCE_PUSHES, "true").build(), state, t);
-        EngineResult ok = engine.onEvent(event("bp-2", PipelineEventKind.BRANCH_PROTECTION_CHANGED, t).branch("main")
-                .attr(Attributes.PROTECTION_ACTION, "edited")
-                .attr(Attributes.PROTECTION_REQUIRED_APPROVALS, "1")
-                .attr(Attributes.PROTECTION_DISMISS_STALE_REVIEWS, "true")
-                .attr(Attributes.PROTECTION_REQUIRED_STATUS_CHECKS, "ci")
-                .attr(Attributes.PROTECTION_ENFORCE_ADMINS, "true")
-                .attr(Attributes.PROTECTION_ALLOW_FORCE_PUSHES, "false")
-                .attr(Attributes.PROTECTION_ALLOW_DELETIONS, "false").build(), state, t);
+        engine.onEvent(
+                event("bp-1", PipelineEventKind.BRANCH_PROTECTION_CHANGED, t)
+                        .branch("main")
+                        .attr(Attributes.PROTECTION_ALLOW_FORCE_PUSHES, "true")
+                        .build(),
+                state,
+                t);
+        EngineResult ok = engine.onEvent(
+                event("bp-2", PipelineEventKind.BRANCH_PROTECTION_CHANGED, t)
+                        .branch("main")
+                        .attr(Attributes.PROTECTION_ACTION, "edited")
+                        .attr(Attributes.PROTECTION_REQUIRED_APPROVALS, "1")
+                        .attr(Attributes.PROTECTION_DISMISS_STALE_REVIEWS, "true")
+                        .attr(Attributes.PROTECTION_REQUIRED_STATUS_CHECKS, "ci")
+                        .attr(Attributes.PROTECTION_ENFORCE_ADMINS, "true")
+                        .attr(Attributes.PROTECTION_ALLOW_FORCE_PUSHES, "false")
+                        .attr(Attributes.PROTECTION_ALLOW_DELETIONS, "false")
+                        .build(),
+                state,
+                t);
         assertThat(of(ok, "CM-04")).extracting(Violation::getState).containsExactly(ViolationState.RESOLVED);
-        EngineResult deleted = engine.onEvent(event("bp-3", PipelineEventKind.BRANCH_PROTECTION_CHANGED, t).branch("main")
-                .attr(Attributes.PROTECTION_ACTION, "deleted").build(), state, t);
+        EngineResult deleted = engine.onEvent(
+                event("bp-3", PipelineEventKind.BRANCH_PROTECTION_CHANGED, t)
+                        .branch("main")
+                        .attr(Attributes.PROTECTION_ACTION, "deleted")
+                        .build(),
+                state,
+                t);
         assertThat(of(deleted, "CM-04")).singleElement().satisfies(v -> {
             assertThat(v.getState()).isEqualTo(ViolationState.REOPENED);
             assertThat(v.getSubjectKey()).isEqualTo("branch:main");
@@ -133,14 +167,32 @@ class ViolationLifecycleTest {
 
     @Test
     void shouldJudgeASplitScanOnlyWhenAllPartsArrived() {
-        EngineResult part1 = engine.onScan(scan("sarif-p1", ScanCategory.SAST, T0).sha(SHA).part("run-9", 1, 2)
-                .finding("fp-high", Severity.HIGH).build(), state, T0);
+        EngineResult part1 = engine.onScan(
+                scan("sarif-p1", ScanCategory.SAST, T0)
+                        .sha(SHA)
+                        .part("run-9", 1, 2)
+                        .finding("fp-high", Severity.HIGH)
+                        .build(),
+                state,
+                T0);
         assertThat(part1.verdicts()).isEmpty();
-        EngineResult dup = engine.onScan(scan("sarif-p1", ScanCategory.SAST, T0).sha(SHA).part("run-9", 1, 2)
-                .finding("fp-high", Severity.HIGH).build(), state, T0);
+        EngineResult dup = engine.onScan(
+                scan("sarif-p1", ScanCategory.SAST, T0)
+                        .sha(SHA)
+                        .part("run-9", 1, 2)
+                        .finding("fp-high", Severity.HIGH)
+                        .build(),
+                state,
+                T0);
         assertThat(dup.verdicts()).isEmpty();
-        EngineResult part2 = engine.onScan(scan("sarif-p2", ScanCategory.SAST, T0).sha(SHA).part("run-9", 2, 2)
-                .finding("fp-low", Severity.LOW).build(), state, T0);
+        EngineResult part2 = engine.onScan(
+                scan("sarif-p2", ScanCategory.SAST, T0)
+                        .sha(SHA)
+                        .part("run-9", 2, 2)
+                        .finding("fp-low", Severity.LOW)
+                        .build(),
+                state,
+                T0);
         assertThat(part2.verdicts()).extracting(ControlVerdict::getControlId).contains("VM-06");
         assertThat(verdict(part2, "VM-06").getEvidence()).contains("sarif-p1", "sarif-p2");
 
@@ -151,17 +203,26 @@ class ViolationLifecycleTest {
 
     @Test
     void shouldAskToWakeUpAtTheEarliestDeadline() {
-        EngineResult r = engine.onScan(scan("wazuh-1", ScanCategory.IDS, T0)
-                .finding("1700000000.1", Severity.HIGH, FindingState.OPEN, Map.of(Attributes.IDS_RULE_LEVEL, "13"))
-                .build(), state, T0);
+        EngineResult r = engine.onScan(
+                scan("wazuh-1", ScanCategory.IDS, T0)
+                        .finding(
+                                "1700000000.1",
+                                Severity.HIGH,
+                                FindingState.OPEN,
+                                Map.of(Attributes.IDS_RULE_LEVEL, "13"))
+                        .build(),
+                state,
+                T0);
         assertThat(r.nextWakeUp()).contains(T0.plus(Duration.ofHours(1)));
         assertThat(r.verdicts()).noneMatch(v -> v.getControlId().equals("IR-01"));
 
         EngineResult due = engine.onTime(state, T0.plus(Duration.ofHours(1)).plusSeconds(1));
         assertThat(verdict(due, "IR-01").getVerdict()).isEqualTo(VerdictResult.FAIL);
         assertThat(verdict(due, "IR-01").getSubject().getCommitSha()).isNull();
-        assertThat(of(due, "IR-01")).singleElement()
-                .extracting(Violation::getSubjectKey).isEqualTo("alert:1700000000.1");
+        assertThat(of(due, "IR-01"))
+                .singleElement()
+                .extracting(Violation::getSubjectKey)
+                .isEqualTo("alert:1700000000.1");
         assertThat(engine.onTime(state, T0.plus(Duration.ofHours(2))).verdicts())
                 .as("an unchanged item is not judged again by a timer")
                 .noneMatch(v -> v.getControlId().equals("IR-01"));

@@ -31,7 +31,8 @@ public final class Inputs {
 
     static String sha256(String s) {
         try {
-            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(s.getBytes(StandardCharsets.UTF_8)));
+            return HexFormat.of()
+                    .formatHex(MessageDigest.getInstance("SHA-256").digest(s.getBytes(StandardCharsets.UTF_8)));
         } catch (Exception e) {
             throw new IllegalStateException(e);
         }
@@ -65,16 +66,55 @@ public final class Inputs {
                     .setEvidenceSha256(sha256(id));
         }
 
-        public EventBuilder sha(String v) { s.setCommitSha(v); return this; }
-        public EventBuilder branch(String v) { s.setBranch(v); return this; }
-        public EventBuilder change(String v) { s.setChangeId(v); return this; }
-        public EventBuilder digest(String v) { s.setArtifactDigest(v); return this; }
-        public EventBuilder env(String v) { s.setEnvironment(v); return this; }
-        public EventBuilder run(String v) { s.setPipelineRunId(v); return this; }
-        public EventBuilder service(String v) { s.setService(v); return this; }
-        public EventBuilder actor(String v) { b.setActor(Actor.newBuilder().setId(v).build()); return this; }
-        public EventBuilder outcome(Outcome v) { b.setOutcome(v); return this; }
-        public EventBuilder attr(String k, String v) { attrs.put(k, v); return this; }
+        public EventBuilder sha(String v) {
+            s.setCommitSha(v);
+            return this;
+        }
+
+        public EventBuilder branch(String v) {
+            s.setBranch(v);
+            return this;
+        }
+
+        public EventBuilder change(String v) {
+            s.setChangeId(v);
+            return this;
+        }
+
+        public EventBuilder digest(String v) {
+            s.setArtifactDigest(v);
+            return this;
+        }
+
+        public EventBuilder env(String v) {
+            s.setEnvironment(v);
+            return this;
+        }
+
+        public EventBuilder run(String v) {
+            s.setPipelineRunId(v);
+            return this;
+        }
+
+        public EventBuilder service(String v) {
+            s.setService(v);
+            return this;
+        }
+
+        public EventBuilder actor(String v) {
+            b.setActor(Actor.newBuilder().setId(v).build());
+            return this;
+        }
+
+        public EventBuilder outcome(Outcome v) {
+            b.setOutcome(v);
+            return this;
+        }
+
+        public EventBuilder attr(String k, String v) {
+            attrs.put(k, v);
+            return this;
+        }
 
         public PipelineEvent build() {
             return b.setSubject(s.build()).setAttributes(attrs).build();
@@ -97,7 +137,9 @@ public final class Inputs {
                     .setScope(SCOPE)
                     .setFormat(InputFormat.SARIF)
                     .setCategory(category)
-                    .setTool(Tool.newBuilder().setName("tool-" + category.name().toLowerCase(java.util.Locale.ROOT)).build())
+                    .setTool(Tool.newBuilder()
+                            .setName("tool-" + category.name().toLowerCase(java.util.Locale.ROOT))
+                            .build())
                     .setSource("ci")
                     .setSourceEventId("src-" + id)
                     .setScannedAt(at)
@@ -105,10 +147,25 @@ public final class Inputs {
                     .setEvidenceSha256(sha256(id));
         }
 
-        public ScanBuilder sha(String v) { s.setCommitSha(v); return this; }
-        public ScanBuilder digest(String v) { s.setArtifactDigest(v); return this; }
-        public ScanBuilder format(InputFormat f) { b.setFormat(f); return this; }
-        public ScanBuilder incomplete() { b.setComplete(false); return this; }
+        public ScanBuilder sha(String v) {
+            s.setCommitSha(v);
+            return this;
+        }
+
+        public ScanBuilder digest(String v) {
+            s.setArtifactDigest(v);
+            return this;
+        }
+
+        public ScanBuilder format(InputFormat f) {
+            b.setFormat(f);
+            return this;
+        }
+
+        public ScanBuilder incomplete() {
+            b.setComplete(false);
+            return this;
+        }
 
         public ScanBuilder part(String sourceEventId, int part, int partCount) {
             b.setSourceEventId(sourceEventId).setPart(part).setPartCount(partCount);
@@ -119,7 +176,8 @@ public final class Inputs {
             return finding(fingerprint, severity, FindingState.OPEN, Map.of());
         }
 
-        public ScanBuilder finding(String fingerprint, Severity severity, FindingState state, Map<String, String> attributes) {
+        public ScanBuilder finding(
+                String fingerprint, Severity severity, FindingState state, Map<String, String> attributes) {
             findings.add(Finding.newBuilder()
                     .setFingerprint(fingerprint)
                     .setRuleId("rule-" + fingerprint)
@@ -131,7 +189,10 @@ public final class Inputs {
         }
 
         public ScanResult build() {
-            return b.setSubject(s.build()).setFindings(findings).setFindingCount(findings.size()).build();
+            return b.setSubject(s.build())
+                    .setFindings(findings)
+                    .setFindingCount(findings.size())
+                    .build();
         }
 
         public Step.Scan step() {
