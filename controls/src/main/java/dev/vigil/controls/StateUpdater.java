@@ -43,9 +43,18 @@ final class StateUpdater {
         };
     }
 
-    /** A deployment that happened: CDEvents service.deployed carries no outcome, so UNKNOWN counts. */
+    /**
+     * A deployment that happened. CDEvents service.deployed carries no outcome, so there UNKNOWN
+     * counts; webhook formats state one (GitHub's "inactive", a superseded deployment, maps to
+     * UNKNOWN and is not a new deployment).
+     */
     static boolean deploySucceeded(PipelineEvent e) {
-        return e.getOutcome() == Outcome.SUCCESS || e.getOutcome() == Outcome.UNKNOWN;
+        return e.getOutcome() == Outcome.SUCCESS
+                || (e.getOutcome() == Outcome.UNKNOWN
+                        && switch (e.getFormat()) {
+                            case GITHUB, GITLAB, JENKINS -> false;
+                            default -> true;
+                        });
     }
 
     static String deployId(PipelineEvent e) {
@@ -199,7 +208,11 @@ final class StateUpdater {
         }
         String mergeSha = merged ? or(nz(attr(e, Attributes.CHANGE_MERGE_SHA)), s.getCommitSha()) : c.mergeSha();
         Map<String, ReviewFact> reviews = new LinkedHashMap<>(c.reviews());
-        if (e.getKind().name().equals("CHANGE_REVIEWED") && actor(e) != null) {
+        String reviewState = attr(e, Attributes.REVIEW_STATE).toLowerCase(Locale.ROOT);
+        // A comment after an approval does not withdraw it (GitHub keeps the approval until it is
+        // dismissed or changes are requested), so a plain comment never replaces a review.
+        boolean replaces = !reviewState.equals("commented") || !c.reviews().containsKey(String.valueOf(actor(e)));
+        if (e.getKind().name().equals("CHANGE_REVIEWED") && actor(e) != null && replaces) {
             reviews.put(
                     actor(e),
                     new ReviewFact(

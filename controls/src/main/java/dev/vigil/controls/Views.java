@@ -119,6 +119,7 @@ final class Views {
         m.put("eventTime", e.getEventTime());
         m.put("receivedAt", e.getReceivedAt());
         m.put("outcome", e.getOutcome().name());
+        m.put("deployed", StateUpdater.isDeploy(e) && StateUpdater.deploySucceeded(e));
         m.put("actor", e.getActor() == null ? NULL : e.getActor().getId());
         m.put("subject", subject(e.getSubject()));
         m.put("attributes", attributes(e.getAttributes()));

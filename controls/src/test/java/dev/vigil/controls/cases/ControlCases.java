@@ -239,6 +239,24 @@ public final class ControlCases {
                 merged("main", hours(1))));
         all.add(c(
                 "CM-01",
+                PASS,
+                "a later comment by the approver does not withdraw the approval",
+                changeOpened(),
+                review(REVIEWER, "approved", HEAD, mins(30)),
+                review(REVIEWER, "commented", HEAD, mins(40)),
+                advance(hours(1)),
+                merged("main", hours(1))));
+        all.add(c(
+                "CM-01",
+                FAIL,
+                "approval dismissed before the merge",
+                changeOpened(),
+                review(REVIEWER, "approved", HEAD, mins(30)),
+                review(REVIEWER, "dismissed", HEAD, mins(40)),
+                advance(hours(1)),
+                merged("main", hours(1))));
+        all.add(c(
+                "CM-01",
                 NOT_APPLICABLE,
                 "merged into an unprotected branch",
                 changeOpened(),
@@ -263,6 +281,12 @@ public final class ControlCases {
                 prod("d-1", mins(10))));
         all.add(c("CM-03", FAIL, "tests failed", tests(Outcome.FAILURE, T0), prod("d-1", mins(10))));
         all.add(c("CM-03", NOT_APPLICABLE, "staging deploy", staging("d-1", T0)));
+        all.add(c("CM-03", NOT_APPLICABLE, "GitHub deployment status failure",
+                deploy("d-1", "production", T0).outcome(Outcome.FAILURE).step()));
+        all.add(c("CM-03", NOT_APPLICABLE, "GitHub deployment superseded (inactive, no outcome)",
+                deploy("d-1", "production", T0).outcome(Outcome.UNKNOWN).step()));
+        all.add(c("CM-03", FAIL, "CDEvents service.deployed (no outcome) without tests",
+                deploy("d-1", "production", T0).outcome(Outcome.UNKNOWN).format(InputFormat.CDEVENTS).step()));
 
         all.add(c("CM-04", PASS, "main fully protected", protection("main").step()));
         all.add(c(

@@ -111,6 +111,11 @@ public final class Inputs {
             return this;
         }
 
+        public EventBuilder format(InputFormat f) {
+            b.setFormat(f);
+            return this;
+        }
+
         public EventBuilder attr(String k, String v) {
             attrs.put(k, v);
             return this;
