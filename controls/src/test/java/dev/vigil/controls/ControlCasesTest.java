@@ -13,6 +13,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.function.Function;
@@ -70,6 +71,43 @@ class ControlCasesTest {
         assertThat(last.getSeverity()).isEqualTo(control.severity());
         assertThat(last.getEvidence()).isNotEmpty();
         assertThat(last.getId()).startsWith(last.getInputId() + ":" + c.controlId());
+    }
+
+    /**
+     * The streams app runs a subject's timers only when the engine asked for a wake-up: the cases
+     * must end the same way when onTime is called only then, so every deadline a case relies on
+     * is announced in nextWakeUp.
+     */
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("cases")
+    void shouldReachTheSameVerdictWhenTimersRunOnlyWhenTheEngineAskedForThem(ControlCase c) {
+        ControlEngine engine = ControlEngines.of(CATALOG);
+        InMemorySubjectState state = new InMemorySubjectState(Inputs.TENANT, Inputs.SCOPE);
+        Instant now = c.start();
+        Optional<Instant> wakeUp = Optional.empty();
+        List<ControlVerdict> out = new ArrayList<>();
+        for (Step step : c.steps()) {
+            EngineResult r = null;
+            switch (step) {
+                case Step.Event e -> r = engine.onEvent(e.event(), state, now);
+                case Step.Scan s -> r = engine.onScan(s.scan(), state, now);
+                case Step.AdvanceTo a -> {
+                    now = a.at();
+                    if (wakeUp.isPresent() && !wakeUp.get().isAfter(now)) {
+                        r = engine.onTime(state, now);
+                    }
+                }
+            }
+            if (r != null) {
+                out.addAll(r.verdicts());
+                wakeUp = r.nextWakeUp();
+            }
+        }
+        assertThat(out.stream().filter(v -> v.getControlId().equals(c.controlId())).toList())
+                .isNotEmpty()
+                .last()
+                .extracting(ControlVerdict::getVerdict)
+                .isEqualTo(c.expected());
     }
 
     @Test
