@@ -93,7 +93,7 @@ public final class CatalogDocs {
 
                 Add your own controls, tune or disable built-ins in a YAML file of your own \
                 (`ControlCatalog.load(files)`; the file is refused at start with file, line and reason if \
-                a field is unknown or missing or an expression does not compile):
+                a field is unknown or missing, an expression does not compile or type-check, or it names a parameter or view field that does not exist):
 
                 ```yaml
                 """);

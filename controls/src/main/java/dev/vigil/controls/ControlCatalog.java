@@ -409,6 +409,10 @@ public final class ControlCatalog {
                             d.file, exprLine, where + expr[0] + ": unknown parameter 'params." + m.group(1) + "'");
                 }
             }
+            var unknown = ViewFields.unknownField(expr[1]);
+            if (unknown.isPresent()) {
+                throw new CatalogException(d.file, exprLine, where + expr[0] + ": " + unknown.get());
+            }
             Cel.Compiled c = Cel.compile(expr[1], Cel.Role.valueOf(expr[2]));
             if (c.error() != null) {
                 throw new CatalogException(d.file, exprLine, where + expr[0] + " does not compile: " + c.error());
