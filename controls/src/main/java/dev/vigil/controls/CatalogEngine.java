@@ -3,6 +3,7 @@ package dev.vigil.controls;
 import static dev.vigil.controls.Facets.*;
 
 import dev.cel.runtime.CelEvaluationException;
+import dev.vigil.controls.facts.DeadlineFact;
 import dev.vigil.controls.facts.LastResultFact;
 import dev.vigil.controls.facts.RiskAcceptanceFact;
 import dev.vigil.controls.facts.ViolationFact;
@@ -29,7 +30,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
-import java.util.function.Supplier;
 
 /**
  * Evaluates a {@link ControlCatalog}: folds each input into the subject's facets, then judges every
@@ -44,15 +44,20 @@ import java.util.function.Supplier;
  */
 final class CatalogEngine implements ControlEngine {
 
+    /** DEADLINES entries for risk acceptances: {@code risk|controlId|subjectKey}. */
+    private static final String RISK_DEADLINE = "risk|";
+
     private static final Set<String> TOUCH_KEYS = Set.of(
             "inputId", "scanId", "firstScanId", "lastScanId", "closedBy", "ackRef", "followUpRef", "postmortemRef");
 
     private final ControlCatalog catalog;
     private final List<CompiledControl> controls;
+    private final Map<String, Object> params = new HashMap<>();
 
     CatalogEngine(ControlCatalog catalog) {
         this.catalog = catalog;
         this.controls = catalog.compiled();
+        controls.forEach(cc -> params.put(cc.control().id(), Views.cel(cc.control().parameters())));
     }
 
     @Override
@@ -76,6 +81,7 @@ final class CatalogEngine implements ControlEngine {
         final Map<String, Object> vars = new HashMap<>();
         final List<ControlVerdict> verdicts = new ArrayList<>();
         final List<Violation> changes = new ArrayList<>();
+        final List<CompiledControl> evaluated = new ArrayList<>();
         private Map<String, Object> stateView;
 
         Run(SubjectState state, Instant now, String inputId, List<String> evidence, Subject subject, boolean timer) {
@@ -101,13 +107,13 @@ final class CatalogEngine implements ControlEngine {
                 vars.put("state", stateView);
             }
             Map<String, Object> v = new HashMap<>(vars);
-            v.put("params", Views.cel(cc.control().parameters()));
+            v.put("params", params.get(cc.control().id()));
             v.put("item", item);
             return v;
         }
 
         EngineResult result() {
-            return new EngineResult(verdicts, changes, nextWakeUp(state, now));
+            return new EngineResult(verdicts, changes, nextWakeUp(this));
         }
     }
 
@@ -141,7 +147,7 @@ final class CatalogEngine implements ControlEngine {
         StateUpdater.ScanView view = StateUpdater.onScan(scan, state, now);
         if (view == null) {
             // Part of a split scan: judged once every part is in.
-            return new EngineResult(List.of(), List.of(), nextWakeUp(state, now));
+            return new EngineResult(List.of(), List.of(), new Run(state, now, scan.getId(), List.of(), scan.getSubject(), false).result().nextWakeUp());
         }
         List<String> evidence = new ArrayList<>(view.partIds());
         evidence.add("sha256:" + scan.getEvidenceSha256());
@@ -169,6 +175,7 @@ final class CatalogEngine implements ControlEngine {
             if (!cc.control().appliesTo(trigger)) {
                 continue;
             }
+            run.evaluated.add(cc);
             if (cc.forEach() == null) {
                 if (!run.timer) {
                     judge(run, cc, Views.NULL, true);
@@ -388,6 +395,7 @@ final class CatalogEngine implements ControlEngine {
                     null,
                     v.getReason());
             run.state.put(VIOLATIONS, vk, resolved);
+            run.state.delete(DEADLINES, RISK_DEADLINE + vk);
             run.changes.add(violation(run, c, resolved, ViolationState.RESOLVED, v.getReason(), v.getId()));
         }
     }
@@ -405,6 +413,7 @@ final class CatalogEngine implements ControlEngine {
                 ra.expiresAt(),
                 reason);
         run.state.put(VIOLATIONS, vf.controlId() + "|" + vf.subjectKey(), accepted);
+        run.state.put(DEADLINES, RISK_DEADLINE + vf.controlId() + "|" + vf.subjectKey(), new DeadlineFact(ra.expiresAt()));
         run.changes.add(violation(run, c, accepted, ViolationState.RISK_ACCEPTED, reason, null));
     }
 
@@ -486,6 +495,7 @@ final class CatalogEngine implements ControlEngine {
                     vf.reason());
             run.state.put(VIOLATIONS, entry.getKey(), reopened);
             run.state.delete(RISK_ACCEPTANCES, entry.getKey());
+            run.state.delete(DEADLINES, RISK_DEADLINE + entry.getKey());
             run.changes.add(violation(run, c, reopened, ViolationState.REOPENED, reason, null));
         }
     }
@@ -512,54 +522,46 @@ final class CatalogEngine implements ControlEngine {
 
     // ------------------------------------------------------------------ wake-ups
 
-    private Optional<Instant> nextWakeUp(SubjectState state, Instant now) {
-        Instant next = null;
-        for (var entry : state.entries(VIOLATIONS)) {
-            Instant t = entry.getValue().riskExpiresAt();
-            if (t != null && t.isAfter(now) && (next == null || t.isBefore(next))) {
-                next = t;
-            }
-        }
-        Supplier<Map<String, Object>> stateView = memo(() -> Views.state(state));
-        for (CompiledControl cc : controls) {
+    /**
+     * The earliest pending deadline of the subject. Each time-based control's earliest future
+     * deadline is recomputed when the control is evaluated (its appliesTo lists every input that
+     * changes its items) and kept in {@link Facets#DEADLINES}, so an unrelated input does not walk
+     * thousands of findings; a running risk acceptance keeps its end there too. An overdue deadline asks for now.
+     */
+    private Optional<Instant> nextWakeUp(Run run) {
+        SubjectState state = run.state;
+        Instant now = run.now;
+        for (CompiledControl cc : run.evaluated) {
             if (cc.deadline() == null || cc.forEach() == null || !cc.control().appliesTo("timer")) {
                 continue;
             }
-            Map<String, Object> vars = new HashMap<>();
-            vars.put("now", now);
-            vars.put("event", Map.of());
-            vars.put("scan", Map.of());
-            vars.put("commit", Map.of());
-            vars.put("change", Map.of());
-            vars.put("artifact", Map.of());
-            vars.put("approval", Map.of());
-            vars.put("state", stateView.get());
-            vars.put("params", Views.cel(cc.control().parameters()));
-            vars.put("item", Views.NULL);
+            Instant earliest = null;
+            Map<String, Object> vars = run.vars(cc, Views.NULL);
             try {
                 for (Object item : (List<?>) Cel.eval(cc.forEach(), vars)) {
                     vars.put("item", item);
                     Instant t = Views.instant(Cel.eval(cc.deadline(), vars));
-                    if (t != null && t.isAfter(now) && (next == null || t.isBefore(next))) {
-                        next = t;
+                    if (t != null && t.isAfter(now) && (earliest == null || t.isBefore(earliest))) {
+                        earliest = t;
                     }
                 }
             } catch (CelEvaluationException | RuntimeException e) {
                 // A deadline that cannot be computed asks for no wake-up; the control's ERROR verdict says why.
             }
+            if (earliest == null) {
+                state.delete(DEADLINES, cc.control().id());
+            } else {
+                state.put(DEADLINES, cc.control().id(), new DeadlineFact(earliest));
+            }
         }
-        return Optional.ofNullable(next);
+        Instant next = null;
+        for (var entry : state.entries(DEADLINES)) {
+            Instant t = entry.getValue().at();
+            if (next == null || t.isBefore(next)) {
+                next = t;
+            }
+        }
+        return Optional.ofNullable(next).map(t -> t.isBefore(now) ? now : t);
     }
 
-    private static <T> Supplier<T> memo(Supplier<T> s) {
-        Object[] cache = new Object[1];
-        return () -> {
-            if (cache[0] == null) {
-                cache[0] = s.get();
-            }
-            @SuppressWarnings("unchecked")
-            T t = (T) cache[0];
-            return t;
-        };
-    }
 }

@@ -4,6 +4,7 @@ import dev.vigil.controls.facts.AlertFact;
 import dev.vigil.controls.facts.ApprovalFact;
 import dev.vigil.controls.facts.ArtifactFact;
 import dev.vigil.controls.facts.ChangeFact;
+import dev.vigil.controls.facts.DeadlineFact;
 import dev.vigil.controls.facts.CommitFact;
 import dev.vigil.controls.facts.DeploymentFact;
 import dev.vigil.controls.facts.EmergencyFact;
@@ -48,6 +49,9 @@ public final class Facets {
     public static final Facet<LastResultFact> LAST_RESULTS =
             new Facet<>("last-results", LastResultFact.class, Duration.ofDays(400), 20_000);
 
+    public static final Facet<DeadlineFact> DEADLINES =
+            new Facet<>("deadlines", DeadlineFact.class, Duration.ofDays(400), 3_000);
+
     public static final List<Facet<?>> ALL = List.of(
             COMMITS,
             CHANGES,
@@ -61,5 +65,6 @@ public final class Facets {
             SCAN_PARTS,
             VIOLATIONS,
             RISK_ACCEPTANCES,
-            LAST_RESULTS);
+            LAST_RESULTS,
+            DEADLINES);
 }

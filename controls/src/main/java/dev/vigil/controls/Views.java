@@ -11,7 +11,11 @@ import dev.vigil.schemas.Subject;
 import java.lang.reflect.Modifier;
 import java.lang.reflect.RecordComponent;
 import java.time.Instant;
+import java.util.AbstractMap;
 import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.Set;
+import java.util.function.Supplier;
 import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -186,9 +190,27 @@ final class Views {
         return map(new ApprovalFact(null, null, null, null, null));
     }
 
-    /** The subject's collections, for per-item controls. */
+    /**
+     * The subject's collections, for per-item controls. Each is built only when an expression
+     * reads it: most inputs touch none, and a collection can hold thousands of findings.
+     */
     static Map<String, Object> state(SubjectState state) {
-        Map<String, Object> m = new LinkedHashMap<>();
+        Map<String, Supplier<Object>> m = new LinkedHashMap<>();
+        m.put("deployments", () -> deployments(state));
+        m.put("findings", () -> values(state, FINDINGS));
+        m.put("alerts", () -> values(state, ALERTS));
+        m.put("incidents", () -> values(state, INCIDENTS));
+        m.put("emergencies", () -> values(state, EMERGENCIES));
+        m.put("pushes", () -> state.entries(COMMITS).stream()
+                .map(Map.Entry::getValue)
+                .filter(CommitFact::pushedToDefault)
+                .map(Views::cel)
+                .toList());
+        m.put("merges", () -> merges(state));
+        return new LazyMap(m);
+    }
+
+    private static List<Object> deployments(SubjectState state) {
         List<Object> deployments = new ArrayList<>();
         for (var e : state.entries(DEPLOYMENTS)) {
             DeploymentFact d = e.getValue();
@@ -197,39 +219,56 @@ final class Views {
             dm.put("commit", commit(state, d.sha()));
             deployments.add(dm);
         }
-        m.put("deployments", deployments);
-        m.put("findings", values(state, FINDINGS));
-        m.put("alerts", values(state, ALERTS));
-        m.put("incidents", values(state, INCIDENTS));
-        m.put("emergencies", values(state, EMERGENCIES));
-        List<Object> pushes = new ArrayList<>();
+        return deployments;
+    }
+
+    private static List<Object> merges(SubjectState state) {
         List<Object> merges = new ArrayList<>();
         for (var e : state.entries(COMMITS)) {
             CommitFact c = e.getValue();
-            if (c.pushedToDefault()) {
-                pushes.add(map(c));
-            }
             if (c.mergedAt() != null) {
                 Map<String, Object> cm = map(c);
                 ScanSummary secret = c.scans().get("SECRET");
                 String head = c.changeId() == null
                         ? null
-                        : state.get(CHANGES, c.changeId())
-                                .map(ChangeFact::headSha)
-                                .orElse(null);
+                        : state.get(CHANGES, c.changeId()).map(ChangeFact::headSha).orElse(null);
                 if (secret == null && head != null) {
-                    secret = state.get(COMMITS, head)
-                            .map(h -> h.scans().get("SECRET"))
-                            .orElse(null);
+                    secret = state.get(COMMITS, head).map(h -> h.scans().get("SECRET")).orElse(null);
                 }
                 cm.put("headSha", cel(head));
                 cm.put("secretScan", cel(secret));
                 merges.add(cm);
             }
         }
-        m.put("pushes", pushes);
-        m.put("merges", merges);
-        return m;
+        return merges;
+    }
+
+    /** A read-only map whose values are computed on first access. */
+    private static final class LazyMap extends AbstractMap<String, Object> {
+        private final Map<String, Supplier<Object>> suppliers;
+        private final Map<String, Object> values = new HashMap<>();
+
+        LazyMap(Map<String, Supplier<Object>> suppliers) {
+            this.suppliers = suppliers;
+        }
+
+        @Override
+        public Object get(Object key) {
+            Supplier<Object> s = suppliers.get(key);
+            return s == null ? null : values.computeIfAbsent((String) key, k -> s.get());
+        }
+
+        @Override
+        public boolean containsKey(Object key) {
+            return suppliers.containsKey(key);
+        }
+
+        @Override
+        public Set<Entry<String, Object>> entrySet() {
+            Map<String, Object> all = new LinkedHashMap<>();
+            suppliers.keySet().forEach(k -> all.put(k, get(k)));
+            return all.entrySet();
+        }
     }
 
     private static <T> List<Object> values(SubjectState state, dev.vigil.controls.state.Facet<T> facet) {

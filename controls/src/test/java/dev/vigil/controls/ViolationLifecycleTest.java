@@ -96,35 +96,52 @@ class ViolationLifecycleTest {
 
     @Test
     void shouldAcceptRiskUntilExpiryThenExpireAndReopen() {
-        engine.onEvent(prodDeploy("d-1", T0), state, T0);
+        PipelineEvent weak = event("bp-1", PipelineEventKind.BRANCH_PROTECTION_CHANGED, T0)
+                .branch("main")
+                .attr(Attributes.PROTECTION_ALLOW_FORCE_PUSHES, "true")
+                .build();
+        EngineResult opened = engine.onEvent(weak, state, T0);
+        assertThat(of(opened, "CM-04")).extracting(Violation::getState).containsExactly(ViolationState.OPENED);
+        assertThat(opened.nextWakeUp()).as("no timer pending yet").isEmpty();
+
         Instant expires = T0.plus(Duration.ofDays(14));
         EngineResult accepted = engine.onEvent(
                 event("risk-1", PipelineEventKind.RISK_ACCEPTED, T0.plusSeconds(600))
                         .actor("ciso")
-                        .attr(Attributes.RISK_CONTROL_ID, "SC-01")
-                        .attr(Attributes.RISK_SUBJECT_KEY, "digest:" + DIGEST)
+                        .attr(Attributes.RISK_VIOLATION_ID, of(opened, "CM-04").getFirst().getId())
                         .attr(Attributes.RISK_EXPIRES_AT, expires.toString())
-                        .attr(Attributes.RISK_JUSTIFICATION, "signing rollout in progress")
+                        .attr(Attributes.RISK_JUSTIFICATION, "migration to rulesets in progress")
                         .build(),
                 state,
                 T0.plusSeconds(600));
         assertThat(accepted.violationChanges()).singleElement().satisfies(v -> {
             assertThat(v.getState()).isEqualTo(ViolationState.RISK_ACCEPTED);
-            assertThat(v.getControlId()).isEqualTo("SC-01");
+            assertThat(v.getControlId()).isEqualTo("CM-04");
+            assertThat(v.getSubjectKey()).isEqualTo("branch:main");
             assertThat(v.getReason()).contains("ciso").contains(expires.toString());
+            assertThat(v.getSequence()).isEqualTo(2);
         });
-        assertThat(accepted.nextWakeUp()).isPresent();
-        assertThat(accepted.nextWakeUp().get()).isBeforeOrEqualTo(expires);
+        assertThat(accepted.nextWakeUp()).contains(expires);
 
         // Still failing while accepted: no new lifecycle change.
-        EngineResult stillFailing = engine.onEvent(prodDeploy("d-2", T0.plusSeconds(900)), state, T0.plusSeconds(900));
-        assertThat(of(stillFailing, "SC-01")).isEmpty();
+        EngineResult stillFailing = engine.onEvent(
+                event("bp-2", PipelineEventKind.BRANCH_PROTECTION_CHANGED, T0.plusSeconds(900))
+                        .branch("main")
+                        .attr(Attributes.PROTECTION_ALLOW_DELETIONS, "true")
+                        .build(),
+                state,
+                T0.plusSeconds(900));
+        assertThat(verdict(stillFailing, "CM-04").getVerdict()).isEqualTo(VerdictResult.FAIL);
+        assertThat(of(stillFailing, "CM-04")).isEmpty();
 
+        assertThat(engine.onTime(state, expires.minusSeconds(1)).violationChanges()).isEmpty();
         EngineResult expired = engine.onTime(state, expires.plusSeconds(1));
-        assertThat(of(expired, "SC-01"))
-                .extracting(Violation::getState)
-                .containsExactly(ViolationState.RISK_EXPIRED, ViolationState.REOPENED);
-        assertThat(of(expired, "SC-01")).extracting(Violation::getSequence).containsExactly(3, 4);
+        assertThat(of(expired, "CM-04"))
+                .extracting(Violation::getState, Violation::getSequence)
+                .containsExactly(
+                        org.assertj.core.api.Assertions.tuple(ViolationState.RISK_EXPIRED, 3),
+                        org.assertj.core.api.Assertions.tuple(ViolationState.REOPENED, 4));
+        assertThat(expired.nextWakeUp()).isEmpty();
     }
 
     @Test
