@@ -57,7 +57,8 @@ final class CatalogEngine implements ControlEngine {
     CatalogEngine(ControlCatalog catalog) {
         this.catalog = catalog;
         this.controls = catalog.compiled();
-        controls.forEach(cc -> params.put(cc.control().id(), Views.cel(cc.control().parameters())));
+        controls.forEach(
+                cc -> params.put(cc.control().id(), Views.cel(cc.control().parameters())));
     }
 
     @Override
@@ -147,7 +148,12 @@ final class CatalogEngine implements ControlEngine {
         StateUpdater.ScanView view = StateUpdater.onScan(scan, state, now);
         if (view == null) {
             // Part of a split scan: judged once every part is in.
-            return new EngineResult(List.of(), List.of(), new Run(state, now, scan.getId(), List.of(), scan.getSubject(), false).result().nextWakeUp());
+            return new EngineResult(
+                    List.of(),
+                    List.of(),
+                    new Run(state, now, scan.getId(), List.of(), scan.getSubject(), false)
+                            .result()
+                            .nextWakeUp());
         }
         List<String> evidence = new ArrayList<>(view.partIds());
         evidence.add("sha256:" + scan.getEvidenceSha256());
@@ -413,7 +419,8 @@ final class CatalogEngine implements ControlEngine {
                 ra.expiresAt(),
                 reason);
         run.state.put(VIOLATIONS, vf.controlId() + "|" + vf.subjectKey(), accepted);
-        run.state.put(DEADLINES, RISK_DEADLINE + vf.controlId() + "|" + vf.subjectKey(), new DeadlineFact(ra.expiresAt()));
+        run.state.put(
+                DEADLINES, RISK_DEADLINE + vf.controlId() + "|" + vf.subjectKey(), new DeadlineFact(ra.expiresAt()));
         run.changes.add(violation(run, c, accepted, ViolationState.RISK_ACCEPTED, reason, null));
     }
 
@@ -563,5 +570,4 @@ final class CatalogEngine implements ControlEngine {
         }
         return Optional.ofNullable(next).map(t -> t.isBefore(now) ? now : t);
     }
-
 }

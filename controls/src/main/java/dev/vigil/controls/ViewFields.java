@@ -29,25 +29,67 @@ final class ViewFields {
     private ViewFields() {}
 
     static final Set<String> SUBJECT = Set.of(
-            "commitSha", "branch", "changeId", "artifactDigest", "artifactName", "environment", "pipelineRunId", "service");
+            "commitSha",
+            "branch",
+            "changeId",
+            "artifactDigest",
+            "artifactName",
+            "environment",
+            "pipelineRunId",
+            "service");
 
     static final Map<String, Set<String>> VARIABLES = Map.of(
             "event",
-            Set.of("id", "kind", "sourceType", "format", "source", "sourceEventId", "eventTime", "receivedAt",
-                    "outcome", "deployed", "actor", "subject", "attributes", "evidenceSha256"),
+            Set.of(
+                    "id",
+                    "kind",
+                    "sourceType",
+                    "format",
+                    "source",
+                    "sourceEventId",
+                    "eventTime",
+                    "receivedAt",
+                    "outcome",
+                    "deployed",
+                    "actor",
+                    "subject",
+                    "attributes",
+                    "evidenceSha256"),
             "scan",
-            Set.of("id", "category", "tool", "format", "scannedAt", "complete", "subject", "findings", "summary",
-                    "partIds", "evidenceSha256"),
-            "commit", fields(CommitFact.class),
-            "change", fields(ChangeFact.class),
-            "artifact", fields(ArtifactFact.class),
-            "approval", fields(ApprovalFact.class),
-            "state", Set.of("deployments", "findings", "alerts", "incidents", "emergencies", "pushes", "merges"),
-            "item", union(
-                    fields(DeploymentFact.class), Set.of("artifact", "commit"),
-                    fields(FindingFact.class), fields(AlertFact.class), fields(IncidentFact.class),
-                    fields(EmergencyFact.class), fields(CommitFact.class), Set.of("headSha", "secretScan"),
-                    fields(CompactFinding.class), Set.of("open")));
+            Set.of(
+                    "id",
+                    "category",
+                    "tool",
+                    "format",
+                    "scannedAt",
+                    "complete",
+                    "subject",
+                    "findings",
+                    "summary",
+                    "partIds",
+                    "evidenceSha256"),
+            "commit",
+            fields(CommitFact.class),
+            "change",
+            fields(ChangeFact.class),
+            "artifact",
+            fields(ArtifactFact.class),
+            "approval",
+            fields(ApprovalFact.class),
+            "state",
+            Set.of("deployments", "findings", "alerts", "incidents", "emergencies", "pushes", "merges"),
+            "item",
+            union(
+                    fields(DeploymentFact.class),
+                    Set.of("artifact", "commit"),
+                    fields(FindingFact.class),
+                    fields(AlertFact.class),
+                    fields(IncidentFact.class),
+                    fields(EmergencyFact.class),
+                    fields(CommitFact.class),
+                    Set.of("headSha", "secretScan"),
+                    fields(CompactFinding.class),
+                    Set.of("open")));
 
     private static final Pattern REF = Pattern.compile(
             "(?<![\\w.'\"])(event|scan|commit|change|artifact|approval|state|item)\\.([A-Za-z_]\\w*)(?:\\.([A-Za-z_]\\w*))?");
@@ -75,10 +117,13 @@ final class ViewFields {
             String field = m.group(2);
             Set<String> known = VARIABLES.get(variable);
             if (!known.contains(field)) {
-                return Optional.of("unknown field '" + variable + "." + field + "' (known: " + String.join(", ", new TreeSet<>(known)) + ")");
+                return Optional.of("unknown field '" + variable + "." + field + "' (known: "
+                        + String.join(", ", new TreeSet<>(known)) + ")");
             }
-            if (field.equals("subject") && (variable.equals("event") || variable.equals("scan"))
-                    && m.group(3) != null && !SUBJECT.contains(m.group(3))) {
+            if (field.equals("subject")
+                    && (variable.equals("event") || variable.equals("scan"))
+                    && m.group(3) != null
+                    && !SUBJECT.contains(m.group(3))) {
                 return Optional.of("unknown field '" + variable + ".subject." + m.group(3) + "' (known: "
                         + String.join(", ", new TreeSet<>(SUBJECT)) + ")");
             }

@@ -13,14 +13,14 @@ import java.lang.reflect.RecordComponent;
 import java.time.Instant;
 import java.util.AbstractMap;
 import java.util.ArrayList;
-import java.util.HashMap;
-import java.util.Set;
-import java.util.function.Supplier;
 import java.util.Collection;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeMap;
+import java.util.function.Supplier;
 
 /**
  * What CEL expressions see: inputs and facts as maps whose every field is present (null as CEL
@@ -231,9 +231,13 @@ final class Views {
                 ScanSummary secret = c.scans().get("SECRET");
                 String head = c.changeId() == null
                         ? null
-                        : state.get(CHANGES, c.changeId()).map(ChangeFact::headSha).orElse(null);
+                        : state.get(CHANGES, c.changeId())
+                                .map(ChangeFact::headSha)
+                                .orElse(null);
                 if (secret == null && head != null) {
-                    secret = state.get(COMMITS, head).map(h -> h.scans().get("SECRET")).orElse(null);
+                    secret = state.get(COMMITS, head)
+                            .map(h -> h.scans().get("SECRET"))
+                            .orElse(null);
                 }
                 cm.put("headSha", cel(head));
                 cm.put("secretScan", cel(secret));

@@ -103,7 +103,9 @@ class ControlCasesTest {
                 wakeUp = r.nextWakeUp();
             }
         }
-        assertThat(out.stream().filter(v -> v.getControlId().equals(c.controlId())).toList())
+        assertThat(out.stream()
+                        .filter(v -> v.getControlId().equals(c.controlId()))
+                        .toList())
                 .isNotEmpty()
                 .last()
                 .extracting(ControlVerdict::getVerdict)

@@ -159,13 +159,16 @@ class ControlCatalogTest {
 
     @Test
     void shouldRefuseAMisspeltFieldOfAView() throws IOException {
-        Path bad = file("field.yaml", VALID_CUSTOM.replace("event.attributes['deploy.task']", "event.atributes['deploy.task']"));
+        Path bad = file(
+                "field.yaml",
+                VALID_CUSTOM.replace("event.attributes['deploy.task']", "event.atributes['deploy.task']"));
         assertThatThrownBy(() -> ControlCatalog.load(List.of(bad)))
                 .isInstanceOfSatisfying(CatalogException.class, e -> {
                     assertThat(e.line()).isEqualTo(11);
                     assertThat(e.reason()).startsWith("control ACME-01: condition: unknown field 'event.atributes'");
                 });
-        Path subject = file("subject.yaml", VALID_CUSTOM.replace("\"'deploy:' + event.id\"", "\"'deploy:' + event.subject.env\""));
+        Path subject = file(
+                "subject.yaml", VALID_CUSTOM.replace("\"'deploy:' + event.id\"", "\"'deploy:' + event.subject.env\""));
         assertThatThrownBy(() -> ControlCatalog.load(List.of(subject)))
                 .isInstanceOfSatisfying(CatalogException.class, e -> {
                     assertThat(e.line()).isEqualTo(10);

@@ -108,7 +108,9 @@ class ViolationLifecycleTest {
         EngineResult accepted = engine.onEvent(
                 event("risk-1", PipelineEventKind.RISK_ACCEPTED, T0.plusSeconds(600))
                         .actor("ciso")
-                        .attr(Attributes.RISK_VIOLATION_ID, of(opened, "CM-04").getFirst().getId())
+                        .attr(
+                                Attributes.RISK_VIOLATION_ID,
+                                of(opened, "CM-04").getFirst().getId())
                         .attr(Attributes.RISK_EXPIRES_AT, expires.toString())
                         .attr(Attributes.RISK_JUSTIFICATION, "migration to rulesets in progress")
                         .build(),
@@ -134,7 +136,8 @@ class ViolationLifecycleTest {
         assertThat(verdict(stillFailing, "CM-04").getVerdict()).isEqualTo(VerdictResult.FAIL);
         assertThat(of(stillFailing, "CM-04")).isEmpty();
 
-        assertThat(engine.onTime(state, expires.minusSeconds(1)).violationChanges()).isEmpty();
+        assertThat(engine.onTime(state, expires.minusSeconds(1)).violationChanges())
+                .isEmpty();
         EngineResult expired = engine.onTime(state, expires.plusSeconds(1));
         assertThat(of(expired, "CM-04"))
                 .extracting(Violation::getState, Violation::getSequence)

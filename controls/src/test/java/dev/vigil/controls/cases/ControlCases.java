@@ -281,12 +281,24 @@ public final class ControlCases {
                 prod("d-1", mins(10))));
         all.add(c("CM-03", FAIL, "tests failed", tests(Outcome.FAILURE, T0), prod("d-1", mins(10))));
         all.add(c("CM-03", NOT_APPLICABLE, "staging deploy", staging("d-1", T0)));
-        all.add(c("CM-03", NOT_APPLICABLE, "GitHub deployment status failure",
+        all.add(c(
+                "CM-03",
+                NOT_APPLICABLE,
+                "GitHub deployment status failure",
                 deploy("d-1", "production", T0).outcome(Outcome.FAILURE).step()));
-        all.add(c("CM-03", NOT_APPLICABLE, "GitHub deployment superseded (inactive, no outcome)",
+        all.add(c(
+                "CM-03",
+                NOT_APPLICABLE,
+                "GitHub deployment superseded (inactive, no outcome)",
                 deploy("d-1", "production", T0).outcome(Outcome.UNKNOWN).step()));
-        all.add(c("CM-03", FAIL, "CDEvents service.deployed (no outcome) without tests",
-                deploy("d-1", "production", T0).outcome(Outcome.UNKNOWN).format(InputFormat.CDEVENTS).step()));
+        all.add(c(
+                "CM-03",
+                FAIL,
+                "CDEvents service.deployed (no outcome) without tests",
+                deploy("d-1", "production", T0)
+                        .outcome(Outcome.UNKNOWN)
+                        .format(InputFormat.CDEVENTS)
+                        .step()));
 
         all.add(c("CM-04", PASS, "main fully protected", protection("main").step()));
         all.add(c(
