@@ -276,7 +276,9 @@ final class CatalogEngine implements ControlEngine {
                 run.state.put(LAST_RESULTS, memoryKey, new LastResultFact(result.name(), run.now));
             }
         }
-        String verdictId = single ? run.inputId + ":" + c.id() : run.inputId + ":" + c.id() + ":" + key;
+        // One verdict per input and control, except per-item controls: one per item (its subject key).
+        boolean perInput = single || key.startsWith("input:");
+        String verdictId = perInput ? run.inputId + ":" + c.id() : run.inputId + ":" + c.id() + ":" + key;
         LinkedHashSet<String> evidence = new LinkedHashSet<>(run.evidence);
         evidence.addAll(itemEvidence(item));
         ControlVerdict v = ControlVerdict.newBuilder()
@@ -290,7 +292,7 @@ final class CatalogEngine implements ControlEngine {
                 .setRequirements(new ArrayList<>(c.requirements()))
                 .setReason(reason)
                 .setInputId(run.inputId)
-                .setSubject(single || !run.timer && item == Views.NULL ? copy(run.inputSubject) : subjectOf(item, run))
+                .setSubject(item == Views.NULL ? copy(run.inputSubject) : subjectOf(item))
                 .setEvidence(new ArrayList<>(evidence))
                 .setEvaluatedAt(run.now)
                 .build();
@@ -336,7 +338,7 @@ final class CatalogEngine implements ControlEngine {
         return Subject.newBuilder(s).build();
     }
 
-    private static Subject subjectOf(Object item, Run run) {
+    private static Subject subjectOf(Object item) {
         Subject.Builder b = Subject.newBuilder();
         if (item instanceof Map<?, ?> m) {
             b.setCommitSha(str(m.get("sha")));
