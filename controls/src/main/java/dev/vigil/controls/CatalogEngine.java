@@ -135,7 +135,7 @@ final class CatalogEngine implements ControlEngine {
         run.vars.put("artifact", Views.artifact(state, s.getArtifactDigest()));
         run.vars.put(
                 "approval",
-                Views.approval(state, List.of(StateUpdater.deployId(event), String.valueOf(s.getPipelineRunId()))));
+                Views.approval(state, java.util.Arrays.asList(StateUpdater.deployId(event), s.getPipelineRunId())));
         if (event.getKind() == PipelineEventKind.RISK_ACCEPTED) {
             acceptRisk(event, run);
         }

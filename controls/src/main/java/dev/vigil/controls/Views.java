@@ -178,12 +178,25 @@ final class Views {
         return map(state.get(ARTIFACTS, digest).orElse(ArtifactFact.empty(digest)));
     }
 
+    /**
+     * The latest decision on the first target found: exact id first, then an approval whose target
+     * is a URL ending in that id (CDEvents approval.closed names a resourceTargetUrl).
+     */
     static Map<String, Object> approval(SubjectState state, List<String> targets) {
         for (String t : targets) {
             if (t != null) {
                 var a = state.get(APPROVALS, t);
                 if (a.isPresent()) {
                     return map(a.get());
+                }
+            }
+        }
+        for (String t : targets) {
+            if (t != null && !t.isBlank()) {
+                for (var e : state.entries(APPROVALS)) {
+                    if (e.getKey().endsWith("/" + t)) {
+                        return map(e.getValue());
+                    }
                 }
             }
         }

@@ -317,6 +317,18 @@ public final class ControlCases {
         all.add(c(
                 "CM-05",
                 PASS,
+                "CDEvents approval.closed whose target URL names the deployment",
+                event("approval-2", APPROVAL_DECIDED, T0)
+                        .format(InputFormat.CDEVENTS)
+                        .actor(APPROVER)
+                        .attr(Attributes.APPROVAL_DECISION, "approved")
+                        .attr(Attributes.APPROVAL_TARGET, "https://deploy.acme.example/deployments/d-1")
+                        .step(),
+                advance(mins(5)),
+                prod("d-1", mins(5))));
+        all.add(c(
+                "CM-05",
+                PASS,
                 "approved by another person before deploy",
                 event("approval-1", APPROVAL_DECIDED, T0)
                         .actor(APPROVER)
