@@ -18,7 +18,9 @@ public record IngestConfig(
         String host,
         int port,
         long maxBodyBytes,
-        Map<String, String> producerOverrides) {
+        Map<String, String> producerOverrides,
+        String secretHashKey,
+        String dataDir) {
 
     public static final String PRODUCER_PREFIX = "vigil.kafka.producer.";
 
@@ -42,14 +44,35 @@ public record IngestConfig(
             256L * 1024 * 1024,
             "Largest request body accepted; larger ones are answered 413 before they are read.");
 
+    /**
+     * Key of the HMAC that replaces secrets found by scanners (gitleaks, Trivy, SARIF secret rules):
+     * keyed so a hash in the trail cannot be brute-forced back to a short secret.
+     */
+    public static final ConfigField<String> SECRET_HASH_KEY = ConfigField.secret(
+            "vigil.ingest.secret-hash-key",
+            "Key (at least 16 characters) of the HMAC-SHA256 that replaces secret values in scanner reports;"
+                    + " empty: a random key is generated once into <data-dir>/ingest/secret-hash.key. Several"
+                    + " ingest instances must share one key.");
+
+    public static final ConfigField<String> DATA_DIR = SharedFields.DATA_DIR;
+
     public static final List<ConfigField<?>> FIELDS =
-            List.of(BOOTSTRAP_SERVERS, TOPIC_PREFIX, HOST, PORT, MAX_BODY_BYTES);
+            List.of(BOOTSTRAP_SERVERS, TOPIC_PREFIX, HOST, PORT, MAX_BODY_BYTES, SECRET_HASH_KEY, DATA_DIR);
 
     public IngestConfig {
         Objects.requireNonNull(bootstrapServers, "bootstrapServers");
         topicPrefix = topicPrefix == null ? "" : topicPrefix;
         Objects.requireNonNull(host, "host");
         producerOverrides = producerOverrides == null ? Map.of() : Map.copyOf(producerOverrides);
+        secretHashKey = secretHashKey == null ? "" : secretHashKey;
+        dataDir = dataDir == null ? ".vigil" : dataDir;
+    }
+
+    @Override
+    public String toString() {
+        // The secret hash key must not reach a log line through the record's generated toString.
+        return "IngestConfig[bootstrapServers=" + bootstrapServers + ", topicPrefix=" + topicPrefix + ", host=" + host
+                + ", port=" + port + ", maxBodyBytes=" + maxBodyBytes + ", dataDir=" + dataDir + "]";
     }
 
     public static IngestConfig from(Config config) {
@@ -59,6 +82,8 @@ public record IngestConfig(
                 config.get(HOST),
                 config.get(PORT),
                 config.get(MAX_BODY_BYTES),
-                config.withPrefix(PRODUCER_PREFIX));
+                config.withPrefix(PRODUCER_PREFIX),
+                config.get(SECRET_HASH_KEY),
+                config.get(DATA_DIR));
     }
 }

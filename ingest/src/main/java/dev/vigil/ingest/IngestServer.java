@@ -6,8 +6,12 @@ import dev.vigil.common.http.HttpService;
 import dev.vigil.common.http.Response;
 import dev.vigil.ingest.adapter.InputAdapter;
 import dev.vigil.ingest.cdevents.CDEventsAdapter;
+import dev.vigil.ingest.scan.ScanAdapters;
+import dev.vigil.ingest.scan.SecretHasher;
 import dev.vigil.schemas.topic.Topics;
+import java.nio.file.Path;
 import java.time.Clock;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -29,9 +33,15 @@ public final class IngestServer implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(IngestServer.class);
 
-    /** In order: the first adapter that accepts a request reads it. */
-    static List<InputAdapter> adapters() {
-        return List.of(new CDEventsAdapter());
+    /**
+     * In order: the first adapter that accepts a request reads it. The scanner adapters come first:
+     * each claims only its own media type, its {@code ?format=} name or plain JSON of its shape, so a
+     * bare CDEvent (top-level context + subject) still reaches the CDEvents adapter.
+     */
+    static List<InputAdapter> adapters(SecretHasher secretHasher) {
+        List<InputAdapter> adapters = new ArrayList<>(ScanAdapters.all(secretHasher));
+        adapters.add(new CDEventsAdapter());
+        return List.copyOf(adapters);
     }
 
     private final HttpService http;
@@ -51,7 +61,8 @@ public final class IngestServer implements AutoCloseable {
         requireTopics(config, topics);
         KafkaSink sink = KafkaSink.create(config);
         try {
-            EventsEndpoint events = new EventsEndpoint(adapters(), topics, sink, clock);
+            SecretHasher secretHasher = ScanAdapters.hasher(config.secretHashKey(), Path.of(config.dataDir()));
+            EventsEndpoint events = new EventsEndpoint(adapters(secretHasher), topics, sink, clock);
             HttpService http = HttpService.builder("ingest")
                     .bind(config.host(), config.port())
                     .apiKeys(keys)
