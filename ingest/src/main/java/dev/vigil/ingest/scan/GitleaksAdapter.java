@@ -40,7 +40,10 @@ public final class GitleaksAdapter extends ScanAdapter {
             }
             JsonNode secretNode = l.get("Secret");
             String secret = secretNode != null && secretNode.isTextual() ? secretNode.asText() : null;
-            if (secret != null && !secret.isEmpty() && !SecretHasher.isHash(secret)) {
+            if (SecretHasher.isHash(secret)) {
+                continue; // already redacted (a replayed, kept report): redaction must be idempotent
+            }
+            if (secret != null && !secret.isEmpty()) {
                 String hash = hasher.hash(secret);
                 l.put("Secret", hash);
                 changed = true;
@@ -72,7 +75,7 @@ public final class GitleaksAdapter extends ScanAdapter {
 
     private boolean hashWhole(ObjectNode leak, String field) {
         JsonNode node = leak.get(field);
-        if (node != null && node.isTextual() && !node.asText().isEmpty() && !SecretHasher.isHash(node.asText())) {
+        if (node != null && node.isTextual() && !node.asText().isEmpty() && !node.asText().contains(SecretHasher.PREFIX)) {
             leak.put(field, hasher.hash(node.asText()));
             return true;
         }
