@@ -319,8 +319,9 @@ class IngestServerIT {
         assertThat(response.statusCode()).isEqualTo(415);
         assertThat(json(response).get("type").asText()).isEqualTo("https://vigil.dev/problems/unsupported-media-type");
         assertThat(json(response).get("detail").asText()).contains("application/cloudevents+json", "application/json");
+        // The scanner adapters add their media types to the list (ScanIngestIT checks those).
         assertThat(response.headers().firstValue("Accept-Post"))
-                .hasValue("application/cloudevents+json, application/json");
+                .hasValueSatisfying(v -> assertThat(v).contains("application/cloudevents+json", "application/json"));
         assertThat(rejectedContaining(marker)).satisfiesExactly(r -> {
             assertThat(r.getStatus()).isEqualTo(415);
             assertThat(r.getContentType()).isEqualTo("text/plain");

@@ -119,9 +119,11 @@ final class ScanContext {
             } catch (URISyntaxException e) {
                 return Optional.empty();
             }
-        } else if (s.matches("[^@/]+@[^:/]+:.+")) {
-            host = s.substring(s.indexOf('@') + 1, s.indexOf(':'));
-            path = s.substring(s.indexOf(':') + 1);
+        } else if (s.matches("[^@/:]+@[^@:/]+:.+")) {
+            int at = s.indexOf('@');
+            int colon = s.indexOf(':', at);
+            host = s.substring(at + 1, colon);
+            path = s.substring(colon + 1);
         } else {
             int slash = s.indexOf('/');
             if (slash <= 0 || !s.substring(0, slash).contains(".")) {

@@ -30,7 +30,8 @@ class ScanContextTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"acme/shop", "shop", "https://github.com/", "github.com/acme shop", ""})
+    // "u:p@host:x" was a fuzzer finding: a colon before the '@' broke the scp-like form.
+    @ValueSource(strings = {"acme/shop", "shop", "https://github.com/", "github.com/acme shop", "", "u:p@h:x", "a@b@c:d/e"})
     void shouldNotGuessAHostOrAcceptAPartialRepository(String raw) {
         assertThat(ScanContext.normalizeRepository(raw)).isEmpty();
     }
