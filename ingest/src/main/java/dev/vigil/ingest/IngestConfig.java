@@ -49,10 +49,11 @@ public record IngestConfig(
      * keyed so a hash in the trail cannot be brute-forced back to a short secret.
      */
     public static final ConfigField<String> SECRET_HASH_KEY = ConfigField.secret(
-            "vigil.ingest.secret-hash-key",
-            "Key (at least 16 characters) of the HMAC-SHA256 that replaces secret values in scanner reports;"
-                    + " empty: a random key is generated once into <data-dir>/ingest/secret-hash.key. Several"
-                    + " ingest instances must share one key.");
+                    "vigil.ingest.secret-hash-key",
+                    "Key (at least 16 characters) of the HMAC-SHA256 that replaces secret values in scanner reports;"
+                            + " empty: a random key is generated once into <data-dir>/ingest/secret-hash.key. Several"
+                            + " ingest instances must share one key.")
+            .withValidator(s -> s.isEmpty() || s.length() >= 16, "must be at least 16 characters (or empty)");
 
     public static final ConfigField<String> DATA_DIR = SharedFields.DATA_DIR;
 

@@ -1,7 +1,6 @@
 package dev.vigil.ingest.scan;
 
 import static dev.vigil.ingest.scan.ScanJson.array;
-import static dev.vigil.ingest.scan.ScanJson.at;
 import static dev.vigil.ingest.scan.ScanJson.element;
 import static dev.vigil.ingest.scan.ScanJson.object;
 import static dev.vigil.ingest.scan.ScanJson.ptr;
@@ -47,7 +46,8 @@ public final class CycloneDxAdapter extends ScanAdapter {
         String spec = text(root, "specVersion");
         if (spec == null || !SPEC_VERSIONS.contains(spec)) {
             throw InvalidInputException.invalidField(
-                    "/specVersion", "/specVersion must be one of 1.4, 1.5, 1.6, 1.7 (CycloneDX JSON with vulnerabilities).");
+                    "/specVersion",
+                    "/specVersion must be one of 1.4, 1.5, 1.6, 1.7 (CycloneDX JSON with vulnerabilities).");
         }
         Report report = new Report();
         String serial = text(root, "serialNumber");
@@ -173,13 +173,15 @@ public final class CycloneDxAdapter extends ScanAdapter {
         int bestRank = -1;
         for (JsonNode r : iterable(ratings)) {
             String method = text(r, "method");
-            int rank = method == null ? 0 : switch (method) {
-                case "CVSSv4" -> 5;
-                case "CVSSv31" -> 4;
-                case "CVSSv3" -> 3;
-                case "CVSSv2" -> 2;
-                default -> 1;
-            };
+            int rank = method == null
+                    ? 0
+                    : switch (method) {
+                        case "CVSSv4" -> 5;
+                        case "CVSSv31" -> 4;
+                        case "CVSSv3" -> 3;
+                        case "CVSSv2" -> 2;
+                        default -> 1;
+                    };
             if (Severities.score(text(r, "score")) == null && text(r, "severity") == null) {
                 continue;
             }

@@ -24,8 +24,8 @@ final class FindingDraft {
     static final int MAX_VALUE = 512;
     static final int MAX_ALIASES = 16;
 
-    private static final Pattern ALIAS = Pattern.compile("(CVE-\\d{4}-\\d{4,}|GHSA(-[23456789cfghjmpqrvwx]{4}){3})",
-            Pattern.CASE_INSENSITIVE);
+    private static final Pattern ALIAS =
+            Pattern.compile("(CVE-\\d{4}-\\d{4,}|GHSA(-[23456789cfghjmpqrvwx]{4}){3})", Pattern.CASE_INSENSITIVE);
     private static final Pattern CONTROL = Pattern.compile("[\\p{Cntrl}&&[^\\t]]+");
 
     String ruleId;

@@ -75,7 +75,10 @@ public final class GitleaksAdapter extends ScanAdapter {
 
     private boolean hashWhole(ObjectNode leak, String field) {
         JsonNode node = leak.get(field);
-        if (node != null && node.isTextual() && !node.asText().isEmpty() && !node.asText().contains(SecretHasher.PREFIX)) {
+        if (node != null
+                && node.isTextual()
+                && !node.asText().isEmpty()
+                && !node.asText().contains(SecretHasher.PREFIX)) {
             leak.put(field, hasher.hash(node.asText()));
             return true;
         }

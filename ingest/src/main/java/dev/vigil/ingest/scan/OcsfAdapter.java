@@ -40,14 +40,17 @@ public final class OcsfAdapter extends ScanAdapter {
         } else if (root.isObject()) {
             items.add(root);
         } else {
-            throw InvalidInputException.invalidField("", "An OCSF report is an array of findings, not " + JsonInput.describe(root) + ".");
+            throw InvalidInputException.invalidField(
+                    "", "An OCSF report is an array of findings, not " + JsonInput.describe(root) + ".");
         }
         Report report = new Report();
         for (int i = 0; i < items.size(); i++) {
             String p = root.isArray() ? "/" + i : "";
             JsonNode f = items.get(i);
             if (!f.isObject()) {
-                throw InvalidInputException.invalidField(p, (p.isEmpty() ? "The finding" : p) + " must be an object, not " + JsonInput.describe(f) + ".");
+                throw InvalidInputException.invalidField(
+                        p,
+                        (p.isEmpty() ? "The finding" : p) + " must be an object, not " + JsonInput.describe(f) + ".");
             }
             String toolName = textAt(f, "metadata", "product", "name");
             String toolVersion = textAt(f, "metadata", "product", "version");
@@ -57,7 +60,8 @@ public final class OcsfAdapter extends ScanAdapter {
             }
             if (checkId == null) {
                 String mp = p + "/metadata/event_code";
-                throw InvalidInputException.invalidField(mp, mp + " (or /finding_info/uid) is required: it names the check.");
+                throw InvalidInputException.invalidField(
+                        mp, mp + " (or /finding_info/uid) is required: it names the check.");
             }
             if (report.source == null) {
                 report.source = toolName == null ? "ocsf" : toolName.toLowerCase(java.util.Locale.ROOT);
@@ -68,7 +72,9 @@ public final class OcsfAdapter extends ScanAdapter {
                 }
             }
             FindingDraft d = new FindingDraft(checkId);
-            d.title = textAt(f, "finding_info", "title") != null ? textAt(f, "finding_info", "title") : text(f, "message");
+            d.title = textAt(f, "finding_info", "title") != null
+                    ? textAt(f, "finding_info", "title")
+                    : text(f, "message");
             JsonNode severityId = f.get("severity_id");
             d.toolSeverity = text(f, "severity");
             d.severity = severityId != null && severityId.canConvertToInt()
@@ -84,13 +90,16 @@ public final class OcsfAdapter extends ScanAdapter {
                 d.attribute(Attributes.SUPPRESSION_KIND, "muted");
             }
             JsonNode resources = f.get("resources");
-            JsonNode resource = resources != null && resources.isArray() && !resources.isEmpty() ? resources.get(0) : null;
+            JsonNode resource =
+                    resources != null && resources.isArray() && !resources.isEmpty() ? resources.get(0) : null;
             String resourceId = text(resource, "uid") != null ? text(resource, "uid") : text(resource, "name");
             d.location = resourceId;
             d.identityLocation = resourceId;
             d.attribute(Attributes.CLOUD_RESOURCE, resourceId);
             d.attribute(Attributes.CLOUD_COMPLIANCE, compliance(f));
-            report.series(ScanCategory.CLOUD, toolName == null ? "ocsf" : toolName, toolVersion).findings.add(d);
+            report.series(ScanCategory.CLOUD, toolName == null ? "ocsf" : toolName, toolVersion)
+                    .findings
+                    .add(d);
             Instant t = ScanTimes.parse(text(f, "time_dt"));
             if (t == null && f.get("time") != null && f.get("time").canConvertToLong()) {
                 t = ScanTimes.epoch(f.get("time").asLong());

@@ -59,7 +59,8 @@ public final class OsvAdapter extends ScanAdapter {
                 ArrayNode groups = array(pkg, pPtr, "groups", false);
                 if (groups.isEmpty()) {
                     for (var e : vulnsById.entrySet()) {
-                        series.findings.add(finding(e.getKey(), List.of(), null, e.getValue(), name, version, manifest));
+                        series.findings.add(
+                                finding(e.getKey(), List.of(), null, e.getValue(), name, version, manifest));
                     }
                     continue;
                 }
@@ -73,8 +74,8 @@ public final class OsvAdapter extends ScanAdapter {
                     String id = ids.get(0);
                     List<String> aliases = new java.util.ArrayList<>(ScanJson.texts(group, "aliases"));
                     aliases.addAll(ids);
-                    series.findings.add(
-                            finding(id, aliases, text(group, "max_severity"), vulnsById.get(id), name, version, manifest));
+                    series.findings.add(finding(
+                            id, aliases, text(group, "max_severity"), vulnsById.get(id), name, version, manifest));
                 }
             }
         }
@@ -82,7 +83,13 @@ public final class OsvAdapter extends ScanAdapter {
     }
 
     private static FindingDraft finding(
-            String id, List<String> aliases, String maxSeverity, JsonNode vuln, String name, String version, String manifest) {
+            String id,
+            List<String> aliases,
+            String maxSeverity,
+            JsonNode vuln,
+            String name,
+            String version,
+            String manifest) {
         FindingDraft d = new FindingDraft(id);
         d.alias(id);
         aliases.forEach(d::alias);

@@ -17,7 +17,6 @@ import dev.vigil.ingest.adapter.RawInput;
 import dev.vigil.schemas.Attributes;
 import dev.vigil.schemas.FindingState;
 import dev.vigil.schemas.ScanCategory;
-import dev.vigil.schemas.Severity;
 import java.math.BigDecimal;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -35,10 +34,11 @@ import java.util.Set;
 public final class SarifAdapter extends ScanAdapter {
 
     /** Drivers whose every result is an infrastructure-as-code check. */
-    static final Set<String> IAC_TOOLS =
-            Set.of("kics", "checkov", "tfsec", "terrascan", "kube-linter", "cfn-lint", "cfn_nag", "tflint", "trivy-config");
+    static final Set<String> IAC_TOOLS = Set.of(
+            "kics", "checkov", "tfsec", "terrascan", "kube-linter", "cfn-lint", "cfn_nag", "tflint", "trivy-config");
     /** Drivers whose every result is a secret. */
-    static final Set<String> SECRET_TOOLS = Set.of("gitleaks", "trufflehog", "detect-secrets", "ggshield", "betterleaks");
+    static final Set<String> SECRET_TOOLS =
+            Set.of("gitleaks", "trufflehog", "detect-secrets", "ggshield", "betterleaks");
 
     private final SecretHasher hasher;
 
@@ -87,7 +87,9 @@ public final class SarifAdapter extends ScanAdapter {
 
     private boolean hashSnippet(JsonNode region) {
         JsonNode snippet = at(region, "snippet");
-        if (snippet instanceof ObjectNode s && s.get("text") != null && s.get("text").isTextual()) {
+        if (snippet instanceof ObjectNode s
+                && s.get("text") != null
+                && s.get("text").isTextual()) {
             String value = s.get("text").asText();
             if (!SecretHasher.isHash(value)) {
                 s.put("text", hasher.hash(value));
@@ -102,7 +104,8 @@ public final class SarifAdapter extends ScanAdapter {
         ObjectNode root = ScanJson.requireRootObject(ScanJson.parse(input.body()));
         String version = text(root, "version");
         if (version != null && !version.startsWith("2.1")) {
-            throw InvalidInputException.invalidField("/version", "/version must be 2.1.0 (SARIF 2.1), not '" + FindingDraft.cut(version, 40) + "'.");
+            throw InvalidInputException.invalidField(
+                    "/version", "/version must be 2.1.0 (SARIF 2.1), not '" + FindingDraft.cut(version, 40) + "'.");
         }
         Report report = new Report();
         ArrayNode runs = array(root, "", "runs", true);
@@ -136,18 +139,24 @@ public final class SarifAdapter extends ScanAdapter {
                 }
                 if (ruleId == null) {
                     String p = ptr(resultPtr, "ruleId");
-                    throw InvalidInputException.invalidField(p, p + " is required when the result names no rule by index.");
+                    throw InvalidInputException.invalidField(
+                            p, p + " is required when the result names no rule by index.");
                 }
                 ScanCategory category = categoryOf(driver, ruleId, rule);
-                report.series(category, toolName, toolVersion).findings.add(finding(result, resultPtr, ruleId, rule, category));
+                report.series(category, toolName, toolVersion)
+                        .findings
+                        .add(finding(result, resultPtr, ruleId, rule, category));
             }
         }
         // Drop the empty run-level series a run's results all went elsewhere from (kept only when alone).
-        report.series.removeIf(s -> s.findings.isEmpty() && report.series.stream().anyMatch(o -> o != s && o.toolName.equals(s.toolName) && !o.findings.isEmpty()));
+        report.series.removeIf(s -> s.findings.isEmpty()
+                && report.series.stream()
+                        .anyMatch(o -> o != s && o.toolName.equals(s.toolName) && !o.findings.isEmpty()));
         return report;
     }
 
-    private FindingDraft finding(ObjectNode result, String resultPtr, String ruleId, JsonNode rule, ScanCategory category)
+    private FindingDraft finding(
+            ObjectNode result, String resultPtr, String ruleId, JsonNode rule, ScanCategory category)
             throws InvalidInputException {
         FindingDraft d = new FindingDraft(ruleId);
         d.alias(ruleId);
@@ -240,7 +249,8 @@ public final class SarifAdapter extends ScanAdapter {
             d.attribute(Attributes.SUPPRESSION_JUSTIFICATION, text(s, "justification"));
             JsonNode props = s.get("properties");
             d.attribute(Attributes.SUPPRESSION_APPROVER, first(props, "approver", "approvedBy", "approved_by"));
-            d.attribute(Attributes.SUPPRESSION_EXPIRES_AT, first(props, "expiresAt", "expires", "expiry", "expiryDate"));
+            d.attribute(
+                    Attributes.SUPPRESSION_EXPIRES_AT, first(props, "expiresAt", "expires", "expiry", "expiryDate"));
             return;
         }
     }

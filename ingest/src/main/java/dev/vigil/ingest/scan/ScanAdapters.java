@@ -54,7 +54,11 @@ public final class ScanAdapters {
                 byte[] key = new byte[32];
                 new SecureRandom().nextBytes(key);
                 try {
-                    Files.write(file, Base64.getEncoder().encode(key), StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
+                    Files.write(
+                            file,
+                            Base64.getEncoder().encode(key),
+                            StandardOpenOption.CREATE_NEW,
+                            StandardOpenOption.WRITE);
                     try {
                         Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rw-------"));
                     } catch (UnsupportedOperationException e) {
@@ -64,14 +68,19 @@ public final class ScanAdapters {
                     // another instance on this data dir won the race: use its key
                 }
             }
-            byte[] key = Base64.getDecoder().decode(Files.readString(file, StandardCharsets.US_ASCII).strip());
+            byte[] key = Base64.getDecoder()
+                    .decode(Files.readString(file, StandardCharsets.US_ASCII).strip());
             return new SecretHasher(key);
         } catch (IOException e) {
-            throw new UncheckedIOException("cannot read or create the secret hash key " + file
-                    + ": make the data dir writable or set vigil.ingest.secret-hash-key", e);
+            throw new UncheckedIOException(
+                    "cannot read or create the secret hash key " + file
+                            + ": make the data dir writable or set vigil.ingest.secret-hash-key",
+                    e);
         } catch (IllegalArgumentException e) {
-            throw new IllegalStateException("the secret hash key in " + file + " is not base64 of at least 16 bytes;"
-                    + " restore it from backup (hashes made with another key do not compare)", e);
+            throw new IllegalStateException(
+                    "the secret hash key in " + file + " is not base64 of at least 16 bytes;"
+                            + " restore it from backup (hashes made with another key do not compare)",
+                    e);
         }
     }
 }

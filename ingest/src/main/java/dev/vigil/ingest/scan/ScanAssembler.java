@@ -36,12 +36,12 @@ final class ScanAssembler {
 
     static List<Normalized> assemble(
             RawInput input, ScanFormat format, Report report, ScanContext.Resolved context, int maxRecordBytes) {
-        String sourceEventId =
-                report.sourceEventId != null ? report.sourceEventId : "sha256:" + input.evidenceSha256();
+        String sourceEventId = report.sourceEventId != null ? report.sourceEventId : "sha256:" + input.evidenceSha256();
         String source = report.source != null
                 ? report.source
                 : report.series.isEmpty() ? format.paramName() : report.series.get(0).toolName;
-        Instant scannedAt = (report.scannedAt != null ? report.scannedAt : input.receivedAt()).truncatedTo(ChronoUnit.MICROS);
+        Instant scannedAt =
+                (report.scannedAt != null ? report.scannedAt : input.receivedAt()).truncatedTo(ChronoUnit.MICROS);
         List<Normalized> out = new ArrayList<>();
         for (Report.Series series : report.series) {
             List<Finding> findings = new ArrayList<>(series.findings.size());
@@ -109,7 +109,8 @@ final class ScanAssembler {
             int size = FINDING_SERDE.encode(f).length - HEADER;
             if (size > budget) {
                 // FindingDraft bounds every field, so this means the limit is set below one finding.
-                throw new IllegalStateException("one finding encodes to " + size + " bytes, over the part budget " + budget);
+                throw new IllegalStateException(
+                        "one finding encodes to " + size + " bytes, over the part budget " + budget);
             }
             if (!current.isEmpty() && used + size > budget) {
                 parts.add(current);

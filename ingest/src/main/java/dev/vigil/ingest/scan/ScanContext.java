@@ -38,7 +38,8 @@ final class ScanContext {
                     .orElse(null);
             if (repository == null && input.param("repository").isPresent()) {
                 throw InvalidInputException.invalidParameter(
-                        "repository", "must be a repository such as github.com/acme/shop or https://github.com/acme/shop.git.");
+                        "repository",
+                        "must be a repository such as github.com/acme/shop or https://github.com/acme/shop.git.");
             }
         }
         String commit = payloadCommit(payload.commit);
@@ -46,7 +47,8 @@ final class ScanContext {
             Optional<String> c = param(input, "commit");
             if (c.isPresent()) {
                 if (!FULL_SHA.matcher(c.get()).matches()) {
-                    throw InvalidInputException.invalidParameter("commit", "must be a full commit SHA (40 or 64 hex digits).");
+                    throw InvalidInputException.invalidParameter(
+                            "commit", "must be a full commit SHA (40 or 64 hex digits).");
                 }
                 commit = c.get().toLowerCase(Locale.ROOT);
             }

@@ -27,7 +27,8 @@ public final class ScanDetector {
      */
     private static final ThreadLocal<Memo> LAST = new ThreadLocal<>();
 
-    private record Memo(WeakReference<byte[]> body, String mediaType, String formatParam, Optional<ScanFormat> result) {}
+    private record Memo(
+            WeakReference<byte[]> body, String mediaType, String formatParam, Optional<ScanFormat> result) {}
 
     private ScanDetector() {}
 
@@ -115,7 +116,8 @@ public final class ScanDetector {
             if ("CycloneDX".equals(bomFormat)) {
                 return Optional.of(ScanFormat.CYCLONEDX);
             }
-            if (keys.contains("runs") && (schema.toLowerCase(Locale.ROOT).contains("sarif") || version.startsWith("2.1"))) {
+            if (keys.contains("runs")
+                    && (schema.toLowerCase(Locale.ROOT).contains("sarif") || version.startsWith("2.1"))) {
                 return Optional.of(ScanFormat.SARIF);
             }
             if (keys.contains("SchemaVersion") && (keys.contains("Results") || keys.contains("ArtifactName"))) {
@@ -147,7 +149,9 @@ public final class ScanDetector {
         if (keys.contains("class_uid") || (keys.contains("finding_info") && keys.contains("status_code"))) {
             return Optional.of(ScanFormat.OCSF);
         }
-        if (keys.contains("rule") && (keys.contains("agent") || keys.contains("manager")) && keys.contains("timestamp")) {
+        if (keys.contains("rule")
+                && (keys.contains("agent") || keys.contains("manager"))
+                && keys.contains("timestamp")) {
             return Optional.of(ScanFormat.WAZUH);
         }
         return Optional.empty();

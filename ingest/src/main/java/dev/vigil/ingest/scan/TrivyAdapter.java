@@ -114,7 +114,9 @@ public final class TrivyAdapter extends ScanAdapter {
             ArrayNode misconfs = array(result, rPtr, "Misconfigurations", false);
             for (int m = 0; m < misconfs.size(); m++) {
                 ObjectNode mc = element(misconfs, m, ptr(rPtr, "Misconfigurations"));
-                String id = text(mc, "ID") != null ? text(mc, "ID") : ScanJson.requireText(mc, ptr(ptr(rPtr, "Misconfigurations"), m), "AVDID");
+                String id = text(mc, "ID") != null
+                        ? text(mc, "ID")
+                        : ScanJson.requireText(mc, ptr(ptr(rPtr, "Misconfigurations"), m), "AVDID");
                 report.series(ScanCategory.IAC, "trivy", null).findings.add(misconfiguration(mc, id, target));
             }
             ArrayNode secrets = array(result, rPtr, "Secrets", false);

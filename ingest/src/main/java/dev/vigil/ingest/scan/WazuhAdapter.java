@@ -52,22 +52,27 @@ public final class WazuhAdapter extends ScanAdapter {
             JsonNode alert = alerts.get(i);
             String p = pointers.get(i);
             if (!alert.isObject()) {
-                throw InvalidInputException.invalidField(p, "Alert " + (p.isEmpty() ? "" : p + " ") + "must be an object, not "
-                        + JsonInput.describe(alert) + ".");
+                throw InvalidInputException.invalidField(
+                        p,
+                        "Alert " + (p.isEmpty() ? "" : p + " ") + "must be an object, not " + JsonInput.describe(alert)
+                                + ".");
             }
             ObjectNode rule = object(alert, p, "rule");
             String ruleId = ScanJson.requireText(rule, ScanJson.ptr(p, "rule"), "id");
             JsonNode levelNode = rule.get("level");
             if (levelNode == null || !levelNode.canConvertToInt() || levelNode.asInt() < 0 || levelNode.asInt() > 16) {
                 String lp = ScanJson.ptr(ScanJson.ptr(p, "rule"), "level");
-                throw InvalidInputException.invalidField(lp, lp + " is required and must be a rule level from 0 to 16.");
+                throw InvalidInputException.invalidField(
+                        lp, lp + " is required and must be a rule level from 0 to 16.");
             }
             int level = levelNode.asInt();
             FindingDraft d = new FindingDraft(ruleId);
             d.title = text(rule, "description");
             d.severity = Severities.wazuhLevel(level);
             d.toolSeverity = "level " + level;
-            String agent = textAt(alert, "agent", "name") != null ? textAt(alert, "agent", "name") : textAt(alert, "agent", "id");
+            String agent = textAt(alert, "agent", "name") != null
+                    ? textAt(alert, "agent", "name")
+                    : textAt(alert, "agent", "id");
             String logLocation = text(alert, "location");
             d.location = agent == null ? logLocation : logLocation == null ? agent : agent + ":" + logLocation;
             // Every alert is its own event: the manager's alert id (epoch.offset) keeps two alerts apart.

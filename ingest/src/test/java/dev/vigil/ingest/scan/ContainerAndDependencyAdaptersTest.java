@@ -37,30 +37,46 @@ class ContainerAndDependencyAdaptersTest {
         assertThat(scans).singleElement().satisfies(scan -> {
             assertThat(scan.getCategory()).isEqualTo(ScanCategory.CONTAINER);
             assertThat(scan.getSourceEventId()).isEqualTo("017b7d41-e09f-7000-80ea-000000000001");
-            assertThat(scan.getScannedAt()).isEqualTo(java.time.Instant.parse("2021-08-25T12:20:30.000000005Z").truncatedTo(java.time.temporal.ChronoUnit.MICROS));
+            assertThat(scan.getScannedAt())
+                    .isEqualTo(java.time.Instant.parse("2021-08-25T12:20:30.000000005Z")
+                            .truncatedTo(java.time.temporal.ChronoUnit.MICROS));
         });
         var all = findings(scans);
         assertThat(all.stream().collect(Collectors.groupingBy(Finding::getSeverity, Collectors.counting())))
                 .containsExactlyInAnyOrderEntriesOf(Map.of(Severity.CRITICAL, 2L, Severity.MEDIUM, 4L));
-        assertThat(all).filteredOn(f -> f.getPackageName().equals("musl")).singleElement().satisfies(f -> {
-            assertThat(f.getRuleId()).isEqualTo("CVE-2019-14697");
-            assertThat(f.getCvssScore()).isEqualTo(new BigDecimal("9.8"));
-            assertThat(f.getPackageVersion()).isEqualTo("1.1.20-r4");
-            assertThat(f.getFixedVersion()).isEqualTo("1.1.20-r5");
-            assertThat(f.getAttributes()).containsEntry(Attributes.FINDING_FIX_AVAILABLE, "true");
-        });
+        assertThat(all)
+                .filteredOn(f -> f.getPackageName().equals("musl"))
+                .singleElement()
+                .satisfies(f -> {
+                    assertThat(f.getRuleId()).isEqualTo("CVE-2019-14697");
+                    assertThat(f.getCvssScore()).isEqualTo(new BigDecimal("9.8"));
+                    assertThat(f.getPackageVersion()).isEqualTo("1.1.20-r4");
+                    assertThat(f.getFixedVersion()).isEqualTo("1.1.20-r5");
+                    assertThat(f.getAttributes()).containsEntry(Attributes.FINDING_FIX_AVAILABLE, "true");
+                });
         // The same CVE in two packages is two findings.
-        assertThat(all).filteredOn(f -> f.getRuleId().equals("CVE-2019-1549"))
-                .extracting(Finding::getFingerprint).doesNotHaveDuplicates().hasSize(2);
+        assertThat(all)
+                .filteredOn(f -> f.getRuleId().equals("CVE-2019-1549"))
+                .extracting(Finding::getFingerprint)
+                .doesNotHaveDuplicates()
+                .hasSize(2);
     }
 
     @Test
     void shouldTakeTheArtifactDigestFromTrivyRepoDigests() throws Exception {
         ObjectNode report = (ObjectNode) Json.mapper().readTree(bytes("trivy/alpine-39-image.json"));
-        report.withObjectProperty("Metadata").putArray("RepoDigests")
-                .add("ghcr.io/aquasecurity/trivy-test-images@sha256:e7c96db7181be991f19a9fb6975cdbbd73c65f4a2681348e63a141a2192a5f10");
+        report.withObjectProperty("Metadata")
+                .putArray("RepoDigests")
+                .add(
+                        "ghcr.io/aquasecurity/trivy-test-images@sha256:e7c96db7181be991f19a9fb6975cdbbd73c65f4a2681348e63a141a2192a5f10");
 
-        var scan = run(trivy, input("application/json", ScanSamples.REPO, Json.mapper().writeValueAsBytes(report))).get(0);
+        var scan = run(
+                        trivy,
+                        input(
+                                "application/json",
+                                ScanSamples.REPO,
+                                Json.mapper().writeValueAsBytes(report)))
+                .get(0);
 
         assertThat(scan.getSubject().getArtifactDigest())
                 .isEqualTo("sha256:e7c96db7181be991f19a9fb6975cdbbd73c65f4a2681348e63a141a2192a5f10");
@@ -69,16 +85,20 @@ class ContainerAndDependencyAdaptersTest {
 
     @Test
     void shouldReadTrivyFilesystemVulnerabilitiesAsSca() throws Exception {
-        assertThat(findings(run(trivy, "trivy/composer-vendor-fs.json"))).singleElement().satisfies(f -> {
-            assertThat(f.getRuleId()).isEqualTo("CVE-2022-24775");
-            assertThat(f.getSeverity()).isEqualTo(Severity.HIGH);
-            assertThat(f.getCvssScore()).isEqualTo(new BigDecimal("7.5"));
-            assertThat(f.getPackageName()).isEqualTo("guzzlehttp/psr7");
-            assertThat(f.getFixedVersion()).isEqualTo("1.8.4");
-            assertThat(f.getLocation()).isEqualTo("installed.json");
-        });
-        assertThat(run(trivy, "trivy/composer-vendor-fs.json")).singleElement()
-                .extracting(ScanResult::getCategory).isEqualTo(ScanCategory.SCA);
+        assertThat(findings(run(trivy, "trivy/composer-vendor-fs.json")))
+                .singleElement()
+                .satisfies(f -> {
+                    assertThat(f.getRuleId()).isEqualTo("CVE-2022-24775");
+                    assertThat(f.getSeverity()).isEqualTo(Severity.HIGH);
+                    assertThat(f.getCvssScore()).isEqualTo(new BigDecimal("7.5"));
+                    assertThat(f.getPackageName()).isEqualTo("guzzlehttp/psr7");
+                    assertThat(f.getFixedVersion()).isEqualTo("1.8.4");
+                    assertThat(f.getLocation()).isEqualTo("installed.json");
+                });
+        assertThat(run(trivy, "trivy/composer-vendor-fs.json"))
+                .singleElement()
+                .extracting(ScanResult::getCategory)
+                .isEqualTo(ScanCategory.SCA);
     }
 
     @Test
@@ -91,7 +111,8 @@ class ContainerAndDependencyAdaptersTest {
 
         assertThat(new String(kept.body(), StandardCharsets.UTF_8)).doesNotContain("AWS_ACCESS_KEY_ID=");
         assertThat(scans).singleElement().extracting(ScanResult::getCategory).isEqualTo(ScanCategory.SECRET);
-        assertThat(findings(scans)).extracting(Finding::getRuleId, Finding::getSeverity, Finding::getLocation)
+        assertThat(findings(scans))
+                .extracting(Finding::getRuleId, Finding::getSeverity, Finding::getLocation)
                 .containsExactly(
                         org.assertj.core.groups.Tuple.tuple("aws-access-key-id", Severity.CRITICAL, "deploy.sh:3"),
                         org.assertj.core.groups.Tuple.tuple("mysecret", Severity.HIGH, "deploy.sh:7"));
@@ -109,19 +130,20 @@ class ContainerAndDependencyAdaptersTest {
         var scans = run(trivy, input("application/json", ScanSamples.REPO, report.getBytes(StandardCharsets.UTF_8)));
 
         assertThat(scans).singleElement().extracting(ScanResult::getCategory).isEqualTo(ScanCategory.IAC);
-        assertThat(findings(scans)).satisfiesExactly(
-                f -> {
-                    assertThat(f.getRuleId()).isEqualTo("DS002");
-                    assertThat(f.getSeverity()).isEqualTo(Severity.HIGH);
-                    assertThat(f.getState()).isEqualTo(FindingState.OPEN);
-                    assertThat(f.getAttributes()).containsEntry(Attributes.FINDING_STATUS, "FAIL");
-                    assertThat(f.getLocation()).isEqualTo("Dockerfile:1");
-                },
-                f -> {
-                    assertThat(f.getRuleId()).isEqualTo("DS001");
-                    assertThat(f.getState()).isEqualTo(FindingState.RESOLVED);
-                    assertThat(f.getAttributes()).containsEntry(Attributes.FINDING_STATUS, "PASS");
-                });
+        assertThat(findings(scans))
+                .satisfiesExactly(
+                        f -> {
+                            assertThat(f.getRuleId()).isEqualTo("DS002");
+                            assertThat(f.getSeverity()).isEqualTo(Severity.HIGH);
+                            assertThat(f.getState()).isEqualTo(FindingState.OPEN);
+                            assertThat(f.getAttributes()).containsEntry(Attributes.FINDING_STATUS, "FAIL");
+                            assertThat(f.getLocation()).isEqualTo("Dockerfile:1");
+                        },
+                        f -> {
+                            assertThat(f.getRuleId()).isEqualTo("DS001");
+                            assertThat(f.getState()).isEqualTo(FindingState.RESOLVED);
+                            assertThat(f.getAttributes()).containsEntry(Attributes.FINDING_STATUS, "PASS");
+                        });
     }
 
     @Test
@@ -137,16 +159,22 @@ class ContainerAndDependencyAdaptersTest {
         });
         var all = findings(scans);
         assertThat(all.stream().collect(Collectors.groupingBy(Finding::getSeverity, Collectors.counting())))
-                .containsExactlyInAnyOrderEntriesOf(Map.of(
-                        Severity.CRITICAL, 1L, Severity.HIGH, 10L, Severity.MEDIUM, 2L, Severity.LOW, 2L));
-        assertThat(all).filteredOn(f -> f.getRuleId().equals("CVE-2022-48174")).singleElement().satisfies(f -> {
-            assertThat(f.getCvssScore()).isEqualTo(new BigDecimal("9.8"));
-            assertThat(f.getToolSeverity()).isEqualTo("Critical");
-        });
-        assertThat(all).filteredOn(f -> f.getRuleId().equals("CVE-2021-42376")).singleElement().satisfies(f -> {
-            assertThat(f.getFixedVersion()).isEqualTo("1.34.0");
-            assertThat(f.getAttributes()).containsEntry(Attributes.FINDING_FIX_AVAILABLE, "true");
-        });
+                .containsExactlyInAnyOrderEntriesOf(
+                        Map.of(Severity.CRITICAL, 1L, Severity.HIGH, 10L, Severity.MEDIUM, 2L, Severity.LOW, 2L));
+        assertThat(all)
+                .filteredOn(f -> f.getRuleId().equals("CVE-2022-48174"))
+                .singleElement()
+                .satisfies(f -> {
+                    assertThat(f.getCvssScore()).isEqualTo(new BigDecimal("9.8"));
+                    assertThat(f.getToolSeverity()).isEqualTo("Critical");
+                });
+        assertThat(all)
+                .filteredOn(f -> f.getRuleId().equals("CVE-2021-42376"))
+                .singleElement()
+                .satisfies(f -> {
+                    assertThat(f.getFixedVersion()).isEqualTo("1.34.0");
+                    assertThat(f.getAttributes()).containsEntry(Attributes.FINDING_FIX_AVAILABLE, "true");
+                });
     }
 
     @Test
@@ -165,11 +193,14 @@ class ContainerAndDependencyAdaptersTest {
             assertThat(f.getFixedVersion()).isEqualTo("0.4.11");
             assertThat(f.getLocation()).isEqualTo("testdata/javascript/package-lock.json");
         });
-        assertThat(all).filteredOn(f -> f.getPackageName().equals("babel-traverse")).singleElement().satisfies(f -> {
-            assertThat(f.getSeverity()).isEqualTo(Severity.CRITICAL);
-            assertThat(f.getCvssScore()).isEqualTo(new BigDecimal("9.3"));
-            assertThat(f.getFixedVersion()).isNull();
-        });
+        assertThat(all)
+                .filteredOn(f -> f.getPackageName().equals("babel-traverse"))
+                .singleElement()
+                .satisfies(f -> {
+                    assertThat(f.getSeverity()).isEqualTo(Severity.CRITICAL);
+                    assertThat(f.getCvssScore()).isEqualTo(new BigDecimal("9.3"));
+                    assertThat(f.getFixedVersion()).isNull();
+                });
     }
 
     @Test
@@ -193,7 +224,8 @@ class ContainerAndDependencyAdaptersTest {
             assertThat(f.getRuleId()).isEqualTo("java.lang.security.audit.cbc-padding-oracle.cbc-padding-oracle");
             assertThat(f.getSeverity()).isEqualTo(Severity.MEDIUM);
             assertThat(f.getToolSeverity()).isEqualTo("WARNING");
-            assertThat(f.getLocation()).isEqualTo("src/main/java/org/owasp/benchmark/testcode/BenchmarkTest02194.java:64");
+            assertThat(f.getLocation())
+                    .isEqualTo("src/main/java/org/owasp/benchmark/testcode/BenchmarkTest02194.java:64");
         });
         assertThat(Severities.semgrep("ERROR")).isEqualTo(Severity.HIGH);
         assertThat(Severities.semgrep("INFO")).isEqualTo(Severity.LOW);
@@ -201,9 +233,11 @@ class ContainerAndDependencyAdaptersTest {
 
     @Test
     void shouldRefuseAGrypeReportWithoutMatchesWithItsPointer() {
-        byte[] body = "{\"descriptor\":{\"name\":\"grype\"},\"source\":{},\"matches\":{}}".getBytes(StandardCharsets.UTF_8);
+        byte[] body =
+                "{\"descriptor\":{\"name\":\"grype\"},\"source\":{},\"matches\":{}}".getBytes(StandardCharsets.UTF_8);
 
         assertThatThrownBy(() -> grype.normalize(input("application/json", ScanSamples.REPO, body)))
-                .isInstanceOfSatisfying(InvalidInputException.class, e -> assertThat(e.pointer()).isEqualTo("/matches"));
+                .isInstanceOfSatisfying(InvalidInputException.class, e -> assertThat(e.pointer())
+                        .isEqualTo("/matches"));
     }
 }

@@ -27,22 +27,30 @@ class CycloneDxAdapterTest {
         var all = findings(run(adapter, "cyclonedx/vex-cisa-case-3.json"));
 
         assertThat(all).hasSize(19);
-        Map<FindingState, Long> byState = all.stream().collect(Collectors.groupingBy(Finding::getState, Collectors.counting()));
-        assertThat(byState).containsExactlyInAnyOrderEntriesOf(Map.of(
-                FindingState.OPEN, 10L, FindingState.NOT_AFFECTED, 6L, FindingState.RESOLVED, 3L));
-        assertThat(all).filteredOn(f -> f.getRuleId().equals("CVE-2020-11897")).singleElement().satisfies(f -> {
-            assertThat(f.getState()).isEqualTo(FindingState.NOT_AFFECTED);
-            assertThat(f.getAttributes())
-                    .containsEntry(Attributes.VEX_STATE, "not_affected")
-                    .containsEntry(Attributes.VEX_JUSTIFICATION, "code_not_present");
-        });
-        assertThat(all).filteredOn(f -> f.getRuleId().equals("CVE-2020-11896")).singleElement().satisfies(f -> {
-            assertThat(f.getSeverity()).isEqualTo(Severity.CRITICAL);
-            assertThat(f.getCvssScore()).isEqualTo(new BigDecimal("10.0"));
-            assertThat(f.getAttributes()).containsEntry(Attributes.VEX_STATE, "in_triage");
-            assertThat(f.getPackageName()).isEqualTo("GHI");
-            assertThat(f.getPackageVersion()).isEqualTo("17.4");
-        });
+        Map<FindingState, Long> byState =
+                all.stream().collect(Collectors.groupingBy(Finding::getState, Collectors.counting()));
+        assertThat(byState)
+                .containsExactlyInAnyOrderEntriesOf(
+                        Map.of(FindingState.OPEN, 10L, FindingState.NOT_AFFECTED, 6L, FindingState.RESOLVED, 3L));
+        assertThat(all)
+                .filteredOn(f -> f.getRuleId().equals("CVE-2020-11897"))
+                .singleElement()
+                .satisfies(f -> {
+                    assertThat(f.getState()).isEqualTo(FindingState.NOT_AFFECTED);
+                    assertThat(f.getAttributes())
+                            .containsEntry(Attributes.VEX_STATE, "not_affected")
+                            .containsEntry(Attributes.VEX_JUSTIFICATION, "code_not_present");
+                });
+        assertThat(all)
+                .filteredOn(f -> f.getRuleId().equals("CVE-2020-11896"))
+                .singleElement()
+                .satisfies(f -> {
+                    assertThat(f.getSeverity()).isEqualTo(Severity.CRITICAL);
+                    assertThat(f.getCvssScore()).isEqualTo(new BigDecimal("10.0"));
+                    assertThat(f.getAttributes()).containsEntry(Attributes.VEX_STATE, "in_triage");
+                    assertThat(f.getPackageName()).isEqualTo("GHI");
+                    assertThat(f.getPackageVersion()).isEqualTo("17.4");
+                });
     }
 
     @Test
@@ -78,9 +86,11 @@ class CycloneDxAdapterTest {
 
     @Test
     void shouldRefuseAnUnsupportedSpecVersionWithItsPointer() {
-        byte[] body = "{\"bomFormat\":\"CycloneDX\",\"specVersion\":\"1.2\",\"vulnerabilities\":[]}".getBytes(StandardCharsets.UTF_8);
+        byte[] body = "{\"bomFormat\":\"CycloneDX\",\"specVersion\":\"1.2\",\"vulnerabilities\":[]}"
+                .getBytes(StandardCharsets.UTF_8);
 
         assertThatThrownBy(() -> adapter.normalize(input("application/vnd.cyclonedx+json", ScanSamples.REPO, body)))
-                .isInstanceOfSatisfying(InvalidInputException.class, e -> assertThat(e.pointer()).isEqualTo("/specVersion"));
+                .isInstanceOfSatisfying(InvalidInputException.class, e -> assertThat(e.pointer())
+                        .isEqualTo("/specVersion"));
     }
 }

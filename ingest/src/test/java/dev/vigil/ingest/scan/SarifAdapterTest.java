@@ -42,8 +42,10 @@ class SarifAdapterTest {
         assertThat(findings(scans))
                 .extracting(Finding::getRuleId, Finding::getSeverity, Finding::getToolSeverity, Finding::getLocation)
                 .containsExactly(
-                        org.assertj.core.groups.Tuple.tuple("py/sql-injection", Severity.HIGH, "security-severity 8.8", "server/routes.py:16"),
-                        org.assertj.core.groups.Tuple.tuple("py/sql-injection", Severity.HIGH, "security-severity 8.8", "server/routes.py:22"));
+                        org.assertj.core.groups.Tuple.tuple(
+                                "py/sql-injection", Severity.HIGH, "security-severity 8.8", "server/routes.py:16"),
+                        org.assertj.core.groups.Tuple.tuple(
+                                "py/sql-injection", Severity.HIGH, "security-severity 8.8", "server/routes.py:22"));
     }
 
     @Test
@@ -54,8 +56,11 @@ class SarifAdapterTest {
                 .getBytes(StandardCharsets.UTF_8);
         assertThat(moved).isNotEqualTo(original);
 
-        String before = findings(run(adapter, input("application/sarif+json", ScanSamples.REPO, original))).get(0).getFingerprint();
-        Finding after = findings(run(adapter, input("application/sarif+json", ScanSamples.REPO, moved))).get(0);
+        String before = findings(run(adapter, input("application/sarif+json", ScanSamples.REPO, original)))
+                .get(0)
+                .getFingerprint();
+        Finding after = findings(run(adapter, input("application/sarif+json", ScanSamples.REPO, moved)))
+                .get(0);
 
         assertThat(after.getLocation()).isEqualTo("server/routes.py:31");
         assertThat(after.getFingerprint()).isEqualTo(before).hasSize(64);
@@ -86,9 +91,10 @@ class SarifAdapterTest {
             assertThat(scan.getTool().getName()).isEqualTo("Semgrep OSS");
             assertThat(scan.getFindingCount()).isEqualTo(77);
         });
-        Map<Severity, Long> bySeverity = findings(scans).stream()
-                .collect(Collectors.groupingBy(Finding::getSeverity, Collectors.counting()));
-        assertThat(bySeverity.values().stream().mapToLong(Long::longValue).sum()).isEqualTo(77);
+        Map<Severity, Long> bySeverity =
+                findings(scans).stream().collect(Collectors.groupingBy(Finding::getSeverity, Collectors.counting()));
+        assertThat(bySeverity.values().stream().mapToLong(Long::longValue).sum())
+                .isEqualTo(77);
         assertThat(bySeverity).containsOnlyKeys(Severity.HIGH, Severity.MEDIUM);
         assertThat(findings(scans))
                 .filteredOn(f -> f.getRuleId().endsWith("rule-hardcoded-jwt-secret"))
@@ -159,16 +165,21 @@ class SarifAdapterTest {
         assertThat(new String(kept.body(), StandardCharsets.UTF_8)).doesNotContain(secret);
         assertThat(kept.evidenceSha256()).isNotEqualTo(received.evidenceSha256());
         assertThat(scans).allSatisfy(n -> assertThat(n.toString()).doesNotContain(secret));
-        Finding leak = findings(scans.stream().map(n -> ((dev.vigil.ingest.adapter.Normalized.Scan) n).scan()).toList()).stream()
-                .filter(f -> f.getRuleId().equals("generic-api-key"))
-                .findFirst()
-                .orElseThrow();
+        Finding leak =
+                findings(scans.stream()
+                                .map(n -> ((dev.vigil.ingest.adapter.Normalized.Scan) n).scan())
+                                .toList())
+                        .stream()
+                        .filter(f -> f.getRuleId().equals("generic-api-key"))
+                        .findFirst()
+                        .orElseThrow();
         assertThat(leak.getAttributes().get(Attributes.SECRET_HASH)).isEqualTo(ScanSamples.HASHER.hash(secret));
     }
 
     @Test
     void shouldRefuseARunWithoutToolNameWithItsPointer() {
-        byte[] body = "{\"version\":\"2.1.0\",\"runs\":[{\"tool\":{\"driver\":{}},\"results\":[]}]}".getBytes(StandardCharsets.UTF_8);
+        byte[] body = "{\"version\":\"2.1.0\",\"runs\":[{\"tool\":{\"driver\":{}},\"results\":[]}]}"
+                .getBytes(StandardCharsets.UTF_8);
 
         assertThatThrownBy(() -> adapter.normalize(input("application/sarif+json", ScanSamples.REPO, body)))
                 .isInstanceOfSatisfying(InvalidInputException.class, e -> {
@@ -179,10 +190,12 @@ class SarifAdapterTest {
 
     @Test
     void shouldRefuseAResultThatIsNotAnObjectWithItsPointer() {
-        byte[] body = "{\"version\":\"2.1.0\",\"runs\":[{\"tool\":{\"driver\":{\"name\":\"x\"}},\"results\":[{\"ruleId\":\"a\"},42]}]}"
-                .getBytes(StandardCharsets.UTF_8);
+        byte[] body =
+                "{\"version\":\"2.1.0\",\"runs\":[{\"tool\":{\"driver\":{\"name\":\"x\"}},\"results\":[{\"ruleId\":\"a\"},42]}]}"
+                        .getBytes(StandardCharsets.UTF_8);
 
         assertThatThrownBy(() -> adapter.normalize(input("application/sarif+json", ScanSamples.REPO, body)))
-                .isInstanceOfSatisfying(InvalidInputException.class, e -> assertThat(e.pointer()).isEqualTo("/runs/0/results/1"));
+                .isInstanceOfSatisfying(InvalidInputException.class, e -> assertThat(e.pointer())
+                        .isEqualTo("/runs/0/results/1"));
     }
 }

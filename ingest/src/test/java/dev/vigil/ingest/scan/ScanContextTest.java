@@ -7,10 +7,10 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.vigil.ingest.adapter.InvalidInputException;
 import java.util.Map;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.ValueSource;
-import org.junit.jupiter.api.Test;
 
 class ScanContextTest {
 
@@ -31,21 +31,27 @@ class ScanContextTest {
 
     @ParameterizedTest
     // "u:p@host:x" was a fuzzer finding: a colon before the '@' broke the scp-like form.
-    @ValueSource(strings = {"acme/shop", "shop", "https://github.com/", "github.com/acme shop", "", "u:p@h:x", "a@b@c:d/e"})
+    @ValueSource(
+            strings = {"acme/shop", "shop", "https://github.com/", "github.com/acme shop", "", "u:p@h:x", "a@b@c:d/e"})
     void shouldNotGuessAHostOrAcceptAPartialRepository(String raw) {
         assertThat(ScanContext.normalizeRepository(raw)).isEmpty();
     }
 
     @Test
     void shouldFillTheSubjectFromRequestParameters() throws Exception {
-        var scan = run(semgrep, input("semgrep/one_finding.json", Map.of(
-                        "repository", "https://github.com/acme/shop.git",
-                        "commit", "9F2C3A1B4D5E6F708192A3B4C5D6E7F8091A2B3C",
-                        "branch", "refs/heads/release/1.2",
-                        "digest", "sha256:E7C96DB7181BE991F19A9FB6975CDBBD73C65F4A2681348E63A141A2192A5F10",
-                        "environment", "production",
-                        "run", "gh-run-8812",
-                        "service", "shop-api")))
+        var scan = run(
+                        semgrep,
+                        input(
+                                "semgrep/one_finding.json",
+                                Map.of(
+                                        "repository", "https://github.com/acme/shop.git",
+                                        "commit", "9F2C3A1B4D5E6F708192A3B4C5D6E7F8091A2B3C",
+                                        "branch", "refs/heads/release/1.2",
+                                        "digest",
+                                                "sha256:E7C96DB7181BE991F19A9FB6975CDBBD73C65F4A2681348E63A141A2192A5F10",
+                                        "environment", "production",
+                                        "run", "gh-run-8812",
+                                        "service", "shop-api")))
                 .get(0);
 
         assertThat(scan.getScope()).isEqualTo("github.com/acme/shop");
@@ -60,25 +66,31 @@ class ScanContextTest {
 
     @Test
     void shouldScopeByServiceWhenThereIsNoRepository() throws Exception {
-        assertThat(run(semgrep, input("semgrep/one_finding.json", Map.of("service", "billing"))).get(0).getScope())
+        assertThat(run(semgrep, input("semgrep/one_finding.json", Map.of("service", "billing")))
+                        .get(0)
+                        .getScope())
                 .isEqualTo("billing");
     }
 
     @Test
     void shouldRefuseAShortCommitParameter() {
-        assertThatThrownBy(() -> run(semgrep, input("semgrep/one_finding.json", Map.of(
-                        "repository", "github.com/acme/shop", "commit", "9f2c3a1"))))
+        assertThatThrownBy(() -> run(
+                        semgrep,
+                        input(
+                                "semgrep/one_finding.json",
+                                Map.of("repository", "github.com/acme/shop", "commit", "9f2c3a1"))))
                 .isInstanceOfSatisfying(InvalidInputException.class, e -> {
                     assertThat(e.problem().status()).isEqualTo(400);
-                    assertThat(e.problem().errors()).singleElement()
-                            .satisfies(fe -> assertThat(fe.detail()).startsWith("query parameter commit"));
+                    assertThat(e.problem().errors()).singleElement().satisfies(fe -> assertThat(fe.detail())
+                            .startsWith("query parameter commit"));
                 });
     }
 
     @Test
     void shouldRefuseARepositoryParameterItCannotNormalize() {
         assertThatThrownBy(() -> run(semgrep, input("semgrep/one_finding.json", Map.of("repository", "shop"))))
-                .isInstanceOfSatisfying(InvalidInputException.class,
+                .isInstanceOfSatisfying(
+                        InvalidInputException.class,
                         e -> assertThat(e.problem().detail()).contains("github.com/acme/shop"));
     }
 

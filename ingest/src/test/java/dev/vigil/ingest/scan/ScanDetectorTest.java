@@ -9,9 +9,9 @@ import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.Map;
 import java.util.Optional;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
-import org.junit.jupiter.api.Test;
 
 class ScanDetectorTest {
 
@@ -36,7 +36,8 @@ class ScanDetectorTest {
         "ocsf/prowler-aws-synthetic.ocsf.json, OCSF"
     })
     void shouldTellEverySampleApartByContentAlone(String sample, ScanFormat expected) {
-        assertThat(ScanDetector.detectUncached("application/json", null, bytes(sample))).contains(expected);
+        assertThat(ScanDetector.detectUncached("application/json", null, bytes(sample)))
+                .contains(expected);
     }
 
     @Test
@@ -45,7 +46,8 @@ class ScanDetectorTest {
         try (InputStream in = getClass().getResourceAsStream("/samples/cdevents/change_merged.json")) {
             cdevent = in.readAllBytes();
         }
-        assertThat(ScanDetector.detectUncached("application/json", null, cdevent)).isEmpty();
+        assertThat(ScanDetector.detectUncached("application/json", null, cdevent))
+                .isEmpty();
         RawInput input = RawInput.of("acme", "application/json", Map.of(), cdevent, ScanSamples.RECEIVED);
         assertThat(dev.vigil.ingest.IngestServerAdapters.firstAccepting(input)).isEqualTo("cdevents");
     }
@@ -76,18 +78,24 @@ class ScanDetectorTest {
     void shouldNotClaimJsonOfAnotherShapeOrBrokenJson() {
         assertThat(ScanDetector.detectUncached("application/json", null, "{\"a\":1}".getBytes(StandardCharsets.UTF_8)))
                 .isEmpty();
-        assertThat(ScanDetector.detectUncached("application/json", null, "{\"runs\":[".getBytes(StandardCharsets.UTF_8)))
+        assertThat(ScanDetector.detectUncached(
+                        "application/json", null, "{\"runs\":[".getBytes(StandardCharsets.UTF_8)))
                 .isEqualTo(Optional.empty());
-        assertThat(ScanDetector.detectUncached("text/csv", null, bytes("semgrep/one_finding.json"))).isEmpty();
+        assertThat(ScanDetector.detectUncached("text/csv", null, bytes("semgrep/one_finding.json")))
+                .isEmpty();
     }
 
     @Test
     void shouldTellAnEmptySemgrepReportFromAnEmptyOsvReport() {
         assertThat(ScanDetector.detectUncached(
-                        "application/json", null, "{\"results\":[],\"errors\":[],\"paths\":{\"scanned\":[]}}".getBytes(StandardCharsets.UTF_8)))
+                        "application/json",
+                        null,
+                        "{\"results\":[],\"errors\":[],\"paths\":{\"scanned\":[]}}".getBytes(StandardCharsets.UTF_8)))
                 .contains(ScanFormat.SEMGREP);
         assertThat(ScanDetector.detectUncached(
-                        "application/json", null, "{\"results\":[],\"experimental_config\":{}}".getBytes(StandardCharsets.UTF_8)))
+                        "application/json",
+                        null,
+                        "{\"results\":[],\"experimental_config\":{}}".getBytes(StandardCharsets.UTF_8)))
                 .contains(ScanFormat.OSV);
     }
 }

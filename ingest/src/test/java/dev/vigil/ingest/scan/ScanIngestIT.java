@@ -73,7 +73,8 @@ class ScanIngestIT {
         overrides.put("vigil.ingest.port", "0");
         overrides.put("vigil.ingest.max-body-bytes", String.valueOf(8 * 1024 * 1024));
         overrides.put("vigil.data-dir", dataDir.toString());
-        server = IngestServer.start(IngestConfig.from(Config.resolve(IngestConfig.FIELDS, null, Map.of(), overrides)), keys);
+        server = IngestServer.start(
+                IngestConfig.from(Config.resolve(IngestConfig.FIELDS, null, Map.of(), overrides)), keys);
     }
 
     @AfterAll
@@ -87,23 +88,66 @@ class ScanIngestIT {
     void shouldPublishEveryScannerFamilyAsScanResultsKeyedByTenantAndScope() throws Exception {
         record Case(String sample, String query, String scope, ScanCategory category, int findings) {}
         List<Case> cases = List.of(
-                new Case("sarif-synthetic/gitleaks-provenance-suppressed.sarif", "", "github.com/acme/shop", ScanCategory.SAST, 2),
-                new Case("sarif/kics-2.1.8.sarif", "?repository=github.com/acme/infra", "github.com/acme/infra", ScanCategory.IAC, 1),
-                new Case("cyclonedx/vex-cisa-case-3.json", "?repository=github.com/acme/ghi", "github.com/acme/ghi", ScanCategory.SCA, 19),
-                new Case("trivy/alpine-39-image.json", "?repository=github.com/acme/shop", "github.com/acme/shop", ScanCategory.CONTAINER, 6),
-                new Case("grype/busybox-1.32.1-image.json", "?repository=github.com/acme/shop", "github.com/acme/shop", ScanCategory.CONTAINER, 15),
-                new Case("gitleaks/gitleaks8_many.json", "?repository=github.com/acme/shop", "github.com/acme/shop", ScanCategory.SECRET, 4),
-                new Case("osv/npm-package-lock.json", "?repository=github.com/acme/web", "github.com/acme/web", ScanCategory.SCA, 6),
-                new Case("semgrep/one_finding.json", "?repository=github.com/acme/bench&commit=9f2c3a1b4d5e6f708192a3b4c5d6e7f8091a2b3c",
-                        "github.com/acme/bench", ScanCategory.SAST, 1),
+                new Case(
+                        "sarif-synthetic/gitleaks-provenance-suppressed.sarif",
+                        "",
+                        "github.com/acme/shop",
+                        ScanCategory.SAST,
+                        2),
+                new Case(
+                        "sarif/kics-2.1.8.sarif",
+                        "?repository=github.com/acme/infra",
+                        "github.com/acme/infra",
+                        ScanCategory.IAC,
+                        1),
+                new Case(
+                        "cyclonedx/vex-cisa-case-3.json",
+                        "?repository=github.com/acme/ghi",
+                        "github.com/acme/ghi",
+                        ScanCategory.SCA,
+                        19),
+                new Case(
+                        "trivy/alpine-39-image.json",
+                        "?repository=github.com/acme/shop",
+                        "github.com/acme/shop",
+                        ScanCategory.CONTAINER,
+                        6),
+                new Case(
+                        "grype/busybox-1.32.1-image.json",
+                        "?repository=github.com/acme/shop",
+                        "github.com/acme/shop",
+                        ScanCategory.CONTAINER,
+                        15),
+                new Case(
+                        "gitleaks/gitleaks8_many.json",
+                        "?repository=github.com/acme/shop",
+                        "github.com/acme/shop",
+                        ScanCategory.SECRET,
+                        4),
+                new Case(
+                        "osv/npm-package-lock.json",
+                        "?repository=github.com/acme/web",
+                        "github.com/acme/web",
+                        ScanCategory.SCA,
+                        6),
+                new Case(
+                        "semgrep/one_finding.json",
+                        "?repository=github.com/acme/bench&commit=9f2c3a1b4d5e6f708192a3b4c5d6e7f8091a2b3c",
+                        "github.com/acme/bench",
+                        ScanCategory.SAST,
+                        1),
                 new Case("wazuh/alert-5712-sshd-bruteforce.json", "?service=bastion", "bastion", ScanCategory.IDS, 1),
                 new Case("ocsf/prowler-aws-synthetic.ocsf.json", "", "aws/123456789012", ScanCategory.CLOUD, 3));
 
         Map<String, Case> byId = new HashMap<>();
         for (Case c : cases) {
-            HttpResponse<String> response = post("/v1/events" + c.query(), "application/json", ScanSamples.bytes(c.sample()));
-            assertThat(response.statusCode()).as(c.sample() + ": " + response.body()).isEqualTo(202);
-            JsonNode first = Json.mapper().readTree(response.body()).get("records").get(0);
+            HttpResponse<String> response =
+                    post("/v1/events" + c.query(), "application/json", ScanSamples.bytes(c.sample()));
+            assertThat(response.statusCode())
+                    .as(c.sample() + ": " + response.body())
+                    .isEqualTo(202);
+            JsonNode first =
+                    Json.mapper().readTree(response.body()).get("records").get(0);
             assertThat(first.get("scope").asText()).isEqualTo(c.scope());
             assertThat(first.get("category").asText()).isEqualTo(c.category().name());
             byId.put(first.get("id").asText(), c);
@@ -122,7 +166,8 @@ class ScanIngestIT {
             assertThat(r.value().getFindings()).hasSize(c.findings());
         });
         // The secret never reached Kafka.
-        assertThat(published.values()).allSatisfy(r -> assertThat(r.value().toString()).doesNotContain("secretAWSsecret"));
+        assertThat(published.values())
+                .allSatisfy(r -> assertThat(r.value().toString()).doesNotContain("secretAWSsecret"));
         assertThat(dataDir.resolve(ScanAdapters.KEY_FILE)).exists();
     }
 
@@ -130,7 +175,8 @@ class ScanIngestIT {
     void shouldSplitALargeReportIntoPartsThatShareTheReportIdentity() throws Exception {
         byte[] body = ScanSplittingTest.semgrepReport(5_000);
 
-        HttpResponse<String> response = post("/v1/events?format=semgrep&repository=github.com/acme/big", "application/json", body);
+        HttpResponse<String> response =
+                post("/v1/events?format=semgrep&repository=github.com/acme/big", "application/json", body);
 
         assertThat(response.statusCode()).as(response.body()).isEqualTo(202);
         JsonNode records = Json.mapper().readTree(response.body()).get("records");
@@ -152,23 +198,32 @@ class ScanIngestIT {
 
     @Test
     void shouldAnswer415ForAnUnknownFormat() throws Exception {
-        HttpResponse<String> response = post("/v1/events", "text/csv", "rule,file\nx,y\n".getBytes(StandardCharsets.UTF_8));
+        HttpResponse<String> response =
+                post("/v1/events", "text/csv", "rule,file\nx,y\n".getBytes(StandardCharsets.UTF_8));
 
         assertThat(response.statusCode()).isEqualTo(415);
         assertThat(response.body()).contains("application/sarif+json").contains("application/vnd.cyclonedx+json");
-        assertThat(response.headers().firstValue("Accept-Post")).hasValueSatisfying(v -> assertThat(v).contains("application/sarif+json"));
+        assertThat(response.headers().firstValue("Accept-Post"))
+                .hasValueSatisfying(v -> assertThat(v).contains("application/sarif+json"));
     }
 
     @Test
     void shouldRefuseAMalformedReportWithItsPointerAndKeepIt() throws Exception {
         String marker = "malformed-" + UUID.randomUUID();
-        byte[] body = ("{\"version\":\"2.1.0\",\"runs\":[{\"tool\":{\"driver\":{\"name\":\"" + marker + "\"}},\"results\":{}}]}")
+        byte[] body = ("{\"version\":\"2.1.0\",\"runs\":[{\"tool\":{\"driver\":{\"name\":\"" + marker
+                        + "\"}},\"results\":{}}]}")
                 .getBytes(StandardCharsets.UTF_8);
 
-        HttpResponse<String> response = post("/v1/events?repository=github.com/acme/shop", "application/sarif+json", body);
+        HttpResponse<String> response =
+                post("/v1/events?repository=github.com/acme/shop", "application/sarif+json", body);
 
         assertThat(response.statusCode()).isEqualTo(400);
-        assertThat(Json.mapper().readTree(response.body()).get("errors").get(0).get("pointer").asText())
+        assertThat(Json.mapper()
+                        .readTree(response.body())
+                        .get("errors")
+                        .get(0)
+                        .get("pointer")
+                        .asText())
                 .isEqualTo("/runs/0/results");
         assertThat(rejectedContaining(marker)).singleElement().satisfies(r -> {
             assertThat(r.getPointer()).isEqualTo("/runs/0/results");
@@ -183,24 +238,30 @@ class ScanIngestIT {
                         + "\",\"Match\":\"token: " + secret + "\"},{\"File\":\"x\",\"Secret\":\"" + secret + "\"}]")
                 .getBytes(StandardCharsets.UTF_8);
 
-        HttpResponse<String> response = post("/v1/events?format=gitleaks&repository=github.com/acme/shop", "application/json", body);
+        HttpResponse<String> response =
+                post("/v1/events?format=gitleaks&repository=github.com/acme/shop", "application/json", body);
 
         assertThat(response.statusCode()).isEqualTo(400);
         assertThat(response.body()).doesNotContain(secret);
-        String hash = Json.mapper().readTree(readAll(topics.ingestRejected()).stream()
+        String hash = Json.mapper()
+                .readTree(readAll(topics.ingestRejected()).stream()
                         .map(r -> new String(bytes(r.value().getBody()), StandardCharsets.UTF_8))
                         .filter(b -> b.contains("github-pat") && b.contains("ci.yml"))
                         .reduce((a, b) -> b)
                         .orElseThrow())
-                .get(0).get("Secret").asText();
+                .get(0)
+                .get("Secret")
+                .asText();
         assertThat(hash).startsWith(SecretHasher.PREFIX);
-        assertThat(readAll(topics.ingestRejected())).allSatisfy(r ->
-                assertThat(new String(bytes(r.value().getBody()), StandardCharsets.UTF_8)).doesNotContain(secret));
+        assertThat(readAll(topics.ingestRejected()))
+                .allSatisfy(r -> assertThat(new String(bytes(r.value().getBody()), StandardCharsets.UTF_8))
+                        .doesNotContain(secret));
     }
 
     @Test
     void shouldAnswer422WhenNothingSaysWhichRepositoryOrServiceAReportIsAbout() throws Exception {
-        HttpResponse<String> response = post("/v1/events", "application/json", ScanSamples.bytes("semgrep/one_finding.json"));
+        HttpResponse<String> response =
+                post("/v1/events", "application/json", ScanSamples.bytes("semgrep/one_finding.json"));
 
         assertThat(response.statusCode()).isEqualTo(422);
         assertThat(Json.mapper().readTree(response.body()).get("type").asText()).endsWith("/missing-context");
@@ -216,11 +277,14 @@ class ScanIngestIT {
         JsonNode event = Json.mapper().readTree(cdevent);
         ((com.fasterxml.jackson.databind.node.ObjectNode) event.get("context")).put("id", id);
 
-        HttpResponse<String> response = post("/v1/events", "application/json", Json.mapper().writeValueAsBytes(event));
+        HttpResponse<String> response =
+                post("/v1/events", "application/json", Json.mapper().writeValueAsBytes(event));
 
         assertThat(response.statusCode()).as(response.body()).isEqualTo(202);
         String recordId = Json.mapper().readTree(response.body()).get("id").asText();
-        assertThat(readAll(topics.pipelineEvents())).extracting(r -> r.value().getId()).contains(recordId);
+        assertThat(readAll(topics.pipelineEvents()))
+                .extracting(r -> r.value().getId())
+                .contains(recordId);
     }
 
     static HttpResponse<String> post(String pathAndQuery, String contentType, byte[] body) throws Exception {
@@ -248,12 +312,15 @@ class ScanIngestIT {
 
     static <V> List<ConsumerRecord<String, V>> readAll(Topic<String, V> topic) {
         Map<String, Object> props = Map.of(
-                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap,
-                ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false",
-                ConsumerConfig.MAX_PARTITION_FETCH_BYTES_CONFIG, String.valueOf(16 * 1024 * 1024));
+                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG,
+                bootstrap,
+                ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG,
+                "false",
+                ConsumerConfig.MAX_PARTITION_FETCH_BYTES_CONFIG,
+                String.valueOf(16 * 1024 * 1024));
         List<ConsumerRecord<String, V>> records = new ArrayList<>();
-        try (KafkaConsumer<String, V> consumer =
-                new KafkaConsumer<>(props, topic.keySerde().deserializer(), topic.valueSerde().deserializer())) {
+        try (KafkaConsumer<String, V> consumer = new KafkaConsumer<>(
+                props, topic.keySerde().deserializer(), topic.valueSerde().deserializer())) {
             List<TopicPartition> partitions = consumer.partitionsFor(topic.name()).stream()
                     .map(p -> new TopicPartition(p.topic(), p.partition()))
                     .toList();
@@ -262,7 +329,9 @@ class ScanIngestIT {
             Map<TopicPartition, Long> end = consumer.endOffsets(partitions);
             long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
             while (partitions.stream().anyMatch(tp -> consumer.position(tp) < end.get(tp))) {
-                assertThat(System.nanoTime()).as("reading %s to its end", topic.name()).isLessThan(deadline);
+                assertThat(System.nanoTime())
+                        .as("reading %s to its end", topic.name())
+                        .isLessThan(deadline);
                 consumer.poll(Duration.ofMillis(200)).forEach(records::add);
             }
         }

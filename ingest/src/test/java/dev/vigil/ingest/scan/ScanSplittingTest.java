@@ -22,13 +22,19 @@ class ScanSplittingTest {
             if (i > 0) {
                 sb.append(',');
             }
-            sb.append(String.format(Locale.ROOT,
+            sb.append(String.format(
+                    Locale.ROOT,
                     "{\"check_id\":\"javascript.express.security.audit.xss.direct-response-write-%d\","
                             + "\"path\":\"src/routes/module%d/handler%d.js\",\"start\":{\"line\":%d,\"col\":5},"
                             + "\"end\":{\"line\":%d,\"col\":40},\"extra\":{\"severity\":\"%s\",\"message\":\"Detected"
                             + " directly writing to a Response object from user-defined input. This bypasses any HTML"
                             + " escaping and may expose your application to a cross-site scripting vulnerability.\"}}",
-                    i % 50, i % 200, i, 10 + i % 900, 10 + i % 900, i % 3 == 0 ? "ERROR" : "WARNING"));
+                    i % 50,
+                    i % 200,
+                    i,
+                    10 + i % 900,
+                    10 + i % 900,
+                    i % 3 == 0 ? "ERROR" : "WARNING"));
         }
         return sb.append("]}").toString().getBytes(StandardCharsets.UTF_8);
     }
@@ -40,7 +46,8 @@ class ScanSplittingTest {
 
         List<ScanResult> parts = run(adapter, input("application/json", ScanSamples.REPO, body));
 
-        Serializer<ScanResult> serializer = Topics.withPrefix("").scanResults().valueSerde().serializer();
+        Serializer<ScanResult> serializer =
+                Topics.withPrefix("").scanResults().valueSerde().serializer();
         assertThat(parts).hasSizeGreaterThan(1);
         assertThat(parts).allSatisfy(p -> {
             assertThat(serializer.serialize("vigil.scan-results", p).length).isLessThanOrEqualTo(256 * 1024);
@@ -49,10 +56,17 @@ class ScanSplittingTest {
             assertThat(p.getSourceEventId()).isEqualTo(parts.get(0).getSourceEventId());
             assertThat(p.getEvidenceSha256()).isEqualTo(RawInputSha.of(body));
         });
-        assertThat(parts).extracting(ScanResult::getPart)
-                .containsExactlyElementsOf(java.util.stream.IntStream.rangeClosed(1, parts.size()).boxed().toList());
+        assertThat(parts)
+                .extracting(ScanResult::getPart)
+                .containsExactlyElementsOf(java.util.stream.IntStream.rangeClosed(1, parts.size())
+                        .boxed()
+                        .toList());
         assertThat(parts.stream().mapToInt(p -> p.getFindings().size()).sum()).isEqualTo(20_000);
-        assertThat(parts.stream().flatMap(p -> p.getFindings().stream()).map(Finding::getFingerprint).distinct().count())
+        assertThat(parts.stream()
+                        .flatMap(p -> p.getFindings().stream())
+                        .map(Finding::getFingerprint)
+                        .distinct()
+                        .count())
                 .isEqualTo(20_000);
         assertThat(parts).extracting(ScanResult::getId).doesNotHaveDuplicates();
     }
@@ -66,20 +80,25 @@ class ScanSplittingTest {
         var second = run(adapter, input("application/json", ScanSamples.REPO, body));
 
         assertThat(first).hasSizeGreaterThan(1);
-        assertThat(second).extracting(ScanResult::getId).containsExactlyElementsOf(first.stream().map(ScanResult::getId).toList());
+        assertThat(second)
+                .extracting(ScanResult::getId)
+                .containsExactlyElementsOf(first.stream().map(ScanResult::getId).toList());
     }
 
     @Test
     void shouldRespectASmallerLimit() throws Exception {
         byte[] body = semgrepReport(500);
         var adapter = (ScanAdapter) ScanAdapters.all(ScanSamples.HASHER, 16 * 1024).stream()
-                .filter(a -> a.name().equals("semgrep")).findFirst().orElseThrow();
-        Serializer<ScanResult> serializer = Topics.withPrefix("").scanResults().valueSerde().serializer();
+                .filter(a -> a.name().equals("semgrep"))
+                .findFirst()
+                .orElseThrow();
+        Serializer<ScanResult> serializer =
+                Topics.withPrefix("").scanResults().valueSerde().serializer();
 
         var parts = run(adapter, input("application/json", ScanSamples.REPO, body));
 
-        assertThat(parts).hasSizeGreaterThan(5).allSatisfy(p ->
-                assertThat(serializer.serialize("t", p).length).isLessThanOrEqualTo(16 * 1024));
+        assertThat(parts).hasSizeGreaterThan(5).allSatisfy(p -> assertThat(serializer.serialize("t", p).length)
+                .isLessThanOrEqualTo(16 * 1024));
     }
 
     @Test

@@ -35,15 +35,21 @@ class SecretsAndAlertsAdaptersTest {
         RawInput kept = gitleaks.redact(received);
         var scans = run(gitleaks, kept);
 
-        assertThat(new String(kept.body(), StandardCharsets.UTF_8)).doesNotContain("secretAWSsecret").contains("sha256-hmac:");
+        assertThat(new String(kept.body(), StandardCharsets.UTF_8))
+                .doesNotContain("secretAWSsecret")
+                .contains("sha256-hmac:");
         AvroSerde<ScanResult> serde = AvroSerde.of(ScanResult.class);
         for (ScanResult scan : scans) {
-            assertThat(new String(serde.encode(scan), StandardCharsets.ISO_8859_1)).doesNotContain("secretAWSsecret");
+            assertThat(new String(serde.encode(scan), StandardCharsets.ISO_8859_1))
+                    .doesNotContain("secretAWSsecret");
             assertThat(scan.toString()).doesNotContain("secretAWSsecret");
             assertThat(scan.getEvidenceSha256()).isEqualTo(kept.evidenceSha256());
         }
-        assertThat(findings(scans)).filteredOn(f -> f.getRuleId().equals("aws-access-token")).hasSize(2).allSatisfy(f ->
-                assertThat(f.getAttributes()).containsEntry(Attributes.SECRET_HASH, ScanSamples.HASHER.hash("secretAWSsecret")));
+        assertThat(findings(scans))
+                .filteredOn(f -> f.getRuleId().equals("aws-access-token"))
+                .hasSize(2)
+                .allSatisfy(f -> assertThat(f.getAttributes())
+                        .containsEntry(Attributes.SECRET_HASH, ScanSamples.HASHER.hash("secretAWSsecret")));
     }
 
     @Test
@@ -56,10 +62,14 @@ class SecretsAndAlertsAdaptersTest {
             assertThat(f.getSeverity()).isEqualTo(Severity.HIGH);
             assertThat(f.getToolSeverity()).isNull();
         });
-        var aws = all.stream().filter(f -> f.getRuleId().equals("aws-access-token")).toList();
-        assertThat(aws).extracting(f -> f.getAttributes().get(Attributes.SECRET_COMMIT)).containsExactly(
-                "74d53286c550630f80847d37f68aa3065554ac813544072ccd1278da71fafe31",
-                "9619c91b3fd2998be5d9ce198833d7ac9489d9bc378ad7cd28963d5a967f8699");
+        var aws = all.stream()
+                .filter(f -> f.getRuleId().equals("aws-access-token"))
+                .toList();
+        assertThat(aws)
+                .extracting(f -> f.getAttributes().get(Attributes.SECRET_COMMIT))
+                .containsExactly(
+                        "74d53286c550630f80847d37f68aa3065554ac813544072ccd1278da71fafe31",
+                        "9619c91b3fd2998be5d9ce198833d7ac9489d9bc378ad7cd28963d5a967f8699");
         assertThat(aws.get(0).getFingerprint()).isEqualTo(aws.get(1).getFingerprint());
     }
 
@@ -99,8 +109,10 @@ class SecretsAndAlertsAdaptersTest {
 
     @Test
     void shouldReadAlertsJsonLinesAsOneReport() throws Exception {
-        String line = new String(ScanSamples.bytes("wazuh/alert-5712-sshd-bruteforce.json"), StandardCharsets.UTF_8).strip();
-        String second = line.replace("\"level\":10", "\"level\":12").replace("1652272159.1549653", "1652272160.1550000");
+        String line =
+                new String(ScanSamples.bytes("wazuh/alert-5712-sshd-bruteforce.json"), StandardCharsets.UTF_8).strip();
+        String second =
+                line.replace("\"level\":10", "\"level\":12").replace("1652272159.1549653", "1652272160.1550000");
         byte[] body = (line + "\n" + second + "\n").getBytes(StandardCharsets.UTF_8);
 
         var scans = run(wazuh, input("application/x-ndjson", Map.of("service", "payments-api"), body));
@@ -121,11 +133,13 @@ class SecretsAndAlertsAdaptersTest {
 
     @Test
     void shouldRefuseAnAlertWithoutRuleLevelWithItsPointer() {
-        byte[] body = "{\"timestamp\":\"2022-05-11T12:29:19.905+0000\",\"rule\":{\"id\":\"5712\"},\"agent\":{\"id\":\"000\"}}"
-                .getBytes(StandardCharsets.UTF_8);
+        byte[] body =
+                "{\"timestamp\":\"2022-05-11T12:29:19.905+0000\",\"rule\":{\"id\":\"5712\"},\"agent\":{\"id\":\"000\"}}"
+                        .getBytes(StandardCharsets.UTF_8);
 
         assertThatThrownBy(() -> run(wazuh, input("application/json", Map.of("service", "s"), body)))
-                .isInstanceOfSatisfying(InvalidInputException.class, e -> assertThat(e.pointer()).isEqualTo("/rule/level"));
+                .isInstanceOfSatisfying(InvalidInputException.class, e -> assertThat(e.pointer())
+                        .isEqualTo("/rule/level"));
     }
 
     @Test
@@ -138,25 +152,27 @@ class SecretsAndAlertsAdaptersTest {
             assertThat(scan.getTool().getName()).isEqualTo("Prowler");
             assertThat(scan.getTool().getVersion()).isEqualTo("5.4.0");
         });
-        assertThat(findings(scans)).satisfiesExactly(
-                f -> {
-                    assertThat(f.getRuleId()).isEqualTo("s3_bucket_default_encryption");
-                    assertThat(f.getSeverity()).isEqualTo(Severity.MEDIUM);
-                    assertThat(f.getState()).isEqualTo(FindingState.OPEN);
-                    assertThat(f.getLocation()).isEqualTo("arn:aws:s3:::acme-customer-exports");
-                    assertThat(f.getAttributes())
-                            .containsEntry(Attributes.FINDING_STATUS, "FAIL")
-                            .containsEntry(Attributes.CLOUD_RESOURCE, "arn:aws:s3:::acme-customer-exports")
-                            .containsEntry(Attributes.CLOUD_COMPLIANCE, "CIS-2.0:2.1.1,GDPR:article_32,SOC2:cc_6_1");
-                },
-                f -> {
-                    assertThat(f.getRuleId()).isEqualTo("rds_instance_storage_encrypted");
-                    assertThat(f.getState()).isEqualTo(FindingState.RESOLVED);
-                    assertThat(f.getAttributes()).containsEntry(Attributes.FINDING_STATUS, "PASS");
-                },
-                f -> {
-                    assertThat(f.getRuleId()).isEqualTo("iam_no_root_access_key");
-                    assertThat(f.getSeverity()).isEqualTo(Severity.CRITICAL);
-                });
+        assertThat(findings(scans))
+                .satisfiesExactly(
+                        f -> {
+                            assertThat(f.getRuleId()).isEqualTo("s3_bucket_default_encryption");
+                            assertThat(f.getSeverity()).isEqualTo(Severity.MEDIUM);
+                            assertThat(f.getState()).isEqualTo(FindingState.OPEN);
+                            assertThat(f.getLocation()).isEqualTo("arn:aws:s3:::acme-customer-exports");
+                            assertThat(f.getAttributes())
+                                    .containsEntry(Attributes.FINDING_STATUS, "FAIL")
+                                    .containsEntry(Attributes.CLOUD_RESOURCE, "arn:aws:s3:::acme-customer-exports")
+                                    .containsEntry(
+                                            Attributes.CLOUD_COMPLIANCE, "CIS-2.0:2.1.1,GDPR:article_32,SOC2:cc_6_1");
+                        },
+                        f -> {
+                            assertThat(f.getRuleId()).isEqualTo("rds_instance_storage_encrypted");
+                            assertThat(f.getState()).isEqualTo(FindingState.RESOLVED);
+                            assertThat(f.getAttributes()).containsEntry(Attributes.FINDING_STATUS, "PASS");
+                        },
+                        f -> {
+                            assertThat(f.getRuleId()).isEqualTo("iam_no_root_access_key");
+                            assertThat(f.getSeverity()).isEqualTo(Severity.CRITICAL);
+                        });
     }
 }
