@@ -25,6 +25,8 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * SARIF 2.1.0 from any SAST or IaC tool. Severity follows GitHub's code-scanning convention:
@@ -39,6 +41,10 @@ public final class SarifAdapter extends ScanAdapter {
     /** Drivers whose every result is a secret. */
     static final Set<String> SECRET_TOOLS =
             Set.of("gitleaks", "trufflehog", "detect-secrets", "ggshield", "betterleaks");
+
+    private static final Pattern MESSAGE_PACKAGE = Pattern.compile("(?m)^Package: (\\S+)\\s*$");
+    private static final Pattern MESSAGE_INSTALLED = Pattern.compile("(?m)^Installed Version: (\\S+)\\s*$");
+    private static final Pattern MESSAGE_FIXED = Pattern.compile("(?m)^Fixed Version: (\\S+)\\s*$");
 
     private final SecretHasher hasher;
 
@@ -205,7 +211,33 @@ public final class SarifAdapter extends ScanAdapter {
             d.state = FindingState.RESOLVED;
         }
         suppressions(d, result, resultPtr);
+        if (category == ScanCategory.SCA && title != null) {
+            packageFromMessage(d, title, rule);
+        }
         return d;
+    }
+
+    /**
+     * SARIF has no package field; vulnerability scanners (Trivy, Grype) write it into the message as
+     * "Package: x / Installed Version: y / Fixed Version: z" lines. Without it two packages with the
+     * same CVE would share a fingerprint.
+     */
+    private static void packageFromMessage(FindingDraft d, String message, JsonNode rule) {
+        Matcher pkg = MESSAGE_PACKAGE.matcher(message);
+        if (!pkg.find()) {
+            return;
+        }
+        d.packageName = pkg.group(1);
+        Matcher installed = MESSAGE_INSTALLED.matcher(message);
+        d.packageVersion = installed.find() ? installed.group(1) : null;
+        Matcher fixed = MESSAGE_FIXED.matcher(message);
+        if (fixed.find()) {
+            d.fixedVersion = fixed.group(1);
+            d.attribute(Attributes.FINDING_FIX_AVAILABLE, "true");
+        }
+        // The message is now read; the rule's short description says what the vulnerability is.
+        String described = textAt(rule, "shortDescription", "text");
+        d.title = described != null ? described : d.ruleId + " in " + d.packageName;
     }
 
     private static void severity(FindingDraft d, JsonNode result, JsonNode rule) {

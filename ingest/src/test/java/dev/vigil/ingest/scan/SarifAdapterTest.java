@@ -106,7 +106,7 @@ class SarifAdapterTest {
     }
 
     @Test
-    void shouldTakeCveResultsOfTrivySarifAsScaWithTheScoreAsCvss() throws Exception {
+    void shouldTakeCveResultsOfTrivySarifAsScaWithThePackageFromTheMessage() throws Exception {
         var scans = run(adapter, "sarif/trivy-alpine-310.sarif");
 
         assertThat(scans).singleElement().extracting(ScanResult::getCategory).isEqualTo(ScanCategory.SCA);
@@ -115,9 +115,17 @@ class SarifAdapterTest {
                 .allSatisfy(f -> {
                     assertThat(f.getSeverity()).isEqualTo(Severity.MEDIUM);
                     assertThat(f.getCvssScore()).isEqualTo(new BigDecimal("5.3"));
+                    assertThat(f.getPackageVersion()).isEqualTo("1.1.1c-r0");
+                    assertThat(f.getAttributes()).containsEntry(Attributes.FINDING_FIX_AVAILABLE, "true");
                 })
-                .extracting(Finding::getRuleId)
-                .containsExactly("CVE-2019-1549", "CVE-2019-1551", "CVE-2019-1549", "CVE-2019-1551");
+                .extracting(Finding::getRuleId, Finding::getPackageName, Finding::getFixedVersion)
+                .containsExactly(
+                        org.assertj.core.groups.Tuple.tuple("CVE-2019-1549", "libcrypto1.1", "1.1.1d-r0"),
+                        org.assertj.core.groups.Tuple.tuple("CVE-2019-1551", "libcrypto1.1", "1.1.1d-r2"),
+                        org.assertj.core.groups.Tuple.tuple("CVE-2019-1549", "libssl1.1", "1.1.1d-r0"),
+                        org.assertj.core.groups.Tuple.tuple("CVE-2019-1551", "libssl1.1", "1.1.1d-r2"));
+        assertThat(findings(scans)).extracting(Finding::getFingerprint).doesNotHaveDuplicates();
+        assertThat(findings(scans).get(0).getTitle()).isEqualTo("openssl: information disclosure in fork()");
     }
 
     @Test
