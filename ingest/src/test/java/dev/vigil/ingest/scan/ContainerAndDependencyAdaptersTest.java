@@ -232,6 +232,18 @@ class ContainerAndDependencyAdaptersTest {
     }
 
     @Test
+    void shouldMarkASemgrepScanWithErrorsIncompleteButKeepItsFindings() throws Exception {
+        ObjectNode report = (ObjectNode) Json.mapper().readTree(bytes("semgrep/one_finding.json"));
+        report.putArray("errors").addObject().put("level", "error").put("message", "Syntax error in Foo.java");
+
+        var scan = run(semgrep, input("application/json", ScanSamples.REPO, Json.mapper().writeValueAsBytes(report)))
+                .get(0);
+
+        assertThat(scan.getComplete()).isFalse();
+        assertThat(scan.getFindings()).hasSize(1);
+    }
+
+    @Test
     void shouldRefuseAGrypeReportWithoutMatchesWithItsPointer() {
         byte[] body =
                 "{\"descriptor\":{\"name\":\"grype\"},\"source\":{},\"matches\":{}}".getBytes(StandardCharsets.UTF_8);

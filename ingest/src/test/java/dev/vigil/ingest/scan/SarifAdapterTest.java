@@ -185,6 +185,22 @@ class SarifAdapterTest {
     }
 
     @Test
+    void shouldMarkTheScanIncompleteWhenAnInvocationFailed() throws Exception {
+        byte[] body = ("{\"version\":\"2.1.0\",\"runs\":[{\"tool\":{\"driver\":{\"name\":\"CodeQL\"}},"
+                        + "\"invocations\":[{\"executionSuccessful\":false,\"endTimeUtc\":\"2024-11-20T10:15:30Z\"}],"
+                        + "\"results\":[]}]}")
+                .getBytes(StandardCharsets.UTF_8);
+
+        var scans = run(adapter, input("application/sarif+json", ScanSamples.REPO, body));
+
+        assertThat(scans).singleElement().satisfies(scan -> {
+            assertThat(scan.getComplete()).isFalse();
+            assertThat(scan.getFindingCount()).isZero();
+            assertThat(scan.getCategory()).isEqualTo(ScanCategory.SAST);
+        });
+    }
+
+    @Test
     void shouldRefuseARunWithoutToolNameWithItsPointer() {
         byte[] body = "{\"version\":\"2.1.0\",\"runs\":[{\"tool\":{\"driver\":{}},\"results\":[]}]}"
                 .getBytes(StandardCharsets.UTF_8);
