@@ -236,7 +236,12 @@ class ContainerAndDependencyAdaptersTest {
         ObjectNode report = (ObjectNode) Json.mapper().readTree(bytes("semgrep/one_finding.json"));
         report.putArray("errors").addObject().put("level", "error").put("message", "Syntax error in Foo.java");
 
-        var scan = run(semgrep, input("application/json", ScanSamples.REPO, Json.mapper().writeValueAsBytes(report)))
+        var scan = run(
+                        semgrep,
+                        input(
+                                "application/json",
+                                ScanSamples.REPO,
+                                Json.mapper().writeValueAsBytes(report)))
                 .get(0);
 
         assertThat(scan.getComplete()).isFalse();
