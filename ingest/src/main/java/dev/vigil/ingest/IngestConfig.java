@@ -23,7 +23,9 @@ public record IngestConfig(
         Map<String, String> producerOverrides,
         Path webhookSourcesFile,
         int dedupMaxEntries,
-        Duration dedupTtl) {
+        Duration dedupTtl,
+        String secretHashKey,
+        String dataDir) {
 
     public static final String PRODUCER_PREFIX = "vigil.kafka.producer.";
 
@@ -46,6 +48,17 @@ public record IngestConfig(
             1,
             256L * 1024 * 1024,
             "Largest request body accepted; larger ones are answered 413 before they are read.");
+
+    /**
+     * Key of the HMAC that replaces secrets found by scanners (gitleaks, Trivy, SARIF secret rules):
+     * keyed so a hash in the trail cannot be brute-forced back to a short secret.
+     */
+    public static final ConfigField<String> SECRET_HASH_KEY = ConfigField.secret(
+                    "vigil.ingest.secret-hash-key",
+                    "Key (at least 16 characters) of the HMAC-SHA256 that replaces secret values in scanner reports;"
+                            + " empty: a random key is generated once into <data-dir>/ingest/secret-hash.key. Several"
+                            + " ingest instances must share one key.")
+            .withValidator(s -> s.isEmpty() || s.length() >= 16, "must be at least 16 characters (or empty)");
 
     public static final ConfigField<String> DATA_DIR = SharedFields.DATA_DIR;
 
@@ -80,7 +93,8 @@ public record IngestConfig(
             DATA_DIR,
             WEBHOOK_SOURCES_FILE,
             DEDUP_MAX_ENTRIES,
-            DEDUP_TTL_SECONDS);
+            DEDUP_TTL_SECONDS,
+            SECRET_HASH_KEY);
 
     public IngestConfig {
         Objects.requireNonNull(bootstrapServers, "bootstrapServers");
@@ -89,6 +103,15 @@ public record IngestConfig(
         producerOverrides = producerOverrides == null ? Map.of() : Map.copyOf(producerOverrides);
         Objects.requireNonNull(webhookSourcesFile, "webhookSourcesFile");
         dedupTtl = dedupTtl == null ? Duration.ofHours(24) : dedupTtl;
+        secretHashKey = secretHashKey == null ? "" : secretHashKey;
+        dataDir = dataDir == null ? ".vigil" : dataDir;
+    }
+
+    @Override
+    public String toString() {
+        // The secret hash key must not reach a log line through the record's generated toString.
+        return "IngestConfig[bootstrapServers=" + bootstrapServers + ", topicPrefix=" + topicPrefix + ", host=" + host
+                + ", port=" + port + ", maxBodyBytes=" + maxBodyBytes + ", dataDir=" + dataDir + "]";
     }
 
     public static IngestConfig from(Config config) {
@@ -101,7 +124,9 @@ public record IngestConfig(
                 config.withPrefix(PRODUCER_PREFIX),
                 webhookSourcesFile(config),
                 config.get(DEDUP_MAX_ENTRIES),
-                Duration.ofSeconds(config.get(DEDUP_TTL_SECONDS)));
+                Duration.ofSeconds(config.get(DEDUP_TTL_SECONDS)),
+                config.get(SECRET_HASH_KEY),
+                config.get(DATA_DIR));
     }
 
     /** The configured file, else {@code <data-dir>/webhook-sources.json}. */

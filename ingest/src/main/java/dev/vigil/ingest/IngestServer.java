@@ -10,8 +10,12 @@ import dev.vigil.ingest.webhook.GitHubAdapter;
 import dev.vigil.ingest.webhook.GitLabAdapter;
 import dev.vigil.ingest.webhook.WebhookEndpoint;
 import dev.vigil.ingest.webhook.WebhookSources;
+import dev.vigil.ingest.scan.ScanAdapters;
+import dev.vigil.ingest.scan.SecretHasher;
 import dev.vigil.schemas.topic.Topics;
+import java.nio.file.Path;
 import java.time.Clock;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -36,10 +40,17 @@ public final class IngestServer implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(IngestServer.class);
 
-    /** In order: the first adapter that accepts a request reads it. */
-    static List<InputAdapter> adapters() {
-        // The webhook adapters come first: their bodies are application/json too, told apart by their event header.
-        return List.of(new GitHubAdapter(), new GitLabAdapter(), new CDEventsAdapter());
+    /**
+     * In order: the first adapter that accepts a request reads it. The webhook adapters come first:
+     * their bodies are application/json too, told apart by their event header. The scanner adapters
+     * follow: each claims only its own media type, its {@code ?format=} name or plain JSON of its
+     * shape, so a bare CDEvent (top-level context + subject) still reaches the CDEvents adapter, last.
+     */
+    static List<InputAdapter> adapters(SecretHasher secretHasher) {
+        List<InputAdapter> adapters = new ArrayList<>(List.of(new GitHubAdapter(), new GitLabAdapter()));
+        adapters.addAll(ScanAdapters.all(secretHasher));
+        adapters.add(new CDEventsAdapter());
+        return List.copyOf(adapters);
     }
 
     private final HttpService http;
@@ -60,7 +71,8 @@ public final class IngestServer implements AutoCloseable {
         KafkaSink sink = KafkaSink.create(config);
         try {
             RecentDeliveries recent = new RecentDeliveries(config.dedupMaxEntries(), config.dedupTtl(), clock);
-            EventsEndpoint events = new EventsEndpoint(adapters(), topics, sink, clock, recent);
+            SecretHasher secretHasher = ScanAdapters.hasher(config.secretHashKey(), Path.of(config.dataDir()));
+            EventsEndpoint events = new EventsEndpoint(adapters(secretHasher), topics, sink, clock, recent);
             Supplier<WebhookSources> sources = WebhookSources.reloading(config.webhookSourcesFile());
             HttpService http = HttpService.builder("ingest")
                     .bind(config.host(), config.port())

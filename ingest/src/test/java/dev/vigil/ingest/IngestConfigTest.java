@@ -57,6 +57,25 @@ class IngestConfigTest {
     }
 
     @Test
+    void shouldGenerateTheSecretHashKeyUnlessOneIsConfiguredAndRefuseAShortOne() {
+        IngestConfig defaults = resolve(Map.of(), Map.of());
+        assertThat(defaults.secretHashKey()).isEmpty();
+        assertThat(defaults.dataDir()).isEqualTo(".vigil");
+
+        IngestConfig configured =
+                resolve(Map.of("VIGIL_INGEST_SECRET_HASH_KEY", "k".repeat(32)), Map.of("vigil.data-dir", "/srv/vigil"));
+        assertThat(configured.secretHashKey()).hasSize(32);
+        assertThat(configured.dataDir()).isEqualTo("/srv/vigil");
+        assertThat(configured.toString()).doesNotContain("k".repeat(32));
+
+        ConfigException e = catchThrowableOfType(
+                ConfigException.class, () -> resolve(Map.of(), Map.of("vigil.ingest.secret-hash-key", "short")));
+        assertThat(e.problems()).singleElement().satisfies(p -> assertThat(p)
+                .startsWith("vigil.ingest.secret-hash-key")
+                .doesNotContain("short"));
+    }
+
+    @Test
     void shouldPassProducerPropertiesThroughButNeverWeakenDelivery() {
         IngestConfig config = resolve(
                 Map.of(),
