@@ -21,6 +21,7 @@ import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
@@ -123,6 +124,19 @@ final class EventsEndpoint implements HttpService.Handler {
             // The route chose the format: the adapter itself checks the media type and the event header, so each
             // refusal names its own cause (a webhook may have another body encoding than /v1/events accepts).
             return only;
+        }
+        Optional<String> format = received.param("format");
+        if (format.isPresent()) {
+            // A caller naming a format we do not read must hear so, not another format's field errors.
+            List<String> names = adapters.stream().map(InputAdapter::name).toList();
+            String wanted = format.get().toLowerCase(Locale.ROOT);
+            InputAdapter named = adapters.stream()
+                    .filter(a -> a.name().equals(wanted))
+                    .findFirst()
+                    .orElseThrow(() -> InvalidInputException.unsupportedFormat(format.get(), names));
+            if (named.accepts(received)) {
+                return named;
+            }
         }
         return adapters.stream()
                 .filter(a -> a.accepts(received))

@@ -55,4 +55,15 @@ public final class InvalidInputException extends Exception {
                 + "; send one of: " + String.join(", ", accepted) + ".";
         return new InvalidInputException(Problem.of(415, UNSUPPORTED_MEDIA_TYPE, "Unsupported Media Type", detail));
     }
+
+    /** The caller named a format ({@code ?format=}) that no adapter reads. */
+    public static InvalidInputException unsupportedFormat(String format, List<String> known) {
+        return new InvalidInputException(new Problem(
+                Problem.TYPE_BASE + UNSUPPORTED_MEDIA_TYPE,
+                "Unsupported Media Type",
+                415,
+                "Format " + format + " is not accepted; name one of: " + String.join(", ", known) + ".",
+                null,
+                List.of(new Problem.FieldError(null, "query parameter format: unknown format " + format))));
+    }
 }

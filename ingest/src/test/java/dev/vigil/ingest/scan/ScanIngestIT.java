@@ -208,6 +208,17 @@ class ScanIngestIT {
     }
 
     @Test
+    void shouldAnswer415NamingTheKnownFormatsWhenTheCallerNamesAnUnknownOne() throws Exception {
+        HttpResponse<String> response = post(
+                "/v1/events?format=nessus&repository=github.com/acme/shop",
+                "application/json",
+                "{\"context\": {}}".getBytes(StandardCharsets.UTF_8));
+
+        assertThat(response.statusCode()).isEqualTo(415);
+        assertThat(response.body()).contains("Format nessus is not accepted").contains("sarif", "trivy", "cdevents");
+    }
+
+    @Test
     void shouldRefuseAMalformedReportWithItsPointerAndKeepIt() throws Exception {
         String marker = "malformed-" + UUID.randomUUID();
         byte[] body = ("{\"version\":\"2.1.0\",\"runs\":[{\"tool\":{\"driver\":{\"name\":\"" + marker
