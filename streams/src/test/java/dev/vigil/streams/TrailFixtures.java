@@ -24,7 +24,9 @@ public final class TrailFixtures {
         props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "unused:9092");
         props.put(StreamsConfig.STATE_DIR_CONFIG, stateDir.toString());
         try (TopologyTestDriver driver = new TopologyTestDriver(
-                ComplianceTopology.build(topics, Clock.systemUTC(), ControlEvaluator.none()), props)) {
+                ComplianceTopology.build(
+                topics, Clock.systemUTC(), StreamsApp.engineFor(StreamsAppConfig.of(java.util.Map.of()))),
+                props)) {
             TestInputTopic<String, dev.vigil.schemas.PipelineEvent> events = driver.createInputTopic(
                     topics.pipelineEvents().name(),
                     topics.pipelineEvents().keySerde().serializer(),
