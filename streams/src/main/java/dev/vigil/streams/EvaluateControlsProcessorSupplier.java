@@ -260,7 +260,24 @@ final class EvaluateControlsProcessorSupplier implements ProcessorSupplier<Strin
         private void fireIfDue(String subject, Instant now) {
             Long at = wakeUps.get(subject);
             if (at != null && at <= now.toEpochMilli()) {
+                fireOrRetryLater(subject, now);
+            }
+        }
+
+        /** A failing timer must not cost the input that happened to arrive: it is retried instead. */
+        private void fireOrRetryLater(String subject, Instant now) {
+            try {
                 fire(subject, now);
+            } catch (RuntimeException e) {
+                // Nothing of the failed evaluation was written; its wake-up stays, so it is retried at the
+                // next punctuation rather than dropped.
+                earliestWakeUp = Long.MIN_VALUE;
+                LOG.error(
+                        "time-based evaluation of {} failed ({}); retrying at the next punctuation. If it keeps"
+                                + " failing, fix the control or its state and restart",
+                        subject,
+                        e.toString(),
+                        e);
             }
         }
 
@@ -281,19 +298,7 @@ final class EvaluateControlsProcessorSupplier implements ProcessorSupplier<Strin
                 }
                 earliestWakeUp = next;
                 for (String subject : due) {
-                    try {
-                        fire(subject, now);
-                    } catch (RuntimeException e) {
-                        // Nothing of the failed evaluation was written; its wake-up stays, so it is retried at the
-                        // next punctuation rather than dropped.
-                        earliestWakeUp = Long.MIN_VALUE;
-                        LOG.error(
-                                "time-based evaluation of {} failed ({}); retrying at the next punctuation. If it"
-                                        + " keeps failing, fix the control or its state and restart",
-                                subject,
-                                e.toString(),
-                                e);
-                    }
+                    fireOrRetryLater(subject, now);
                 }
             }
             sweep(now);

@@ -16,6 +16,8 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.Set;
+import java.util.stream.Collectors;
 import java.util.Map;
 import java.util.Properties;
 import org.apache.kafka.clients.admin.Admin;
@@ -152,6 +154,14 @@ public final class StreamsApp implements AutoCloseable {
 
     public KafkaStreams.State state() {
         return streams.state();
+    }
+
+    /** Ids of the tasks (one per input partition) this instance processes now, e.g. {@code 0_3}. */
+    public Set<String> activeTasks() {
+        return streams.metadataForLocalThreads().stream()
+                .flatMap(thread -> thread.activeTasks().stream())
+                .map(task -> task.taskId().toString())
+                .collect(Collectors.toUnmodifiableSet());
     }
 
     /** Blocks until every task is assigned and restored (RUNNING); fails fast if the app died. */

@@ -476,6 +476,32 @@ class ComplianceTopologyTest {
     }
 
     @Test
+    void shouldKeepAFailingTimerPendingWithoutWritingItsStateNorCostingTheNextInput() {
+        start();
+        send(Inputs.mergedCommit(SHOP, "e1", SHA_A, true));
+        engine.failTimers(true);
+        clock.set(START.plus(Duration.ofMinutes(11)));
+        driver.advanceWallClockTime(SETTINGS.punctuationInterval());
+
+        KeyValueStore<String, Long> wakeUps = driver.getKeyValueStore(ComplianceTopology.SUBJECT_WAKEUPS_STORE);
+        assertThat(wakeUps.get(key(SHOP)))
+                .isEqualTo(START.plus(TestEngine.SAST_DEADLINE).toEpochMilli());
+        assertThat(facetKeys()).containsExactly(facetKey(SHOP, SHA_A));
+
+        // The subject's next input finds the timer due, the timer fails again, the input is still evaluated.
+        send(Inputs.mergedCommit(SHOP, "e2", SHA_A, true));
+        assertThat(deadLetters.isEmpty()).isTrue();
+        assertThat(verdicts.readValuesToList()).extracting(ControlVerdict::getInputId).containsExactly("e1", "e2");
+
+        engine.failTimers(false);
+        driver.advanceWallClockTime(SETTINGS.punctuationInterval());
+        assertThat(violations.readValuesToList())
+                .extracting(Violation::getControlId, Violation::getState)
+                .containsExactly(tuple(TestEngine.SAST_SLA, ViolationState.OPENED));
+        assertThat(wakeUps.get(key(SHOP))).isNull();
+    }
+
+    @Test
     void shouldKeepOnlyTheMostRecentlyWrittenEntriesOfAFacetPerSubject() {
         start();
         for (int i = 1; i <= TestEngine.MAX_COMMITS + 1; i++) {

@@ -76,6 +76,13 @@ public final class TestEngine implements ControlEngine {
         }
     }
 
+    private volatile boolean failTimers;
+
+    /** From now on {@code onTime} throws (after writing state), until called with false. */
+    public void failTimers(boolean fail) {
+        this.failTimers = fail;
+    }
+
     @Override
     public String catalogVersion() {
         return VERSION;
@@ -163,6 +170,10 @@ public final class TestEngine implements ControlEngine {
 
     @Override
     public EngineResult onTime(SubjectState state, Instant now) {
+        if (failTimers) {
+            state.put(COMMITS, "timer-" + now.toEpochMilli(), new Commit("timer", null, true, null, 0, null, 0));
+            throw new IllegalStateException("test engine's timers fail");
+        }
         List<ControlVerdict> verdicts = new ArrayList<>();
         List<Violation> changes = new ArrayList<>();
         for (Map.Entry<String, Commit> entry : state.entries(COMMITS)) {
