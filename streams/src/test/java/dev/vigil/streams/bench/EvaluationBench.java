@@ -82,7 +82,11 @@ public final class EvaluationBench {
                 Map.of(
                         ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap,
                         ProducerConfig.ACKS_CONFIG, "all",
-                        ProducerConfig.LINGER_MS_CONFIG, 20),
+                        ProducerConfig.LINGER_MS_CONFIG, 20,
+                        // The generator only needs order per partition; one request in flight keeps it without
+                        // the idempotent producer's sequence bookkeeping on freshly created partitions.
+                        ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, false,
+                        ProducerConfig.MAX_IN_FLIGHT_REQUESTS_PER_CONNECTION, 1),
                 new StringSerializer(),
                 new ByteArraySerializer())) {
             for (int i = 0; i < records; i++) {
