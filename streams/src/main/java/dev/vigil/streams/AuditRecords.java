@@ -51,8 +51,7 @@ public final class AuditRecords {
 
         static Evaluation of(String catalogVersion, List<ControlVerdict> verdicts) {
             return new Evaluation(
-                    catalogVersion,
-                    verdicts.stream().map(AuditRecords::summary).toList());
+                    catalogVersion, verdicts.stream().map(AuditRecords::summary).toList());
         }
     }
 
@@ -130,7 +129,8 @@ public final class AuditRecords {
                 .setSourceEventId(v.getVerdictId() == null ? v.getId() : v.getVerdictId())
                 .setEventTime(v.getChangedAt())
                 .setSubject(subject == null ? Subject.newBuilder().build() : subject)
-                .setSummary("Violation " + v.getState().name().toLowerCase(Locale.ROOT).replace('_', ' ') + ": "
+                .setSummary("Violation "
+                        + v.getState().name().toLowerCase(Locale.ROOT).replace('_', ' ') + ": "
                         + v.getControlId() + " on " + v.getScope() + " " + v.getSubjectKey() + " ("
                         + v.getSeverity().name().toLowerCase(Locale.ROOT) + "): " + v.getReason())
                 .setOutcome(v.getState().name())
@@ -155,7 +155,8 @@ public final class AuditRecords {
                 .setSourceEventId(id)
                 .setEventTime(at.truncatedTo(ChronoUnit.MICROS))
                 .setSubject(Subject.newBuilder().build())
-                .setSummary("Time-based evaluation: " + scope + ", " + evaluation.verdicts().size()
+                .setSummary("Time-based evaluation: " + scope + ", "
+                        + evaluation.verdicts().size()
                         + (evaluation.verdicts().size() == 1 ? " verdict" : " verdicts") + " (" + failed + " failed), "
                         + violationChanges + (violationChanges == 1 ? " violation change" : " violation changes"))
                 .setAttributes(Map.of())

@@ -94,7 +94,10 @@ public final class ComplianceTopology {
         topology.addProcessor(
                 EVALUATE_CONTROLS,
                 new EvaluateControlsProcessorSupplier(
-                        engine, clock, settings, topics.auditTrail().valueSerde().serializer()),
+                        engine,
+                        clock,
+                        settings,
+                        topics.auditTrail().valueSerde().serializer()),
                 SOURCE_PIPELINE_EVENTS,
                 SOURCE_SCAN_RESULTS);
         // The supplier's stores() connects audit-chain-heads (and its changelog) to this processor.

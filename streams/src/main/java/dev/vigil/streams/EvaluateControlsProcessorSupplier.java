@@ -194,8 +194,7 @@ final class EvaluateControlsProcessorSupplier implements ProcessorSupplier<Strin
             Instant recordedAt = ts >= 0 ? Instant.ofEpochMilli(ts) : now;
             AuditRecords.InputPosition at =
                     new AuditRecords.InputPosition(meta.topic(), meta.partition(), meta.offset());
-            AuditRecords.Evaluation evaluation =
-                    AuditRecords.Evaluation.of(engine.catalogVersion(), result.verdicts());
+            AuditRecords.Evaluation evaluation = AuditRecords.Evaluation.of(engine.catalogVersion(), result.verdicts());
             List<AuditRecord> drafts = new ArrayList<>();
             drafts.add(
                     value instanceof PipelineEvent e
@@ -238,8 +237,7 @@ final class EvaluateControlsProcessorSupplier implements ProcessorSupplier<Strin
                     .setPrevHash(AuditChain.GENESIS_HASH)
                     .setHash(AuditChain.GENESIS_HASH)
                     .build();
-            int size = auditSerializer.serialize(null, probe).length
-                    + subject.getBytes(StandardCharsets.UTF_8).length;
+            int size = auditSerializer.serialize(null, probe).length + subject.getBytes(StandardCharsets.UTF_8).length;
             if (size > settings.maxRecordBytes()) {
                 throw new RecordTooLargeException("audit record " + draft.getRecordId() + " for " + subject + " is "
                         + size + " bytes, above the " + settings.maxRecordBytes()
@@ -325,18 +323,26 @@ final class EvaluateControlsProcessorSupplier implements ProcessorSupplier<Strin
             Optional<Instant> next = result.nextWakeUp();
             if (next.isPresent() && !next.get().isAfter(now)) {
                 // An engine asking for a time already past would be called again at once, forever.
-                LOG.warn("engine asked to wake {} at {}, not after now ({}); waking it at the next punctuation", subject,
-                        next.get(), now);
+                LOG.warn(
+                        "engine asked to wake {} at {}, not after now ({}); waking it at the next punctuation",
+                        subject,
+                        next.get(),
+                        now);
                 next = Optional.of(now.plus(settings.punctuationInterval()));
             }
             rememberWakeUp(subject, next);
         }
 
         private void sweep(Instant now) {
-            facets.values().forEach(facet -> sweepCursors.put(
-                    facet.name(),
-                    StoreSubjectState.sweep(
-                            facet, facetStores.get(facet.name()), now, sweepCursors.get(facet.name()), SWEEP_BUDGET)));
+            facets.values()
+                    .forEach(facet -> sweepCursors.put(
+                            facet.name(),
+                            StoreSubjectState.sweep(
+                                    facet,
+                                    facetStores.get(facet.name()),
+                                    now,
+                                    sweepCursors.get(facet.name()),
+                                    SWEEP_BUDGET)));
         }
     }
 
@@ -349,7 +355,8 @@ final class EvaluateControlsProcessorSupplier implements ProcessorSupplier<Strin
             if (value instanceof ScanResult s) {
                 return new Input(s.getId(), s.getTenant(), s.getScope(), s.getSubject());
             }
-            throw new IllegalArgumentException("not an input: " + value.getClass().getName());
+            throw new IllegalArgumentException(
+                    "not an input: " + value.getClass().getName());
         }
     }
 }

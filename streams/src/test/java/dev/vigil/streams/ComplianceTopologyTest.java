@@ -347,7 +347,9 @@ class ComplianceTopologyTest {
         events.pipeInput(key(SHOP), Inputs.merged(SHOP, "e1"), INGESTED.plus(Duration.ofHours(1)));
         send(Inputs.merged(SHOP, "e2"));
 
-        assertThat(verdicts.readValuesToList()).extracting(ControlVerdict::getInputId).containsExactly("e1", "e2");
+        assertThat(verdicts.readValuesToList())
+                .extracting(ControlVerdict::getInputId)
+                .containsExactly("e1", "e2");
         assertThat(trail.readValuesToList())
                 .extracting(AuditRecord::getRecordId, AuditRecord::getSeq)
                 .containsExactly(tuple("e1", 1L), tuple("e2", 2L));
@@ -491,7 +493,9 @@ class ComplianceTopologyTest {
         // The subject's next input finds the timer due, the timer fails again, the input is still evaluated.
         send(Inputs.mergedCommit(SHOP, "e2", SHA_A, true));
         assertThat(deadLetters.isEmpty()).isTrue();
-        assertThat(verdicts.readValuesToList()).extracting(ControlVerdict::getInputId).containsExactly("e1", "e2");
+        assertThat(verdicts.readValuesToList())
+                .extracting(ControlVerdict::getInputId)
+                .containsExactly("e1", "e2");
 
         engine.failTimers(false);
         driver.advanceWallClockTime(SETTINGS.punctuationInterval());
@@ -553,7 +557,9 @@ class ComplianceTopologyTest {
         });
         // The engine wrote SHA_B before it threw; the buffered write never reached the store.
         assertThat(facetKeys()).containsExactly(facetKey(SHOP, SHA_A));
-        assertThat(verdicts.readValuesToList()).extracting(ControlVerdict::getInputId).containsExactly("e1", "e2");
+        assertThat(verdicts.readValuesToList())
+                .extracting(ControlVerdict::getInputId)
+                .containsExactly("e1", "e2");
         assertThat(trail.readValuesToList())
                 .extracting(AuditRecord::getRecordId, AuditRecord::getSeq)
                 .containsExactly(tuple("e1", 1L), tuple("e2", 2L));
@@ -623,7 +629,9 @@ class ComplianceTopologyTest {
         assertThat(trail.readValuesToList()).extracting(AuditRecord::getSeq).containsExactly(1L, 2L);
         KeyValueStore<String, ChainHead> heads = driver.getKeyValueStore(AuditChainProcessorSupplier.STORE_NAME);
         assertThat(heads.get(key(BILLING))).isNull();
-        assertThat(verdicts.readValuesToList()).extracting(ControlVerdict::getInputId).containsExactly("e1", "e2");
+        assertThat(verdicts.readValuesToList())
+                .extracting(ControlVerdict::getInputId)
+                .containsExactly("e1", "e2");
     }
 
     @Test
@@ -645,7 +653,9 @@ class ComplianceTopologyTest {
         KeyValueStore<String, ChainHead> heads = driver.getKeyValueStore(AuditChainProcessorSupplier.STORE_NAME);
         assertThat(heads.get(key(SHOP)).seq()).isEqualTo(2);
         // Refused before anything was forwarded: the oversized input produced no verdict either.
-        assertThat(verdicts.readValuesToList()).extracting(ControlVerdict::getInputId).containsExactly("e1", "e2");
+        assertThat(verdicts.readValuesToList())
+                .extracting(ControlVerdict::getInputId)
+                .containsExactly("e1", "e2");
     }
 
     @Test

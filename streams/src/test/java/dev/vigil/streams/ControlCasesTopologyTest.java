@@ -55,8 +55,8 @@ class ControlCasesTopologyTest {
         Properties props = StreamsApp.properties(cfg, topics);
         // At-least-once for the same reason as ComplianceTopologyTest: the driver commits after every record.
         props.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.AT_LEAST_ONCE);
-        try (TopologyTestDriver driver = new TopologyTestDriver(
-                ComplianceTopology.build(topics, clock, engine(), settings), props, c.start())) {
+        try (TopologyTestDriver driver =
+                new TopologyTestDriver(ComplianceTopology.build(topics, clock, engine(), settings), props, c.start())) {
             TestInputTopic<String, dev.vigil.schemas.PipelineEvent> events = driver.createInputTopic(
                     topics.pipelineEvents().name(),
                     topics.pipelineEvents().keySerde().serializer(),
@@ -76,9 +76,7 @@ class ControlCasesTopologyTest {
                 switch (step) {
                     case Step.Event e ->
                         events.pipeInput(
-                                SubjectKey.of(e.event().getTenant(), e.event().getScope()),
-                                e.event(),
-                                clock.instant());
+                                SubjectKey.of(e.event().getTenant(), e.event().getScope()), e.event(), clock.instant());
                     case Step.Scan s ->
                         scans.pipeInput(
                                 SubjectKey.of(s.scan().getTenant(), s.scan().getScope()), s.scan(), clock.instant());

@@ -51,7 +51,8 @@ public final class Inputs {
     public static PipelineEvent mergedCommit(String scope, String id, String sha, boolean approved) {
         PipelineEvent base = merged(scope, id);
         return PipelineEvent.newBuilder(base)
-                .setSubject(Subject.newBuilder(base.getSubject()).setCommitSha(sha).build())
+                .setSubject(
+                        Subject.newBuilder(base.getSubject()).setCommitSha(sha).build())
                 .setAttributes(approved ? Map.of("reviewer", "bob", "review_state", "approved") : Map.of())
                 .build();
     }

@@ -99,7 +99,8 @@ class ScaleOutIT {
                     String id = "ev-" + scope.substring(scope.lastIndexOf('/') + 1) + "-" + c + "-" + round;
                     boolean approved = round == 2;
                     eventIds.add(id);
-                    sends.add(() -> send(topics.pipelineEvents(), scope, Inputs.mergedCommit(scope, id, sha, approved)));
+                    sends.add(
+                            () -> send(topics.pipelineEvents(), scope, Inputs.mergedCommit(scope, id, sha, approved)));
                 }
             }
         }
@@ -121,8 +122,9 @@ class ScaleOutIT {
         List<ConsumerRecord<String, ControlVerdict>> allVerdicts = verdicts.readToEnd(TIMEOUT);
         assertThat(allVerdicts)
                 .extracting(r -> r.value().getId())
-                .containsExactlyInAnyOrderElementsOf(
-                        eventIds.stream().map(id -> id + ":" + TestEngine.REVIEW).toList());
+                .containsExactlyInAnyOrderElementsOf(eventIds.stream()
+                        .map(id -> id + ":" + TestEngine.REVIEW)
+                        .toList());
 
         int commits = SUBJECTS * COMMITS_PER_SUBJECT;
         TrailReader<Violation> violations = reader(topics.violations());
@@ -135,8 +137,8 @@ class ScaleOutIT {
                         v -> v.getControlId() + "|" + v.getScope() + "|" + v.getSubjectKey(),
                         Collectors.mapping(Violation::getState, Collectors.toList())));
         assertThat(lifecycles).hasSize(commits);
-        assertThat(lifecycles.values())
-                .allSatisfy(states -> assertThat(states).containsExactly(ViolationState.OPENED, ViolationState.RESOLVED));
+        assertThat(lifecycles.values()).allSatisfy(states -> assertThat(states)
+                .containsExactly(ViolationState.OPENED, ViolationState.RESOLVED));
 
         // Every input and every violation change is in its subject's chain exactly once, without gaps.
         TrailReader<AuditRecord> trail = reader(topics.auditTrail());
@@ -151,8 +153,12 @@ class ScaleOutIT {
                     String prev = AuditChain.GENESIS_HASH;
                     for (int i = 0; i < records.size(); i++) {
                         AuditRecord r = records.get(i);
-                        assertThat(r.getSeq()).as("seq of link %d of %s", i, chain).isEqualTo(i + 1L);
-                        assertThat(r.getPrevHash()).as("prevHash of %s:%d", chain, r.getSeq()).isEqualTo(prev);
+                        assertThat(r.getSeq())
+                                .as("seq of link %d of %s", i, chain)
+                                .isEqualTo(i + 1L);
+                        assertThat(r.getPrevHash())
+                                .as("prevHash of %s:%d", chain, r.getSeq())
+                                .isEqualTo(prev);
                         prev = r.getHash();
                     }
                 });
@@ -182,8 +188,10 @@ class ScaleOutIT {
         own.put("vigil.data-dir", dataDir.resolve("doomed").toString());
         own.forEach((k, v) -> command.add(k + "=" + v));
         File log = Files.createTempFile(dataDir, "child-", ".log").toFile();
-        Process child =
-                new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log).start();
+        Process child = new ProcessBuilder(command)
+                .redirectErrorStream(true)
+                .redirectOutput(log)
+                .start();
         open.add(() -> child.destroyForcibly().waitFor());
         long deadline = System.nanoTime() + TIMEOUT.toNanos();
         while (!Files.readString(log.toPath()).contains("VIGIL-STREAMS-RUNNING")) {
@@ -202,8 +210,8 @@ class ScaleOutIT {
                 && !survivor.activeTasks().isEmpty()
                 && survivor.activeTasks().size() < Topics.DEFAULT_PARTITIONS)) {
             if (System.nanoTime() > deadline) {
-                throw new AssertionError("the two instances never shared the partitions: survivor has "
-                        + survivor.activeTasks());
+                throw new AssertionError(
+                        "the two instances never shared the partitions: survivor has " + survivor.activeTasks());
             }
             sleep(100);
         }

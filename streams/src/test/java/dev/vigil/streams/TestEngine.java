@@ -59,7 +59,13 @@ public final class TestEngine implements ControlEngine {
             int slaChanges) {
 
         Commit withMerged(Instant at) {
-            return new Commit(sha, mergedAt == null ? at : mergedAt, scanned, reviewOpenedAt, reviewChanges, slaOpenedAt,
+            return new Commit(
+                    sha,
+                    mergedAt == null ? at : mergedAt,
+                    scanned,
+                    reviewOpenedAt,
+                    reviewChanges,
+                    slaOpenedAt,
                     slaChanges);
         }
 
@@ -123,7 +129,8 @@ public final class TestEngine implements ControlEngine {
         List<Violation> changes = new ArrayList<>();
         if (!pass && commit.reviewOpenedAt() == null) {
             commit = commit.withReview(now);
-            changes.add(violation(state, REVIEW, sha, ViolationState.OPENED, verdict, now, now, commit.reviewChanges()));
+            changes.add(
+                    violation(state, REVIEW, sha, ViolationState.OPENED, verdict, now, now, commit.reviewChanges()));
         } else if (pass && commit.reviewOpenedAt() != null) {
             Instant opened = commit.reviewOpenedAt();
             commit = commit.withReview(null);

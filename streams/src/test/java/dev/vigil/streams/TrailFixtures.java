@@ -25,7 +25,7 @@ public final class TrailFixtures {
         props.put(StreamsConfig.STATE_DIR_CONFIG, stateDir.toString());
         try (TopologyTestDriver driver = new TopologyTestDriver(
                 ComplianceTopology.build(
-                topics, Clock.systemUTC(), StreamsApp.engineFor(StreamsAppConfig.of(java.util.Map.of()))),
+                        topics, Clock.systemUTC(), StreamsApp.engineFor(StreamsAppConfig.of(java.util.Map.of()))),
                 props)) {
             TestInputTopic<String, dev.vigil.schemas.PipelineEvent> events = driver.createInputTopic(
                     topics.pipelineEvents().name(),

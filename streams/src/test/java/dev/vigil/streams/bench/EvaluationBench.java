@@ -65,7 +65,11 @@ public final class EvaluationBench {
                     .get();
         }
         produce(bootstrap, topics.pipelineEvents(), records, subjects);
-        System.out.printf(Locale.ROOT, "generated %d pipeline events over %d subjects on %s%n", records, subjects,
+        System.out.printf(
+                Locale.ROOT,
+                "generated %d pipeline events over %d subjects on %s%n",
+                records,
+                subjects,
                 topics.pipelineEvents().name());
 
         double copy = copyLoop(bootstrap, topics.pipelineEvents().name(), copyTopic, records, run);
@@ -80,13 +84,18 @@ public final class EvaluationBench {
     private static void produce(String bootstrap, Topic<String, PipelineEvent> topic, int records, int subjects) {
         try (KafkaProducer<String, byte[]> producer = new KafkaProducer<>(
                 Map.of(
-                        ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap,
-                        ProducerConfig.ACKS_CONFIG, "all",
-                        ProducerConfig.LINGER_MS_CONFIG, 20,
+                        ProducerConfig.BOOTSTRAP_SERVERS_CONFIG,
+                        bootstrap,
+                        ProducerConfig.ACKS_CONFIG,
+                        "all",
+                        ProducerConfig.LINGER_MS_CONFIG,
+                        20,
                         // The generator only needs order per partition; one request in flight keeps it without
                         // the idempotent producer's sequence bookkeeping on freshly created partitions.
-                        ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, false,
-                        ProducerConfig.MAX_IN_FLIGHT_REQUESTS_PER_CONNECTION, 1),
+                        ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG,
+                        false,
+                        ProducerConfig.MAX_IN_FLIGHT_REQUESTS_PER_CONNECTION,
+                        1),
                 new StringSerializer(),
                 new ByteArraySerializer())) {
             for (int i = 0; i < records; i++) {
@@ -107,18 +116,26 @@ public final class EvaluationBench {
     private static double copyLoop(String bootstrap, String from, String to, int records, String run) {
         try (KafkaConsumer<String, byte[]> consumer = new KafkaConsumer<>(
                         Map.of(
-                                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap,
-                                ConsumerConfig.GROUP_ID_CONFIG, run + "-copy",
-                                ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed",
-                                ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false,
-                                ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest"),
+                                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG,
+                                bootstrap,
+                                ConsumerConfig.GROUP_ID_CONFIG,
+                                run + "-copy",
+                                ConsumerConfig.ISOLATION_LEVEL_CONFIG,
+                                "read_committed",
+                                ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG,
+                                false,
+                                ConsumerConfig.AUTO_OFFSET_RESET_CONFIG,
+                                "earliest"),
                         new StringDeserializer(),
                         new ByteArrayDeserializer());
                 KafkaProducer<String, byte[]> producer = new KafkaProducer<>(
                         Map.of(
-                                ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap,
-                                ProducerConfig.TRANSACTIONAL_ID_CONFIG, run + "-copy",
-                                ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true),
+                                ProducerConfig.BOOTSTRAP_SERVERS_CONFIG,
+                                bootstrap,
+                                ProducerConfig.TRANSACTIONAL_ID_CONFIG,
+                                run + "-copy",
+                                ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG,
+                                true),
                         new StringSerializer(),
                         new ByteArraySerializer())) {
             producer.initTransactions();
@@ -154,10 +171,14 @@ public final class EvaluationBench {
     private static double topology(String bootstrap, Topics topics, int records, String run) throws Exception {
         Path data = Files.createTempDirectory(run);
         StreamsAppConfig cfg = StreamsAppConfig.of(Map.of(
-                "vigil.kafka.bootstrap-servers", bootstrap,
-                "vigil.topic-prefix", topics.prefix(),
-                "vigil.data-dir", data.toString(),
-                "vigil.streams.application-id", run + "-streams"));
+                "vigil.kafka.bootstrap-servers",
+                bootstrap,
+                "vigil.topic-prefix",
+                topics.prefix(),
+                "vigil.data-dir",
+                data.toString(),
+                "vigil.streams.application-id",
+                run + "-streams"));
         try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap));
                 StreamsApp app = StreamsApp.start(cfg, new TestEngine())) {
             app.waitUntilRunning(TIMEOUT);
