@@ -109,14 +109,17 @@ final class StoreSubjectState implements SubjectState {
     @Override
     public <T> List<Map.Entry<String, T>> entries(Facet<T> facet) {
         Map<String, byte[]> merged = new TreeMap<>(stored(declared(facet)));
+        TreeMap<String, byte[]> writes = pending.get(facet.name());
         merged.entrySet().removeIf(e -> {
             if (expired(facet, e.getValue())) {
-                delete(facet, e.getKey());
+                // A write of this evaluation replaces the expired entry: deleting it would undo that write.
+                if (writes == null || !writes.containsKey(e.getKey())) {
+                    delete(facet, e.getKey());
+                }
                 return true;
             }
             return false;
         });
-        TreeMap<String, byte[]> writes = pending.get(facet.name());
         if (writes != null) {
             writes.forEach((id, envelope) -> {
                 if (envelope == null) {

@@ -538,6 +538,21 @@ class ComplianceTopologyTest {
     }
 
     @Test
+    void shouldReadAnEntryOlderThanTheFacetRetentionAsAbsentBeforeAnySweep() {
+        start();
+        scans.pipeInput(key(SHOP), Inputs.sastOf(SHOP, "s1", SHA_A), INGESTED);
+        Instant later = START.plus(TestEngine.RETENTION).plusSeconds(1);
+        clock.set(later);
+        // No punctuation: only the read path can tell the scan's entry has expired.
+        send(Inputs.mergedCommit(SHOP, "e1", SHA_A, true));
+
+        // Had the expired "scanned" entry been read, the merge would need no scan and set no timer.
+        KeyValueStore<String, Long> wakeUps = driver.getKeyValueStore(ComplianceTopology.SUBJECT_WAKEUPS_STORE);
+        assertThat(wakeUps.get(key(SHOP)))
+                .isEqualTo(later.plus(TestEngine.SAST_DEADLINE).toEpochMilli());
+    }
+
+    @Test
     void shouldDeadLetterAnInputTheEngineFailsOnAndLeaveTheSubjectsStateAsItWas() {
         start();
         send(Inputs.mergedCommit(SHOP, "e1", SHA_A, true));
