@@ -41,7 +41,8 @@ final class Services implements AutoCloseable {
 
     void startStreams(CliArgs args, Map<String, String> extra) {
         StreamsAppConfig cfg = StreamsAppConfig.from(args.resolve(StreamsAppConfig.FIELDS, extra));
-        StreamsApp streams = StreamsApp.start(cfg);
+        // The catalog (built-in plus vigil.controls.files) becomes an engine once, before anything starts.
+        StreamsApp streams = StreamsApp.start(cfg, StreamsApp.engineFor(cfg));
         started.push(streams);
         streams.waitUntilRunning(Duration.ofSeconds(120));
         started.push(AuditIndexer.start(cfg));

@@ -2,12 +2,16 @@ package dev.vigil.streams;
 
 import dev.vigil.schemas.AuditRecord;
 import dev.vigil.schemas.AuditRecordKind;
+import dev.vigil.schemas.ControlVerdict;
 import dev.vigil.schemas.Finding;
 import dev.vigil.schemas.Outcome;
 import dev.vigil.schemas.PipelineEvent;
 import dev.vigil.schemas.ScanResult;
 import dev.vigil.schemas.Severity;
 import dev.vigil.schemas.Subject;
+import dev.vigil.schemas.VerdictResult;
+import dev.vigil.schemas.VerdictSummary;
+import dev.vigil.schemas.Violation;
 import dev.vigil.trail.AuditChain;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
@@ -28,13 +32,31 @@ public final class AuditRecords {
     /** Where an input was read from; recorded in the trail so every link points back to its input. */
     public record InputPosition(String topic, int partition, long offset) {}
 
+    /** The position of a record no input caused (a time-based evaluation). */
+    public static final InputPosition NO_INPUT = new InputPosition("", -1, -1);
+
+    static final String CONTROLS_SOURCE_TYPE = "vigil.controls";
+    static final String CONTROLS_SOURCE = "vigil-streams";
+
     private static final int SHORT_SHA = 12;
 
     private AuditRecords() {}
 
-    public static AuditRecord draft(
-            PipelineEvent e, InputPosition at, Instant recordedAt, ControlEvaluator.Evaluation evaluation) {
-        return base(at, recordedAt, evaluation)
+    /** The controls evaluated for one input (or timer), and the catalog version they came from. */
+    public record Evaluation(String catalogVersion, List<VerdictSummary> verdicts) {
+
+        public Evaluation {
+            verdicts = List.copyOf(verdicts);
+        }
+
+        static Evaluation of(String catalogVersion, List<ControlVerdict> verdicts) {
+            return new Evaluation(
+                    catalogVersion, verdicts.stream().map(AuditRecords::summary).toList());
+        }
+    }
+
+    public static AuditRecord draft(PipelineEvent e, InputPosition at, Instant recordedAt, Evaluation evaluation) {
+        return base(AuditRecordKind.INPUT, at, recordedAt, evaluation)
                 .setTenant(e.getTenant())
                 .setScope(e.getScope())
                 .setRecordId(e.getId())
@@ -52,9 +74,8 @@ public final class AuditRecords {
                 .build();
     }
 
-    public static AuditRecord draft(
-            ScanResult s, InputPosition at, Instant recordedAt, ControlEvaluator.Evaluation evaluation) {
-        return base(at, recordedAt, evaluation)
+    public static AuditRecord draft(ScanResult s, InputPosition at, Instant recordedAt, Evaluation evaluation) {
+        return base(AuditRecordKind.INPUT, at, recordedAt, evaluation)
                 .setTenant(s.getTenant())
                 .setScope(s.getScope())
                 .setRecordId(s.getId())
@@ -74,10 +95,88 @@ public final class AuditRecords {
                 .build();
     }
 
+    /**
+     * One violation lifecycle change, chained right after the record of what caused it: it points
+     * at the same input position ({@link #NO_INPUT} for a timer) and carries no verdicts of its own.
+     */
+    public static AuditRecord violationChange(Violation v, Subject subject, InputPosition cause, Instant recordedAt) {
+        Map<String, String> attributes = new LinkedHashMap<>();
+        attributes.put("violation.id", v.getId());
+        attributes.put("violation.control-id", v.getControlId());
+        attributes.put("violation.subject-key", v.getSubjectKey());
+        attributes.put("violation.state", v.getState().name());
+        attributes.put("violation.sequence", Integer.toString(v.getSequence()));
+        attributes.put("violation.severity", v.getSeverity().name());
+        attributes.put("violation.opened-at", v.getOpenedAt().toString());
+        if (!v.getRequirements().isEmpty()) {
+            attributes.put("violation.requirements", String.join(",", v.getRequirements()));
+        }
+        if (v.getVerdictId() != null) {
+            attributes.put("violation.verdict-id", v.getVerdictId());
+        }
+        return base(
+                        AuditRecordKind.VIOLATION_CHANGE,
+                        cause,
+                        recordedAt,
+                        new Evaluation(v.getCatalogVersion(), List.of()))
+                .setTenant(v.getTenant())
+                .setScope(v.getScope())
+                // One violation changes state many times: the sequence makes each change's id unique.
+                .setRecordId(v.getId() + "#" + v.getSequence())
+                .setEventType("violation." + v.getState().name())
+                .setSourceType(CONTROLS_SOURCE_TYPE)
+                .setSource(CONTROLS_SOURCE)
+                .setSourceEventId(v.getVerdictId() == null ? v.getId() : v.getVerdictId())
+                .setEventTime(v.getChangedAt())
+                .setSubject(subject == null ? Subject.newBuilder().build() : subject)
+                .setSummary("Violation "
+                        + v.getState().name().toLowerCase(Locale.ROOT).replace('_', ' ') + ": "
+                        + v.getControlId() + " on " + v.getScope() + " " + v.getSubjectKey() + " ("
+                        + v.getSeverity().name().toLowerCase(Locale.ROOT) + "): " + v.getReason())
+                .setOutcome(v.getState().name())
+                .setAttributes(attributes)
+                .build();
+    }
+
+    /** A time-based evaluation of one subject that produced verdicts or violation changes. */
+    public static AuditRecord timerEvaluation(
+            String tenant, String scope, Instant at, Evaluation evaluation, int violationChanges) {
+        String id = "timer:" + tenant + "/" + scope + "@" + at.toEpochMilli();
+        long failed = evaluation.verdicts().stream()
+                .filter(v -> v.getVerdict() == VerdictResult.FAIL)
+                .count();
+        return base(AuditRecordKind.EVALUATION, NO_INPUT, at, evaluation)
+                .setTenant(tenant)
+                .setScope(scope)
+                .setRecordId(id)
+                .setEventType("evaluation.TIMER")
+                .setSourceType(CONTROLS_SOURCE_TYPE)
+                .setSource(CONTROLS_SOURCE)
+                .setSourceEventId(id)
+                .setEventTime(at.truncatedTo(ChronoUnit.MICROS))
+                .setSubject(Subject.newBuilder().build())
+                .setSummary("Time-based evaluation: " + scope + ", "
+                        + evaluation.verdicts().size()
+                        + (evaluation.verdicts().size() == 1 ? " verdict" : " verdicts") + " (" + failed + " failed), "
+                        + violationChanges + (violationChanges == 1 ? " violation change" : " violation changes"))
+                .setAttributes(Map.of())
+                .build();
+    }
+
+    static VerdictSummary summary(ControlVerdict v) {
+        return VerdictSummary.newBuilder()
+                .setControlId(v.getControlId())
+                .setVerdict(v.getVerdict())
+                .setSeverity(v.getSeverity())
+                .setRequirements(List.copyOf(v.getRequirements()))
+                .setReason(v.getReason())
+                .build();
+    }
+
     private static AuditRecord.Builder base(
-            InputPosition at, Instant recordedAt, ControlEvaluator.Evaluation evaluation) {
+            AuditRecordKind kind, InputPosition at, Instant recordedAt, Evaluation evaluation) {
         return AuditRecord.newBuilder()
-                .setKind(AuditRecordKind.INPUT)
+                .setKind(kind)
                 // The trail stores milliseconds; truncating here keeps the in-memory record equal to its bytes.
                 .setRecordedAt(recordedAt.truncatedTo(ChronoUnit.MILLIS))
                 .setVerdicts(List.copyOf(evaluation.verdicts()))

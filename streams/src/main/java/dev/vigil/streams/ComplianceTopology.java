@@ -1,10 +1,15 @@
 package dev.vigil.streams;
 
+import dev.vigil.controls.ControlEngine;
+import dev.vigil.schemas.ControlVerdict;
 import dev.vigil.schemas.PipelineEvent;
 import dev.vigil.schemas.ScanResult;
+import dev.vigil.schemas.Violation;
 import dev.vigil.schemas.topic.Topic;
 import dev.vigil.schemas.topic.Topics;
 import java.time.Clock;
+import java.time.Duration;
+import java.util.Objects;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.streams.Topology;
 
@@ -13,32 +18,67 @@ import org.apache.kafka.streams.Topology;
  * run the same graph:
  *
  * <pre>
- *   source_pipeline_events ─ pipeline_event_to_audit_record ─┐
- *                                                            ├─ chain_audit_record ─ sink_audit_trail
- *   source_scan_results ──── scan_result_to_audit_record ────┘      (audit-chain-heads)
+ *   source_pipeline_events ─┐                      ┌─ sink_control_verdicts
+ *                           ├─ evaluate_controls ──┼─ sink_violations
+ *   source_scan_results ────┘   (seen-inputs,      └─ chain_audit_record ─ sink_audit_trail
+ *                                subject-wakeups,      (audit-chain-heads)
+ *                                subject-&lt;facet&gt;…)
  * </pre>
  *
  * Both inputs are keyed {@code tenant/scope} and have the same partition count ({@link Topics}),
- * so one task sees every input of a subject and owns that subject's chain head.
+ * so one task sees every input of a subject and owns that subject's state, timers and chain head.
  */
 public final class ComplianceTopology {
 
     public static final String SOURCE_PIPELINE_EVENTS = "source_pipeline_events";
     public static final String SOURCE_SCAN_RESULTS = "source_scan_results";
-    public static final String PIPELINE_EVENT_TO_AUDIT_RECORD = "pipeline_event_to_audit_record";
-    public static final String SCAN_RESULT_TO_AUDIT_RECORD = "scan_result_to_audit_record";
+    public static final String EVALUATE_CONTROLS = "evaluate_controls";
     public static final String CHAIN_AUDIT_RECORD = "chain_audit_record";
     public static final String SINK_AUDIT_TRAIL = "sink_audit_trail";
+    public static final String SINK_CONTROL_VERDICTS = "sink_control_verdicts";
+    public static final String SINK_VIOLATIONS = "sink_violations";
+
+    public static final String SEEN_INPUTS_STORE = EvaluateControlsProcessorSupplier.SEEN_INPUTS;
+    public static final String SUBJECT_WAKEUPS_STORE = EvaluateControlsProcessorSupplier.SUBJECT_WAKEUPS;
+
+    /**
+     * Tunables of the evaluation: how long an input id is remembered against duplicates, how often
+     * timers are checked (wall-clock and stream time), and the largest audit record accepted.
+     */
+    public record Settings(Duration dedupRetention, Duration punctuationInterval, int maxRecordBytes) {
+
+        public static final Duration DEFAULT_DEDUP_RETENTION = Duration.ofDays(7);
+        public static final Duration DEFAULT_PUNCTUATION_INTERVAL = Duration.ofSeconds(30);
+        public static final Settings DEFAULT = new Settings(
+                DEFAULT_DEDUP_RETENTION,
+                DEFAULT_PUNCTUATION_INTERVAL,
+                AuditChainProcessorSupplier.DEFAULT_MAX_RECORD_BYTES);
+
+        public Settings {
+            Objects.requireNonNull(dedupRetention, "dedupRetention");
+            Objects.requireNonNull(punctuationInterval, "punctuationInterval");
+            if (dedupRetention.toMillis() < 1 || punctuationInterval.toMillis() < 1 || maxRecordBytes < 1) {
+                throw new IllegalArgumentException("settings must be positive: " + dedupRetention + ", "
+                        + punctuationInterval + ", " + maxRecordBytes);
+            }
+        }
+
+        public Settings withMaxRecordBytes(int bytes) {
+            return new Settings(dedupRetention, punctuationInterval, bytes);
+        }
+    }
 
     private ComplianceTopology() {}
 
-    public static Topology build(Topics topics, Clock clock, ControlEvaluator evaluator) {
-        return build(topics, clock, evaluator, AuditChainProcessorSupplier.DEFAULT_MAX_RECORD_BYTES);
+    public static Topology build(Topics topics, Clock clock, ControlEngine engine) {
+        return build(topics, clock, engine, Settings.DEFAULT);
     }
 
-    public static Topology build(Topics topics, Clock clock, ControlEvaluator evaluator, int maxRecordBytes) {
+    public static Topology build(Topics topics, Clock clock, ControlEngine engine, Settings settings) {
         Topic<String, PipelineEvent> events = topics.pipelineEvents();
         Topic<String, ScanResult> scans = topics.scanResults();
+        Topic<String, ControlVerdict> verdicts = topics.controlVerdicts();
+        Topic<String, Violation> violations = topics.violations();
         Topology topology = new Topology();
         topology.addSource(
                 SOURCE_PIPELINE_EVENTS,
@@ -50,24 +90,21 @@ public final class ComplianceTopology {
                 scans.keySerde().deserializer(),
                 scans.valueSerde().deserializer(),
                 scans.name());
+        // The supplier's stores() connects seen-inputs, subject-wakeups and one store per facet.
         topology.addProcessor(
-                PIPELINE_EVENT_TO_AUDIT_RECORD,
-                () -> new ToAuditRecordProcessor<PipelineEvent>(
-                        (event, at, recordedAt) -> AuditRecords.draft(event, at, recordedAt, evaluator.evaluate(event)),
-                        clock),
-                SOURCE_PIPELINE_EVENTS);
-        topology.addProcessor(
-                SCAN_RESULT_TO_AUDIT_RECORD,
-                () -> new ToAuditRecordProcessor<ScanResult>(
-                        (scan, at, recordedAt) -> AuditRecords.draft(scan, at, recordedAt, evaluator.evaluate(scan)),
-                        clock),
+                EVALUATE_CONTROLS,
+                new EvaluateControlsProcessorSupplier(
+                        engine,
+                        clock,
+                        settings,
+                        topics.auditTrail().valueSerde().serializer()),
+                SOURCE_PIPELINE_EVENTS,
                 SOURCE_SCAN_RESULTS);
         // The supplier's stores() connects audit-chain-heads (and its changelog) to this processor.
         topology.addProcessor(
                 CHAIN_AUDIT_RECORD,
-                new AuditChainProcessorSupplier(topics.auditTrail(), maxRecordBytes),
-                PIPELINE_EVENT_TO_AUDIT_RECORD,
-                SCAN_RESULT_TO_AUDIT_RECORD);
+                new AuditChainProcessorSupplier(topics.auditTrail(), settings.maxRecordBytes()),
+                EVALUATE_CONTROLS);
         topology.addSink(
                 SINK_AUDIT_TRAIL,
                 topics.auditTrail().name(),
@@ -75,6 +112,18 @@ public final class ComplianceTopology {
                 // The chain processor forwards the link already encoded with the trail's serde.
                 new ByteArraySerializer(),
                 CHAIN_AUDIT_RECORD);
+        topology.addSink(
+                SINK_CONTROL_VERDICTS,
+                verdicts.name(),
+                verdicts.keySerde().serializer(),
+                verdicts.valueSerde().serializer(),
+                EVALUATE_CONTROLS);
+        topology.addSink(
+                SINK_VIOLATIONS,
+                violations.name(),
+                violations.keySerde().serializer(),
+                violations.valueSerde().serializer(),
+                EVALUATE_CONTROLS);
         return topology;
     }
 }

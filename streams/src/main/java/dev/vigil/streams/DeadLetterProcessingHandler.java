@@ -33,7 +33,8 @@ public final class DeadLetterProcessingHandler implements ProcessingExceptionHan
                 context.topic(),
                 context.partition(),
                 context.offset(),
-                record.key(),
+                // A punctuation (time-based evaluation) has no input record.
+                record == null ? null : record.key(),
                 exception.toString(),
                 dlqTopic);
         return Response.resume(List.of(DeadLetterQueue.record(

@@ -1,5 +1,12 @@
 package dev.vigil.streams;
 
+import dev.vigil.controls.ControlCatalog;
+import dev.vigil.controls.ControlEngine;
+import dev.vigil.controls.EngineResult;
+import dev.vigil.controls.state.Facet;
+import dev.vigil.controls.state.SubjectState;
+import dev.vigil.schemas.PipelineEvent;
+import dev.vigil.schemas.ScanResult;
 import dev.vigil.schemas.topic.TopicAdmin;
 import dev.vigil.schemas.topic.Topics;
 import java.io.IOException;
@@ -7,8 +14,12 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
 import java.util.Map;
 import java.util.Properties;
+import java.util.Set;
+import java.util.stream.Collectors;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.streams.CloseOptions;
@@ -34,11 +45,50 @@ public final class StreamsApp implements AutoCloseable {
         this.applicationId = applicationId;
     }
 
+    /** Starts with the engine the configuration names ({@link #engineFor}). */
     public static StreamsApp start(StreamsAppConfig cfg) {
-        return start(cfg, ControlEvaluator.none());
+        return start(cfg, engineFor(cfg));
     }
 
-    public static StreamsApp start(StreamsAppConfig cfg, ControlEvaluator evaluator) {
+    /**
+     * The control engine for this configuration: the built-in catalog plus
+     * {@code vigil.controls.files}. The only place that turns a catalog into an engine.
+     */
+    public static ControlEngine engineFor(StreamsAppConfig cfg) {
+        // MERGE: return ControlEngines.of(ControlCatalog.load(cfg.controlFiles()));
+        if (!cfg.controlFiles().isEmpty()) {
+            LOG.warn(
+                    "vigil.controls.files is set ({}) but this build has no catalog loader yet; evaluating no"
+                            + " controls",
+                    cfg.controlFiles());
+        }
+        return new NoControls(ControlCatalog.empty().version());
+    }
+
+    /** Evaluates nothing: every input is still chained, with the catalog version and no verdicts. */
+    private record NoControls(String catalogVersion) implements ControlEngine {
+        @Override
+        public List<Facet<?>> facets() {
+            return List.of();
+        }
+
+        @Override
+        public EngineResult onEvent(PipelineEvent event, SubjectState state, Instant now) {
+            return EngineResult.EMPTY;
+        }
+
+        @Override
+        public EngineResult onScan(ScanResult scan, SubjectState state, Instant now) {
+            return EngineResult.EMPTY;
+        }
+
+        @Override
+        public EngineResult onTime(SubjectState state, Instant now) {
+            return EngineResult.EMPTY;
+        }
+    }
+
+    public static StreamsApp start(StreamsAppConfig cfg, ControlEngine engine) {
         Topics topics = cfg.topics();
         ensureTopics(cfg, topics);
         try {
@@ -46,7 +96,7 @@ public final class StreamsApp implements AutoCloseable {
         } catch (IOException e) {
             throw new UncheckedIOException("cannot create the streams state folder " + cfg.stateDir(), e);
         }
-        Topology topology = ComplianceTopology.build(topics, Clock.systemUTC(), evaluator);
+        Topology topology = ComplianceTopology.build(topics, Clock.systemUTC(), engine, cfg.topologySettings());
         KafkaStreams streams = new KafkaStreams(topology, properties(cfg, topics));
         streams.setUncaughtExceptionHandler(new UncaughtErrorPolicy());
         streams.setStateListener((now, before) -> {
@@ -60,11 +110,13 @@ public final class StreamsApp implements AutoCloseable {
             }
         });
         LOG.info(
-                "starting streams app {} on {} (topic prefix '{}', state {})",
+                "starting streams app {} on {} (topic prefix '{}', state {}, catalog {}, {} facets)",
                 cfg.applicationId(),
                 cfg.bootstrapServers(),
                 cfg.topicPrefix(),
-                cfg.stateDir());
+                cfg.stateDir(),
+                engine.catalogVersion(),
+                engine.facets().size());
         try {
             streams.start();
         } catch (RuntimeException e) {
@@ -102,6 +154,14 @@ public final class StreamsApp implements AutoCloseable {
 
     public KafkaStreams.State state() {
         return streams.state();
+    }
+
+    /** Ids of the tasks (one per input partition) this instance processes now, e.g. {@code 0_3}. */
+    public Set<String> activeTasks() {
+        return streams.metadataForLocalThreads().stream()
+                .flatMap(thread -> thread.activeTasks().stream())
+                .map(task -> task.taskId().toString())
+                .collect(Collectors.toUnmodifiableSet());
     }
 
     /** Blocks until every task is assigned and restored (RUNNING); fails fast if the app died. */

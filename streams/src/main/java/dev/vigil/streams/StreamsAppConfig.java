@@ -5,6 +5,8 @@ import dev.vigil.common.config.ConfigField;
 import dev.vigil.common.config.SharedFields;
 import dev.vigil.schemas.topic.Topics;
 import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 
@@ -26,6 +28,9 @@ public record StreamsAppConfig(
         long indexerFlushIntervalMs,
         String indexerGroupId,
         int replicationFactor,
+        List<Path> controlFiles,
+        Duration dedupRetention,
+        Duration punctuationInterval,
         Map<String, String> streamsPassthrough) {
 
     public static final String STREAMS_PASSTHROUGH_PREFIX = "vigil.kafka.streams.";
@@ -63,6 +68,27 @@ public record StreamsAppConfig(
 
     public static final ConfigField<Integer> REPLICATION_FACTOR = SharedFields.KAFKA_REPLICATION_FACTOR;
 
+    public static final ConfigField<String> CONTROL_FILES = ConfigField.string(
+            "vigil.controls.files",
+            "",
+            "Comma-separated paths of user control catalog files, evaluated in addition to the built-in"
+                    + " catalog. Empty: the built-in catalog only.");
+    public static final ConfigField<Long> DEDUP_RETENTION_MS = ConfigField.longValue(
+            "vigil.streams.dedup-retention-ms",
+            Duration.ofDays(7).toMillis(),
+            60_000,
+            Duration.ofDays(365).toMillis(),
+            "How long (in stream time) the streams app remembers an input id: a redelivery within it gets no"
+                    + " second verdicts or audit record. The seen-inputs store and its changelog grow with the"
+                    + " number of inputs in this window.");
+    public static final ConfigField<Long> PUNCTUATION_INTERVAL_MS = ConfigField.longValue(
+            "vigil.streams.punctuation-interval-ms",
+            30_000,
+            100,
+            Duration.ofHours(1).toMillis(),
+            "How often time-based controls are checked for due subjects (wall-clock and stream time), and"
+                    + " expired subject state is swept. A deadline fires at most this late.");
+
     public static final List<ConfigField<?>> FIELDS = List.of(
             BOOTSTRAP_SERVERS,
             TOPIC_PREFIX,
@@ -74,9 +100,13 @@ public record StreamsAppConfig(
             INDEXER_BATCH_SIZE,
             INDEXER_FLUSH_INTERVAL_MS,
             INDEXER_GROUP_ID,
-            REPLICATION_FACTOR);
+            REPLICATION_FACTOR,
+            CONTROL_FILES,
+            DEDUP_RETENTION_MS,
+            PUNCTUATION_INTERVAL_MS);
 
     public StreamsAppConfig {
+        controlFiles = List.copyOf(controlFiles);
         streamsPassthrough = Map.copyOf(streamsPassthrough);
     }
 
@@ -93,12 +123,29 @@ public record StreamsAppConfig(
                 config.get(INDEXER_FLUSH_INTERVAL_MS),
                 config.get(INDEXER_GROUP_ID),
                 config.get(REPLICATION_FACTOR),
+                paths(config.get(CONTROL_FILES)),
+                Duration.ofMillis(config.get(DEDUP_RETENTION_MS)),
+                Duration.ofMillis(config.get(PUNCTUATION_INTERVAL_MS)),
                 config.withPrefix(STREAMS_PASSTHROUGH_PREFIX));
     }
 
     /** Resolves from explicit values only (tests, embedding): no file, no environment. */
     public static StreamsAppConfig of(Map<String, String> values) {
         return from(Config.resolve(FIELDS, null, Map.of(), values));
+    }
+
+    private static List<Path> paths(String commaSeparated) {
+        return Arrays.stream(commaSeparated.split(","))
+                .map(String::strip)
+                .filter(p -> !p.isEmpty())
+                .map(p -> Path.of(p).toAbsolutePath().normalize())
+                .toList();
+    }
+
+    /** The evaluation tunables of {@link ComplianceTopology}. */
+    public ComplianceTopology.Settings topologySettings() {
+        return new ComplianceTopology.Settings(
+                dedupRetention, punctuationInterval, AuditChainProcessorSupplier.DEFAULT_MAX_RECORD_BYTES);
     }
 
     /** Kafka Streams' state.dir: RocksDB stores and checkpoints of the chain heads. */

@@ -47,6 +47,24 @@ public final class Inputs {
                 .build();
     }
 
+    /** A merge of {@code sha}: approved by bob (an independent reviewer) or not reviewed at all. */
+    public static PipelineEvent mergedCommit(String scope, String id, String sha, boolean approved) {
+        PipelineEvent base = merged(scope, id);
+        return PipelineEvent.newBuilder(base)
+                .setSubject(
+                        Subject.newBuilder(base.getSubject()).setCommitSha(sha).build())
+                .setAttributes(approved ? Map.of("reviewer", "bob", "review_state", "approved") : Map.of())
+                .build();
+    }
+
+    /** A complete SAST scan of {@code sha}. */
+    public static ScanResult sastOf(String scope, String id, String sha) {
+        ScanResult base = sast(scope, id);
+        return ScanResult.newBuilder(base)
+                .setSubject(Subject.newBuilder().setCommitSha(sha).build())
+                .build();
+    }
+
     public static ScanResult sast(String scope, String id) {
         return ScanResult.newBuilder()
                 .setId(id)

@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import dev.vigil.common.config.Config;
 import dev.vigil.common.config.ConfigException;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.Map;
 import java.util.Properties;
 import org.apache.kafka.streams.StreamsConfig;
@@ -28,6 +29,25 @@ class StreamsAppConfigTest {
         assertThat(cfg.indexerBatchSize()).isEqualTo(1000);
         assertThat(cfg.indexerFlushIntervalMs()).isEqualTo(500);
         assertThat(cfg.indexerGroupId()).isEqualTo("vigil-indexer");
+        assertThat(cfg.controlFiles()).isEmpty();
+        assertThat(cfg.dedupRetention()).isEqualTo(Duration.ofDays(7));
+        assertThat(cfg.punctuationInterval()).isEqualTo(Duration.ofSeconds(30));
+        assertThat(cfg.topologySettings()).isEqualTo(ComplianceTopology.Settings.DEFAULT);
+    }
+
+    @Test
+    void shouldReadCommaSeparatedControlFilesAndTheEvaluationIntervals() {
+        StreamsAppConfig cfg = StreamsAppConfig.of(Map.of(
+                "vigil.controls.files", " /etc/vigil/extra.yaml, ,rel/more.yaml ",
+                "vigil.streams.dedup-retention-ms", "86400000",
+                "vigil.streams.punctuation-interval-ms", "5000"));
+
+        assertThat(cfg.controlFiles())
+                .containsExactly(
+                        Path.of("/etc/vigil/extra.yaml"),
+                        Path.of("rel/more.yaml").toAbsolutePath().normalize());
+        assertThat(cfg.topologySettings().dedupRetention()).isEqualTo(Duration.ofDays(1));
+        assertThat(cfg.topologySettings().punctuationInterval()).isEqualTo(Duration.ofSeconds(5));
     }
 
     @Test
