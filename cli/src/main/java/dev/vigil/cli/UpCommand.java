@@ -123,7 +123,7 @@ final class UpCommand implements Command {
         }
         out.printf("""
                 vigil: up in %.1f s
-                  ingest     %s   (POST /v1/events)
+                  ingest     %s   (POST /v1/events, POST /v1/webhooks/github|gitlab/{source})
                   audit-api  %s   (GET /v1/audit/records)
                   API keys   %s
                   Ctrl-C stops everything.

@@ -91,8 +91,9 @@ public final class CatalogDocs {
                 `forEach`, `pending` and `deadline`. Durations are CEL durations (`24h`, `168h`). \
                 The state behind the views: `docs/controls-state.md`.
 
-                Add your own controls, tune or disable built-ins in a YAML file of your own \
-                (`ControlCatalog.load(files)`; the file is refused at start with file, line and reason if \
+                Add your own controls, tune or disable built-ins in a YAML file of your own and name it in \
+                `vigil.controls.files` (comma-separated; e.g. `./vigil up --set vigil.controls.files=my-controls.yaml`). \
+                The streams app refuses a bad file at start with file, line and reason if \
                 a field is unknown or missing, an expression does not compile or type-check, or it names a parameter or view field that does not exist):
 
                 ```yaml

@@ -2,11 +2,7 @@ package dev.vigil.streams;
 
 import dev.vigil.controls.ControlCatalog;
 import dev.vigil.controls.ControlEngine;
-import dev.vigil.controls.EngineResult;
-import dev.vigil.controls.state.Facet;
-import dev.vigil.controls.state.SubjectState;
-import dev.vigil.schemas.PipelineEvent;
-import dev.vigil.schemas.ScanResult;
+import dev.vigil.controls.ControlEngines;
 import dev.vigil.schemas.topic.TopicAdmin;
 import dev.vigil.schemas.topic.Topics;
 import java.io.IOException;
@@ -14,8 +10,6 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.time.Clock;
 import java.time.Duration;
-import java.time.Instant;
-import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.Set;
@@ -55,37 +49,14 @@ public final class StreamsApp implements AutoCloseable {
      * {@code vigil.controls.files}. The only place that turns a catalog into an engine.
      */
     public static ControlEngine engineFor(StreamsAppConfig cfg) {
-        // MERGE: return ControlEngines.of(ControlCatalog.load(cfg.controlFiles()));
-        if (!cfg.controlFiles().isEmpty()) {
-            LOG.warn(
-                    "vigil.controls.files is set ({}) but this build has no catalog loader yet; evaluating no"
-                            + " controls",
-                    cfg.controlFiles());
-        }
-        return new NoControls(ControlCatalog.empty().version());
-    }
-
-    /** Evaluates nothing: every input is still chained, with the catalog version and no verdicts. */
-    private record NoControls(String catalogVersion) implements ControlEngine {
-        @Override
-        public List<Facet<?>> facets() {
-            return List.of();
-        }
-
-        @Override
-        public EngineResult onEvent(PipelineEvent event, SubjectState state, Instant now) {
-            return EngineResult.EMPTY;
-        }
-
-        @Override
-        public EngineResult onScan(ScanResult scan, SubjectState state, Instant now) {
-            return EngineResult.EMPTY;
-        }
-
-        @Override
-        public EngineResult onTime(SubjectState state, Instant now) {
-            return EngineResult.EMPTY;
-        }
+        // Refuses a bad control file here, at start, with its file, line and reason.
+        ControlCatalog catalog = ControlCatalog.load(cfg.controlFiles());
+        LOG.info(
+                "evaluating {} controls of catalog {} (user files: {})",
+                catalog.controls().size(),
+                catalog.version(),
+                cfg.controlFiles());
+        return ControlEngines.of(catalog);
     }
 
     public static StreamsApp start(StreamsAppConfig cfg, ControlEngine engine) {

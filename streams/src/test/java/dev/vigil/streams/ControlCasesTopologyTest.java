@@ -2,7 +2,9 @@ package dev.vigil.streams;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.vigil.controls.ControlCatalog;
 import dev.vigil.controls.ControlEngine;
+import dev.vigil.controls.ControlEngines;
 import dev.vigil.controls.cases.ControlCase;
 import dev.vigil.controls.cases.ControlCases;
 import dev.vigil.controls.cases.Step;
@@ -40,9 +42,10 @@ class ControlCasesTopologyTest {
         return ControlCases.all().stream();
     }
 
-    /** MERGE: ControlEngines.of(ControlCatalog.builtIn()) once the controls module provides it. */
+    private static final ControlEngine ENGINE = ControlEngines.of(ControlCatalog.builtIn());
+
     private static ControlEngine engine() {
-        return new TestEngine();
+        return ENGINE;
     }
 
     @ParameterizedTest(name = "{0}")

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.vigil.embedded.SharedServers;
 import dev.vigil.schemas.AuditRecord;
+import dev.vigil.schemas.AuditRecordKind;
 import dev.vigil.schemas.topic.SubjectKey;
 import dev.vigil.schemas.topic.Topic;
 import dev.vigil.schemas.topic.Topics;
@@ -115,7 +116,7 @@ class StreamsAppIT {
         producer.flush();
 
         TrailReader<AuditRecord> reader = trailReader();
-        reader.readUntil(seen -> seen.size() >= expected.size(), TIMEOUT);
+        reader.readUntil(seen -> inputs(seen) >= expected.size(), TIMEOUT);
         List<ConsumerRecord<String, AuditRecord>> trail = reader.readToEnd(TIMEOUT);
 
         assertExactlyOnceInGaplessChains(trail, expected);
@@ -134,14 +135,14 @@ class StreamsAppIT {
         StreamsApp first = startApp();
         TrailReader<AuditRecord> reader = trailReader();
         Feeder feed = feed(0, 100, expected);
-        reader.readUntil(seen -> seen.size() >= 30, TIMEOUT);
+        reader.readUntil(seen -> inputs(seen) >= 30, TIMEOUT);
         first.close();
         feed.await();
 
         // 2. hard stop: close(ZERO) returns at once, the threads stop in the background mid-work
         StreamsApp second = startApp();
         feed = feed(100, 100, expected);
-        reader.readUntil(seen -> seen.size() >= 130, TIMEOUT);
+        reader.readUntil(seen -> inputs(seen) >= 130, TIMEOUT);
         second.close(Duration.ZERO);
         awaitState(second, KafkaStreams.State.NOT_RUNNING);
         feed.await();
@@ -149,7 +150,7 @@ class StreamsAppIT {
         // 3. SIGKILL of a separate JVM: its open transaction is left hanging and must be aborted, not half-seen
         Process child = startChild();
         feed = feed(200, 100, expected);
-        reader.readUntil(seen -> seen.size() >= 230, TIMEOUT);
+        reader.readUntil(seen -> inputs(seen) >= 230, TIMEOUT);
         child.destroyForcibly().waitFor();
         feed.await();
 
@@ -158,15 +159,34 @@ class StreamsAppIT {
         feed = feed(300, 100, expected);
         feed.await();
 
-        reader.readUntil(seen -> seen.size() >= expected.size(), TIMEOUT);
+        reader.readUntil(seen -> inputs(seen) >= expected.size(), TIMEOUT);
         List<ConsumerRecord<String, AuditRecord>> trail = reader.readToEnd(TIMEOUT);
         assertExactlyOnceInGaplessChains(trail, expected);
     }
 
-    /** Every chain is seq 1..n with linked, recomputable hashes, and holds each of its inputs exactly once, in order. */
+    /** Input records seen so far; the built-in controls add violation changes to the same chains. */
+    private static long inputs(List<ConsumerRecord<String, AuditRecord>> seen) {
+        return seen.stream()
+                .filter(r -> r.value().getKind() == AuditRecordKind.INPUT)
+                .count();
+    }
+
+    /**
+     * Every chain is seq 1..n with linked, recomputable hashes, and holds each of its inputs exactly
+     * once, in order; the violation changes the built-in controls produce are links of the same
+     * chains and are checked with them.
+     */
     private void assertExactlyOnceInGaplessChains(List<ConsumerRecord<String, AuditRecord>> trail, List<String> ids) {
-        assertThat(trail).hasSize(ids.size());
-        assertThat(trail).extracting(r -> r.value().getRecordId()).containsExactlyInAnyOrderElementsOf(ids);
+        List<ConsumerRecord<String, AuditRecord>> inputRecords = trail.stream()
+                .filter(r -> r.value().getKind() == AuditRecordKind.INPUT)
+                .toList();
+        assertThat(inputRecords).hasSize(ids.size());
+        assertThat(inputRecords).extracting(r -> r.value().getRecordId()).containsExactlyInAnyOrderElementsOf(ids);
+        // Each violation change once: a replayed input must not repeat the changes it caused.
+        assertThat(trail.stream()
+                        .filter(r -> r.value().getKind() != AuditRecordKind.INPUT)
+                        .map(r -> r.value().getRecordId()))
+                .doesNotHaveDuplicates();
         Map<String, List<AuditRecord>> chains = trail.stream()
                 .collect(Collectors.groupingBy(
                         ConsumerRecord::key,
@@ -190,6 +210,7 @@ class StreamsAppIT {
         // Within one input topic a subject's inputs keep their order in its chain.
         Map<String, List<String>> pipelineOrder = trail.stream()
                 .map(ConsumerRecord::value)
+                .filter(r -> r.getKind() == AuditRecordKind.INPUT)
                 .filter(r -> r.getInputTopic().equals(topics.pipelineEvents().name()))
                 .collect(Collectors.groupingBy(
                         AuditRecord::getScope, Collectors.mapping(AuditRecord::getRecordId, Collectors.toList())));
