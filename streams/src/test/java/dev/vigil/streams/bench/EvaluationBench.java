@@ -9,7 +9,6 @@ import dev.vigil.schemas.topic.Topics;
 import dev.vigil.streams.Inputs;
 import dev.vigil.streams.StreamsApp;
 import dev.vigil.streams.StreamsAppConfig;
-import dev.vigil.streams.TestEngine;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -180,7 +179,7 @@ public final class EvaluationBench {
                 "vigil.streams.application-id",
                 run + "-streams"));
         try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap));
-                StreamsApp app = StreamsApp.start(cfg, new TestEngine())) {
+                StreamsApp app = StreamsApp.start(cfg, StreamsApp.engineFor(cfg))) {
             app.waitUntilRunning(TIMEOUT);
             long started = System.nanoTime();
             long deadline = started + TIMEOUT.toNanos();
