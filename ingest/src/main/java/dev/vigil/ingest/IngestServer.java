@@ -13,6 +13,9 @@ import dev.vigil.ingest.webhook.GitLabAdapter;
 import dev.vigil.ingest.webhook.WebhookEndpoint;
 import dev.vigil.ingest.webhook.WebhookSources;
 import dev.vigil.schemas.topic.Topics;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.util.ArrayList;
@@ -90,6 +93,11 @@ public final class IngestServer implements AutoCloseable {
                             WebhookEndpoint.route(WebhookSources.Kind.GITLAB),
                             new WebhookEndpoint(
                                     WebhookSources.Kind.GITLAB, sources, new GitLabAdapter(), events::ingest))
+                    .route(
+                            "GET",
+                            "/openapi.json",
+                            Role.PUBLISHER,
+                            r -> Response.bytes(200, "application/json", openApi()))
                     .publicRoute("GET", "/healthz", r -> Response.json(200, Map.of("status", "ok")))
                     .build()
                     .start();
@@ -107,6 +115,18 @@ public final class IngestServer implements AutoCloseable {
         } catch (RuntimeException e) {
             sink.close();
             throw e;
+        }
+    }
+
+    /** The OpenAPI 3.1 document of this service (resource {@code openapi.json}, tested against the server). */
+    static byte[] openApi() {
+        try (InputStream in = IngestServer.class.getResourceAsStream("openapi.json")) {
+            if (in == null) {
+                throw new IllegalStateException("openapi.json missing from the ingest jar");
+            }
+            return in.readAllBytes();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
         }
     }
 

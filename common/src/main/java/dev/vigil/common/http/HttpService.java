@@ -98,6 +98,8 @@ public final class HttpService implements AutoCloseable {
         executor.shutdown();
     }
 
+    private static final String BODY_READ = "vigil.body-read";
+
     private void dispatch(HttpExchange exchange) {
         String path = exchange.getRequestURI().getRawPath();
         String method = exchange.getRequestMethod();
@@ -110,6 +112,11 @@ public final class HttpService implements AutoCloseable {
             } catch (Exception e) {
                 LOG.error("{} {} {} failed; answered 500", name, method, path, e);
                 response = Response.problem(Problem.internal().withInstance(path));
+            }
+            if (exchange.getAttribute(BODY_READ) == null && hasBody(exchange)) {
+                // Answered before the body was read (401, 413 ...): the unread bytes make the connection
+                // unusable, so tell the client not to send its next request on it.
+                response.header("Connection", "close");
             }
             send(exchange, response);
         } catch (IOException e) {
@@ -187,8 +194,15 @@ public final class HttpService implements AutoCloseable {
                 }
                 out.write(buffer, 0, n);
             }
+            exchange.setAttribute(BODY_READ, Boolean.TRUE);
             return out.toByteArray();
         }
+    }
+
+    private static boolean hasBody(HttpExchange exchange) {
+        String length = exchange.getRequestHeaders().getFirst("Content-Length");
+        return exchange.getRequestHeaders().containsKey("Transfer-Encoding")
+                || (length != null && !length.trim().equals("0"));
     }
 
     private ProblemException tooLarge() {

@@ -100,6 +100,21 @@ class HttpServiceTest {
     }
 
     @Test
+    void shouldCloseTheConnectionAfterRefusingABodyItDidNotRead() throws Exception {
+        // A large unread body, so the bytes left on the connection cannot be drained quietly.
+        String big = "x".repeat(1 << 20);
+        var refused = send("POST", "/v1/echo", publisher, big);
+        var unauthorized = send("POST", "/v1/echo", null, big);
+        var next = send("POST", "/v1/echo", publisher, "hello");
+
+        assertThat(refused.statusCode()).isEqualTo(413);
+        assertThat(refused.headers().firstValue("Connection")).hasValue("close");
+        assertThat(unauthorized.statusCode()).isEqualTo(401);
+        assertThat(next.statusCode()).isEqualTo(200);
+        assertThat(next.body()).contains("\"size\":5");
+    }
+
+    @Test
     void shouldHideInternalsOnAnUnexpectedError() throws Exception {
         var response = send("GET", "/v1/boom", auditor, null);
         assertThat(response.statusCode()).isEqualTo(500);
