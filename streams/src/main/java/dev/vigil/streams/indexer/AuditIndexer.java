@@ -249,7 +249,7 @@ public final class AuditIndexer implements AutoCloseable {
             }
             AuditDocument doc = AuditChain.document(trailRecord);
             String target = auditIndex.indexFor(trailRecord.getRecordedAt());
-            entries.add(new Entry(record, doc));
+            entries.add(new Entry(record, doc, target));
             bulk.operations(
                     op -> op.create(c -> c.index(target).id(doc.documentId()).document(doc)));
         }
@@ -264,8 +264,8 @@ public final class AuditIndexer implements AutoCloseable {
                     "bulk response has " + items.size() + " items for " + entries.size() + " operations", null);
         }
         List<Conflict> conflicts = new ArrayList<>();
+        List<Conflict> blocked = new ArrayList<>();
         List<String> failures = new ArrayList<>();
-        List<String> sealed = new ArrayList<>();
         for (int i = 0; i < items.size(); i++) {
             BulkResponseItem item = items.get(i);
             if (item.error() == null && (item.status() == 201 || item.status() == 200)) {
@@ -273,17 +273,27 @@ public final class AuditIndexer implements AutoCloseable {
             } else if (item.status() == 409
                     && item.error() != null
                     && VERSION_CONFLICT.equals(item.error().type())) {
-                conflicts.add(new Conflict(entries.get(i), item.index()));
+                conflicts.add(new Conflict(entries.get(i), entries.get(i).target()));
+            } else if (item.error() != null && CLUSTER_BLOCK.equals(item.error().type())) {
+                // A sealed month refuses every write before it looks for the _id: a replay lands here too.
+                blocked.add(new Conflict(entries.get(i), entries.get(i).target()));
             } else {
-                if (item.error() != null && CLUSTER_BLOCK.equals(item.error().type())) {
-                    sealed.add(item.id() + " -> " + item.index());
-                }
                 failures.add(item.id() + ": " + item.status()
                         + (item.error() == null
                                 ? ""
                                 : " " + item.error().type() + " " + item.error().reason()));
             }
         }
+        if (!failures.isEmpty()) {
+            throw new IndexingFailure(
+                    failures.size() + " of " + items.size() + " documents refused, e.g. "
+                            + String.join("; ", failures.subList(0, Math.min(3, failures.size()))),
+                    null);
+        }
+        if (!conflicts.isEmpty()) {
+            resolveConflicts(conflicts, tally, false);
+        }
+        List<String> sealed = blocked.isEmpty() ? List.of() : resolveConflicts(blocked, tally, true);
         if (!sealed.isEmpty()) {
             sealedRefusals.incrementAndGet();
             LOG.error(
@@ -294,15 +304,7 @@ public final class AuditIndexer implements AutoCloseable {
                             + " (docs/operations.md, 'A record for a sealed month')",
                     sealed.size(),
                     String.join("; ", sealed.subList(0, Math.min(3, sealed.size()))));
-        }
-        if (!failures.isEmpty()) {
-            throw new IndexingFailure(
-                    failures.size() + " of " + items.size() + " documents refused, e.g. "
-                            + String.join("; ", failures.subList(0, Math.min(3, failures.size()))),
-                    null);
-        }
-        if (!conflicts.isEmpty()) {
-            resolveConflicts(conflicts, tally);
+            throw new IndexingFailure(sealed.size() + " records for sealed months refused", null);
         }
         return tally;
     }
@@ -312,8 +314,14 @@ public final class AuditIndexer implements AutoCloseable {
      * otherwise. Only {@code chain.hash} is fetched, as raw JSON: the comparison must work whatever
      * else the stored document holds. mget reads in real time, so a document created a moment ago
      * (not yet searchable) is found.
+     *
+     * <p>With {@code sealedMonth}, the writes were refused by a sealed index instead: a document
+     * already there is judged the same way, and the ones that are not there (late records) are
+     * answered, as {@code id -> index}, for the caller to alarm and retry.
      */
-    private void resolveConflicts(List<Conflict> conflicts, Tally tally) throws IOException, IndexingFailure {
+    private List<String> resolveConflicts(List<Conflict> conflicts, Tally tally, boolean sealedMonth)
+            throws IOException, IndexingFailure {
+        List<String> missing = new ArrayList<>();
         List<MultiGetOperation> gets = conflicts.stream()
                 .map(c -> MultiGetOperation.of(g -> g.index(c.index())
                         .id(c.entry().doc().documentId())
@@ -329,6 +337,10 @@ public final class AuditIndexer implements AutoCloseable {
             Conflict conflict = conflicts.get(i);
             MultiGetResponseItem<JsonData> got = docs.get(i);
             String id = conflict.entry().doc().documentId();
+            if (sealedMonth && !got.isFailure() && !got.result().found()) {
+                missing.add(id + " -> " + conflict.index());
+                continue;
+            }
             if (got.isFailure() || !got.result().found() || got.result().source() == null) {
                 throw new IndexingFailure(
                         "document " + id + " conflicted on create but cannot be read back from " + conflict.index(),
@@ -356,6 +368,7 @@ public final class AuditIndexer implements AutoCloseable {
                         conflict.entry().doc().chain().id());
             }
         }
+        return missing;
     }
 
     /** Seals due monthly indices at start and then every {@link #SEAL_INTERVAL}; a failure is retried soon. */
@@ -451,7 +464,7 @@ public final class AuditIndexer implements AutoCloseable {
         ElasticsearchClients.close(es);
     }
 
-    private record Entry(ConsumerRecord<String, byte[]> record, AuditDocument doc) {}
+    private record Entry(ConsumerRecord<String, byte[]> record, AuditDocument doc, String target) {}
 
     private record Conflict(Entry entry, String index) {}
 

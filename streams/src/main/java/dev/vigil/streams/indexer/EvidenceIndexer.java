@@ -216,7 +216,8 @@ public final class EvidenceIndexer implements AutoCloseable {
             }
             EvidenceDocument doc = EvidenceDocument.of(chunk);
             entries.add(new Entry(record, doc));
-            bulk.operations(op -> op.create(c -> c.index(alias).id(doc.documentId()).document(doc)));
+            bulk.operations(
+                    op -> op.create(c -> c.index(alias).id(doc.documentId()).document(doc)));
         }
         Tally tally = new Tally();
         if (entries.isEmpty()) {
