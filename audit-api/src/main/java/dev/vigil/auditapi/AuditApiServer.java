@@ -162,8 +162,20 @@ public final class AuditApiServer implements AutoCloseable {
         if (!indexInstalled) {
             synchronized (this) {
                 if (!indexInstalled) {
-                    index.install(client);
-                    evidenceIndex.install(client);
+                    try {
+                        index.install(client);
+                        evidenceIndex.install(client);
+                    } catch (ElasticsearchException e) {
+                        if (e.status() != 403) {
+                            throw e;
+                        }
+                        // With Elasticsearch security the audit API holds the read privilege only
+                        // (docs/operations.md): the indexer installs the templates and indices.
+                        LOG.info(
+                                "no privilege to install the trail and evidence templates ({}); relying on the"
+                                        + " indexer to install them, as with the read-only audit-api role",
+                                e.error().type());
+                    }
                     indexInstalled = true;
                     LOG.info("audit index installed behind alias {}", index.alias());
                 }

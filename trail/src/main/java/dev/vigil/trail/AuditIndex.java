@@ -50,6 +50,11 @@ public final class AuditIndex {
         return prefix + "vigil-audit";
     }
 
+    /** The optional component template an operator may create for production settings (e.g. the ILM policy). */
+    public String customTemplateName() {
+        return templateName() + "@custom";
+    }
+
     public String templateName() {
         return prefix + "vigil-audit-v" + MAPPING_VERSION;
     }
@@ -108,11 +113,17 @@ public final class AuditIndex {
             }
             client.indices().putIndexTemplate(t -> t.name(templateName())
                     .indexPatterns(indexPattern())
+                    // The operator's own settings (ILM policy, replicas, allocation) live in this optional
+                    // component template, which Vigil never writes; this template's own settings and
+                    // mapping win over it (docs/operations.md).
+                    .composedOf(customTemplateName())
+                    .ignoreMissingComponentTemplates(customTemplateName())
                     .priority(200L)
                     .version((long) MAPPING_VERSION)
                     .meta("managed_by", JsonData.of("vigil"))
+                    // 0-1 replicas: green on the one-box node, one replica as soon as a second data node exists.
                     .template(tt -> tt.settings(s ->
-                                    s.numberOfShards("1").numberOfReplicas("0").refreshInterval(r -> r.time("1s")))
+                                    s.numberOfShards("1").autoExpandReplicas("0-1").refreshInterval(r -> r.time("1s")))
                             .mappings(mapping)
                             // Every monthly index joins the read alias as it is created: readers never miss a month.
                             .aliases(alias(), a -> a)));

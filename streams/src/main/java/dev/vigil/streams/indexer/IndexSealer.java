@@ -3,6 +3,7 @@ package dev.vigil.streams.indexer;
 import co.elastic.clients.elasticsearch.ElasticsearchClient;
 import co.elastic.clients.elasticsearch.indices.GetIndicesSettingsResponse;
 import co.elastic.clients.elasticsearch.indices.IndexState;
+import co.elastic.clients.elasticsearch.indices.IndicesBlockOptions;
 import dev.vigil.trail.AuditIndex;
 import java.io.IOException;
 import java.time.Clock;
@@ -78,7 +79,8 @@ final class IndexSealer {
         }
         List<String> due = dueIndices(index, unsealed, clock.instant(), grace);
         for (String name : due) {
-            es.indices().putSettings(p -> p.index(name).settings(s -> s.blocks(b -> b.write(true))));
+            // The add-block API can only add: a role allowed to seal (indices:admin/block/add) cannot unseal.
+            es.indices().addBlock(b -> b.index(name).block(IndicesBlockOptions.Write));
             LOG.info(
                     "sealed trail index {} (index.blocks.write=true): its month ended more than {} ago; a record"
                             + " chained in that month arriving now is refused and alarmed by the indexer",

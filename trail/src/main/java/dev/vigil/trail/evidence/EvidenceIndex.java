@@ -43,6 +43,11 @@ public final class EvidenceIndex {
         return prefix + "vigil-evidence";
     }
 
+    /** The optional component template an operator may create for production settings. */
+    public String customTemplateName() {
+        return templateName() + "@custom";
+    }
+
     public String templateName() {
         return prefix + "vigil-evidence-v" + MAPPING_VERSION;
     }
@@ -63,10 +68,14 @@ public final class EvidenceIndex {
             }
             client.indices().putIndexTemplate(t -> t.name(templateName())
                     .indexPatterns(indexPattern())
+                    // Operator settings (ILM, replicas) go into this optional component template; ours win over it.
+                    .composedOf(customTemplateName())
+                    .ignoreMissingComponentTemplates(customTemplateName())
                     .priority(200L)
                     .version((long) MAPPING_VERSION)
                     .meta("managed_by", JsonData.of("vigil"))
-                    .template(tt -> tt.settings(s -> s.numberOfShards("1").numberOfReplicas("0"))
+                    // 0-1 replicas: green on the one-box node, one replica as soon as a second data node exists.
+                    .template(tt -> tt.settings(s -> s.numberOfShards("1").autoExpandReplicas("0-1"))
                             .mappings(mapping)));
             try {
                 client.indices().create(c -> c.index(firstIndex()).aliases(alias(), a -> a.isWriteIndex(true)));
