@@ -122,8 +122,9 @@ public final class AuditIndex {
                     .version((long) MAPPING_VERSION)
                     .meta("managed_by", JsonData.of("vigil"))
                     // 0-1 replicas: green on the one-box node, one replica as soon as a second data node exists.
-                    .template(tt -> tt.settings(s ->
-                                    s.numberOfShards("1").autoExpandReplicas("0-1").refreshInterval(r -> r.time("1s")))
+                    .template(tt -> tt.settings(s -> s.numberOfShards("1")
+                                    .autoExpandReplicas("0-1")
+                                    .refreshInterval(r -> r.time("1s")))
                             .mappings(mapping)
                             // Every monthly index joins the read alias as it is created: readers never miss a month.
                             .aliases(alias(), a -> a)));
