@@ -54,12 +54,12 @@ class PipelineEndToEndIT {
     @Test
     void shouldServeThePostedPayloadByteIdenticalFromTheRecordsEvidenceLink() throws Exception {
         try (PipelineHarness pipeline = harness().start()) {
-            ObjectNode event = PipelineHarness.cloudEvent(PipelineHarness.sample("change_merged.json"), "acme/evidence");
+            ObjectNode event =
+                    PipelineHarness.cloudEvent(PipelineHarness.sample("change_merged.json"), "acme/evidence");
             byte[] posted = Json.mapper().writeValueAsBytes(event);
             pipeline.postAccepted(event);
 
-            List<JsonNode> records =
-                    pipeline.awaitRecords("acme/evidence", r -> !r.isEmpty(), Duration.ofSeconds(60));
+            List<JsonNode> records = pipeline.awaitRecords("acme/evidence", r -> !r.isEmpty(), Duration.ofSeconds(60));
             String sha = records.getFirst().at("/evidence/sha256").asText();
             String url = records.getFirst().at("/evidence/url").asText();
             assertThat(url).isEqualTo("/v1/evidence/" + sha);
@@ -75,11 +75,13 @@ class PipelineEndToEndIT {
             assertThat(served.statusCode()).isEqualTo(200);
             assertThat(served.body()).isEqualTo(posted);
             assertThat(java.util.HexFormat.of()
-                            .formatHex(java.security.MessageDigest.getInstance("SHA-256").digest(served.body())))
+                            .formatHex(java.security.MessageDigest.getInstance("SHA-256")
+                                    .digest(served.body())))
                     .isEqualTo(sha);
             assertThat(served.headers().firstValue("Repr-Digest"))
                     .hasValue("sha-256=:"
-                            + java.util.Base64.getEncoder().encodeToString(java.util.HexFormat.of().parseHex(sha))
+                            + java.util.Base64.getEncoder()
+                                    .encodeToString(java.util.HexFormat.of().parseHex(sha))
                             + ":");
         }
     }
