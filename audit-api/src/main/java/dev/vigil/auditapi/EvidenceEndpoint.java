@@ -23,7 +23,7 @@ import org.slf4j.LoggerFactory;
  * chunks one by one (never the whole payload in memory) and checks every chunk's address, the
  * total size and the SHA-256 against the address; only then does a second pass stream them. A
  * chunk that changes between the passes breaks the digest of the second pass, and the connection
- * is cut before the announced {@code Content-Length} is reached, so a client never takes a
+ * is cut before the announced {@code Content-Length} is reached, so a client never takes an
  * altered payload for a complete one.
  *
  * <p>Evidence is looked up under the caller's tenant only: another tenant's evidence is the same
