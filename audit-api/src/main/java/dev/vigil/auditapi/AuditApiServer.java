@@ -3,13 +3,17 @@ package dev.vigil.auditapi;
 import co.elastic.clients.elasticsearch.ElasticsearchClient;
 import co.elastic.clients.elasticsearch._types.ElasticsearchException;
 import co.elastic.clients.transport.TransportException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.vigil.common.auth.ApiKeys;
 import dev.vigil.common.auth.Role;
 import dev.vigil.common.http.HttpService;
 import dev.vigil.common.http.Request;
 import dev.vigil.common.http.Response;
+import dev.vigil.common.json.Json;
 import dev.vigil.trail.AuditIndex;
 import dev.vigil.trail.ElasticsearchClients;
+import dev.vigil.trail.evidence.EvidenceIndex;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.Map;
@@ -22,7 +26,10 @@ import org.slf4j.LoggerFactory;
  * <table>
  *   <caption>Endpoints</caption>
  *   <tr><th>method and path</th><th>role</th><th>answers</th></tr>
- *   <tr><td>GET /v1/audit/records</td><td>auditor (officer passes)</td><td>{@link RecordsPage}</td></tr>
+ *   <tr><td>GET /v1/audit/records</td><td>auditor (officer passes)</td><td>{@link RecordsPage}, each
+ *       record with {@code evidence.url}</td></tr>
+ *   <tr><td>GET, HEAD /v1/evidence/{sha256}</td><td>auditor (officer passes)</td><td>the raw payload,
+ *       checked against its SHA-256 ({@link EvidenceEndpoint})</td></tr>
  *   <tr><td>GET /healthz</td><td>public</td><td>{@code {"status":"ok"}}</td></tr>
  * </table>
  *
@@ -34,11 +41,14 @@ public final class AuditApiServer implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(AuditApiServer.class);
     static final String RECORDS_PATH = "/v1/audit/records";
+    static final String EVIDENCE_ROUTE = EvidenceEndpoint.PATH_PREFIX + "*";
 
     private final AuditApiConfig config;
     private final ElasticsearchClient client;
     private final AuditIndex index;
     private final RecordSearch search;
+    private final EvidenceIndex evidenceIndex;
+    private final EvidenceEndpoint evidence;
     private volatile boolean indexInstalled;
     private HttpService http;
 
@@ -47,6 +57,8 @@ public final class AuditApiServer implements AutoCloseable {
         this.client = ElasticsearchClients.create(config.elasticsearchUrl());
         this.index = new AuditIndex(config.indexPrefix());
         this.search = new RecordSearch(client, index.alias(), config.pitKeepAlive());
+        this.evidenceIndex = new EvidenceIndex(config.indexPrefix());
+        this.evidence = new EvidenceEndpoint(client, evidenceIndex);
     }
 
     /**
@@ -72,6 +84,8 @@ public final class AuditApiServer implements AutoCloseable {
                     .apiKeys(keys)
                     .maxBodyBytes(64 * 1024)
                     .route("GET", RECORDS_PATH, Role.AUDITOR, server::records)
+                    .route("GET", EVIDENCE_ROUTE, Role.AUDITOR, server::evidence)
+                    .route("HEAD", EVIDENCE_ROUTE, Role.AUDITOR, server::evidence)
                     .publicRoute("GET", "/healthz", r -> Response.json(200, Map.of("status", "ok")))
                     .build()
                     .start();
@@ -97,20 +111,48 @@ public final class AuditApiServer implements AutoCloseable {
     private Response records(Request request) {
         RecordsRequest parsed = RecordsRequest.parse(request.query(), config.maxPageSize());
         String tenant = request.principal().tenant();
+        return fromStore(RECORDS_PATH, () -> Response.json(200, withEvidenceLinks(search.page(tenant, parsed))));
+    }
+
+    private Response evidence(Request request) {
+        return fromStore(
+                request.path(), () -> evidence.serve(request.principal().tenant(), request.path()));
+    }
+
+    /**
+     * The page as JSON, each record with evidence gaining {@code evidence.url}: the stored document
+     * (and so its hash) is untouched, the link exists only in the answer.
+     */
+    static JsonNode withEvidenceLinks(RecordsPage page) {
+        ObjectNode json = Json.mapper().valueToTree(page);
+        for (JsonNode record : json.withArray("records")) {
+            JsonNode ev = record.get("evidence");
+            if (ev instanceof ObjectNode evidenceNode && ev.hasNonNull("sha256")) {
+                evidenceNode.put("url", EvidenceEndpoint.url(ev.get("sha256").asText()));
+            }
+        }
+        return json;
+    }
+
+    private interface StoreCall {
+        Response call() throws IOException;
+    }
+
+    private Response fromStore(String instance, StoreCall call) {
         try {
             ensureIndex();
-            return Response.json(200, search.page(tenant, parsed));
+            return call.call();
         } catch (TransportException e) {
             if (e.statusCode() == 429 || e.statusCode() >= 500) {
-                return unavailable(e);
+                return unavailable(e, instance);
             }
             // Elasticsearch answered, but not in a form the client reads: a bug here, not an outage.
             throw new IllegalStateException("unreadable Elasticsearch response to a record search", e);
         } catch (IOException | UncheckedIOException e) {
-            return unavailable(e);
+            return unavailable(e, instance);
         } catch (ElasticsearchException e) {
             if (e.status() == 429 || e.status() >= 500) {
-                return unavailable(e);
+                return unavailable(e, instance);
             }
             throw e;
         }
@@ -120,7 +162,20 @@ public final class AuditApiServer implements AutoCloseable {
         if (!indexInstalled) {
             synchronized (this) {
                 if (!indexInstalled) {
-                    index.install(client);
+                    try {
+                        index.install(client);
+                        evidenceIndex.install(client);
+                    } catch (ElasticsearchException e) {
+                        if (e.status() != 403) {
+                            throw e;
+                        }
+                        // With Elasticsearch security the audit API holds the read privilege only
+                        // (docs/operations.md): the indexer installs the templates and indices.
+                        LOG.info(
+                                "no privilege to install the trail and evidence templates ({}); relying on the"
+                                        + " indexer to install them, as with the read-only audit-api role",
+                                e.error().type());
+                    }
                     indexInstalled = true;
                     LOG.info("audit index installed behind alias {}", index.alias());
                 }
@@ -128,12 +183,12 @@ public final class AuditApiServer implements AutoCloseable {
         }
     }
 
-    private Response unavailable(Exception e) {
+    private Response unavailable(Exception e, String instance) {
         LOG.warn(
                 "Elasticsearch at {} did not answer a search ({}); answered 503: check that it runs and is healthy",
                 config.elasticsearchUrl(),
                 e.toString());
-        return Response.problem(ApiProblems.storeUnavailable().withInstance(RECORDS_PATH))
+        return Response.problem(ApiProblems.storeUnavailable().withInstance(instance))
                 .header("Retry-After", "5");
     }
 }

@@ -19,6 +19,7 @@ import dev.vigil.trail.AuditChain;
 import dev.vigil.trail.AuditDocument;
 import dev.vigil.trail.AuditIndex;
 import dev.vigil.trail.ElasticsearchClients;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -89,11 +90,12 @@ class AuditApiServerIT {
                 indexed.add(AuditChain.document(r));
             }
         }
-        String alias = new AuditIndex(prefix).alias();
+        AuditIndex auditIndex = new AuditIndex(prefix);
         BulkResponse bulk = es.bulk(b -> {
-            b.index(alias).refresh(Refresh.True);
-            indexed.forEach(
-                    d -> b.operations(op -> op.create(c -> c.id(d.documentId()).document(d))));
+            b.refresh(Refresh.True);
+            // Each record into its month's index, as the indexer writes them; the API reads through the alias.
+            indexed.forEach(d -> b.operations(op -> op.create(
+                    c -> c.index(auditIndex.indexFor(d)).id(d.documentId()).document(d))));
             return b;
         });
         assertThat(bulk.errors()).as("bulk create errors").isFalse();
@@ -106,6 +108,16 @@ class AuditApiServerIT {
         }
         if (es != null) {
             ElasticsearchClients.close(es);
+        }
+    }
+
+    static String evidenceOf(String tenant, String scope, int seq) {
+        try {
+            return java.util.HexFormat.of()
+                    .formatHex(java.security.MessageDigest.getInstance("SHA-256")
+                            .digest((tenant + scope + seq).getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
         }
     }
 
@@ -129,7 +141,9 @@ class AuditApiServerIT {
                 .setSourceEventId("evt-" + seq)
                 // two records per minute: ties within a chain (seq breaks them) and across chains (chain.id)
                 .setEventTime(T0.plusSeconds(60L * ((seq - 1) / 2)))
-                .setRecordedAt(T0.plusSeconds(3600))
+                // the second half of every chain is chained a month later: two monthly indices behind the alias
+                .setRecordedAt(seq <= PER_CHAIN / 2 ? T0.plusSeconds(3600) : T0.plus(Duration.ofDays(40)))
+                .setEvidenceSha256(violation ? null : evidenceOf(tenant, scope, seq))
                 .setSubject(Subject.newBuilder().setCommitSha("c0ffee" + seq).build())
                 .setSummary(summary)
                 .setInputTopic("vigil.pipeline-events")
@@ -164,6 +178,45 @@ class AuditApiServerIT {
 
     static boolean tenant(AuditDocument d, String tenant) {
         return d.tenant().equals(tenant);
+    }
+
+    @Test
+    void shouldSearchAllMonthlyIndicesThroughTheAlias() throws Exception {
+        AuditIndex auditIndex = new AuditIndex(prefix);
+        var behindAlias =
+                es.indices().getAlias(g -> g.name(auditIndex.alias())).aliases().keySet();
+
+        List<AuditDocument> served = records(api.records(acmeAuditor, params("scope", SHOP, "size", "500")));
+
+        assertThat(behindAlias)
+                .contains(
+                        auditIndex.indexFor(java.time.YearMonth.of(2026, 3)),
+                        auditIndex.indexFor(java.time.YearMonth.of(2026, 4)));
+        assertThat(served).hasSize(PER_CHAIN);
+        assertThat(served.stream()
+                        .map(d -> d.event().ingested().substring(0, 7))
+                        .distinct())
+                .containsExactlyInAnyOrder("2026-03", "2026-04");
+    }
+
+    @Test
+    void shouldLinkEveryRecordWithEvidenceToItsEvidenceEndpoint() throws Exception {
+        ApiClient.Reply r = api.records(acmeAuditor, params("scope", SHOP, "size", "500"));
+
+        List<String> links = new ArrayList<>();
+        for (JsonNode n : r.body().get("records")) {
+            long seq = n.at("/chain/seq").asLong();
+            if (seq % 6 == 0) {
+                assertThat(n.has("evidence"))
+                        .as("violation change %s has no evidence", seq)
+                        .isFalse();
+            } else {
+                assertThat(n.at("/evidence/url").asText())
+                        .isEqualTo("/v1/evidence/" + evidenceOf(ACME, SHOP, (int) seq));
+                links.add(n.at("/evidence/url").asText());
+            }
+        }
+        assertThat(links).hasSize(PER_CHAIN - PER_CHAIN / 6);
     }
 
     @Test

@@ -3,6 +3,7 @@ package dev.vigil.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.vigil.common.json.Json;
 import dev.vigil.embedded.SharedServers;
 import dev.vigil.trail.AuditChain;
@@ -47,6 +48,41 @@ class PipelineEndToEndIT {
                 AuditDocument doc = Json.mapper().treeToValue(r, AuditDocument.class);
                 assertThat(AuditChain.recomputeHash(doc)).isEqualTo(doc.chain().hash());
             });
+        }
+    }
+
+    @Test
+    void shouldServeThePostedPayloadByteIdenticalFromTheRecordsEvidenceLink() throws Exception {
+        try (PipelineHarness pipeline = harness().start()) {
+            ObjectNode event =
+                    PipelineHarness.cloudEvent(PipelineHarness.sample("change_merged.json"), "acme/evidence");
+            byte[] posted = Json.mapper().writeValueAsBytes(event);
+            pipeline.postAccepted(event);
+
+            List<JsonNode> records = pipeline.awaitRecords("acme/evidence", r -> !r.isEmpty(), Duration.ofSeconds(60));
+            String sha = records.getFirst().at("/evidence/sha256").asText();
+            String url = records.getFirst().at("/evidence/url").asText();
+            assertThat(url).isEqualTo("/v1/evidence/" + sha);
+
+            // The evidence indexer runs beside the trail indexer: poll until it has caught up.
+            long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+            java.net.http.HttpResponse<byte[]> served = pipeline.getAsAuditor(url);
+            while (served.statusCode() == 404 && System.nanoTime() < deadline) {
+                Thread.sleep(250);
+                served = pipeline.getAsAuditor(url);
+            }
+
+            assertThat(served.statusCode()).isEqualTo(200);
+            assertThat(served.body()).isEqualTo(posted);
+            assertThat(java.util.HexFormat.of()
+                            .formatHex(java.security.MessageDigest.getInstance("SHA-256")
+                                    .digest(served.body())))
+                    .isEqualTo(sha);
+            assertThat(served.headers().firstValue("Repr-Digest"))
+                    .hasValue("sha-256=:"
+                            + java.util.Base64.getEncoder()
+                                    .encodeToString(java.util.HexFormat.of().parseHex(sha))
+                            + ":");
         }
     }
 

@@ -16,6 +16,7 @@ import dev.vigil.ingest.IngestServer;
 import dev.vigil.streams.StreamsApp;
 import dev.vigil.streams.StreamsAppConfig;
 import dev.vigil.streams.indexer.AuditIndexer;
+import dev.vigil.streams.indexer.EvidenceIndexer;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.URI;
@@ -50,6 +51,7 @@ final class PipelineHarness implements AutoCloseable {
     private final Map<String, String> wiring;
     private StreamsApp streams;
     private AuditIndexer indexer;
+    private EvidenceIndexer evidenceIndexer;
     private IngestServer ingest;
     private AuditApiServer auditApi;
 
@@ -82,6 +84,7 @@ final class PipelineHarness implements AutoCloseable {
     PipelineHarness start() {
         startStreams();
         indexer = AuditIndexer.start(StreamsAppConfig.from(config(StreamsAppConfig.FIELDS)));
+        evidenceIndexer = EvidenceIndexer.start(StreamsAppConfig.from(config(StreamsAppConfig.FIELDS)));
         ingest = IngestServer.start(IngestConfig.from(config(IngestConfig.FIELDS)), keys);
         auditApi = AuditApiServer.start(AuditApiConfig.from(config(AuditApiConfig.FIELDS)), keys);
         return this;
@@ -140,6 +143,15 @@ final class PipelineHarness implements AutoCloseable {
         return Json.mapper().readTree(response.body()).get("id").asText();
     }
 
+    /** GET of an audit-api path (such as a record's evidence.url) as the auditor, body as bytes. */
+    HttpResponse<byte[]> getAsAuditor(String path) throws Exception {
+        HttpRequest request = HttpRequest.newBuilder(URI.create(auditApi.baseUrl() + path))
+                .header("Authorization", "Bearer " + auditorKey)
+                .GET()
+                .build();
+        return http.send(request, HttpResponse.BodyHandlers.ofByteArray());
+    }
+
     HttpResponse<String> search(String query) throws Exception {
         HttpRequest request = HttpRequest.newBuilder(URI.create(auditApi.baseUrl() + "/v1/audit/records?" + query))
                 .header("Authorization", "Bearer " + auditorKey)
@@ -180,7 +192,7 @@ final class PipelineHarness implements AutoCloseable {
 
     @Override
     public void close() {
-        for (AutoCloseable c : new AutoCloseable[] {auditApi, ingest, indexer, streams}) {
+        for (AutoCloseable c : new AutoCloseable[] {auditApi, ingest, evidenceIndexer, indexer, streams}) {
             if (c != null) {
                 try {
                     c.close();

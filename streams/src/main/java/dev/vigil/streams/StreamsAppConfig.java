@@ -31,6 +31,7 @@ public record StreamsAppConfig(
         List<Path> controlFiles,
         Duration dedupRetention,
         Duration punctuationInterval,
+        int trailSealGraceDays,
         Map<String, String> streamsPassthrough) {
 
     public static final String STREAMS_PASSTHROUGH_PREFIX = "vigil.kafka.streams.";
@@ -89,6 +90,14 @@ public record StreamsAppConfig(
             "How often time-based controls are checked for due subjects (wall-clock and stream time), and"
                     + " expired subject state is swept. A deadline fires at most this late.");
 
+    public static final ConfigField<Integer> TRAIL_SEAL_GRACE_DAYS = ConfigField.integer(
+            "vigil.trail.seal-grace-days",
+            7,
+            0,
+            3660,
+            "Days after a month ends before the indexer seals that month's trail index (index.blocks.write):"
+                    + " records chained later than that for the month are refused and alarmed, never dropped.");
+
     public static final List<ConfigField<?>> FIELDS = List.of(
             BOOTSTRAP_SERVERS,
             TOPIC_PREFIX,
@@ -103,7 +112,8 @@ public record StreamsAppConfig(
             REPLICATION_FACTOR,
             CONTROL_FILES,
             DEDUP_RETENTION_MS,
-            PUNCTUATION_INTERVAL_MS);
+            PUNCTUATION_INTERVAL_MS,
+            TRAIL_SEAL_GRACE_DAYS);
 
     public StreamsAppConfig {
         controlFiles = List.copyOf(controlFiles);
@@ -126,6 +136,7 @@ public record StreamsAppConfig(
                 paths(config.get(CONTROL_FILES)),
                 Duration.ofMillis(config.get(DEDUP_RETENTION_MS)),
                 Duration.ofMillis(config.get(PUNCTUATION_INTERVAL_MS)),
+                config.get(TRAIL_SEAL_GRACE_DAYS),
                 config.withPrefix(STREAMS_PASSTHROUGH_PREFIX));
     }
 

@@ -223,6 +223,21 @@ public final class HttpService implements AutoCloseable {
             headers.set("Content-Type", response.contentType());
         }
         response.headers().forEach(headers::set);
+        if (response.writer() != null && response.length() >= 0) {
+            if ("HEAD".equals(exchange.getRequestMethod())) {
+                // The JDK server sends no Content-Length of its own for HEAD; the one set here is kept.
+                headers.set("Content-Length", Long.toString(response.length()));
+                exchange.sendResponseHeaders(response.status(), -1);
+                return;
+            }
+            exchange.sendResponseHeaders(response.status(), response.length() == 0 ? -1 : response.length());
+            if (response.length() > 0) {
+                try (OutputStream out = exchange.getResponseBody()) {
+                    response.writer().writeTo(out);
+                }
+            }
+            return;
+        }
         if (response.writer() != null) {
             exchange.sendResponseHeaders(response.status(), 0);
             try (OutputStream out = exchange.getResponseBody()) {

@@ -21,13 +21,19 @@ public final class Response {
     private final String contentType;
     private final byte[] body;
     private final BodyWriter writer;
+    private final long length;
     private final Map<String, String> headers = new LinkedHashMap<>();
 
     private Response(int status, String contentType, byte[] body, BodyWriter writer) {
+        this(status, contentType, body, writer, -1);
+    }
+
+    private Response(int status, String contentType, byte[] body, BodyWriter writer, long length) {
         this.status = status;
         this.contentType = contentType;
         this.body = body;
         this.writer = writer;
+        this.length = length;
     }
 
     public static Response json(int status, Object value) {
@@ -59,6 +65,18 @@ public final class Response {
         return new Response(status, contentType, null, writer);
     }
 
+    /**
+     * A streamed body of a length known in advance: sent with {@code Content-Length} (not chunked),
+     * so a client can tell a complete body from one cut short. The writer must write exactly
+     * {@code length} bytes. A HEAD request gets the headers only.
+     */
+    public static Response stream(int status, String contentType, long length, BodyWriter writer) {
+        if (length < 0) {
+            throw new IllegalArgumentException("negative length " + length);
+        }
+        return new Response(status, contentType, null, writer, length);
+    }
+
     public Response header(String name, String value) {
         headers.put(name, value);
         return this;
@@ -78,6 +96,11 @@ public final class Response {
 
     BodyWriter writer() {
         return writer;
+    }
+
+    /** Length of a streamed body, -1 when unknown (chunked). */
+    long length() {
+        return length;
     }
 
     Map<String, String> headers() {

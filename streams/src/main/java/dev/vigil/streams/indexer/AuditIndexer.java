@@ -19,6 +19,7 @@ import dev.vigil.trail.ElasticsearchClients;
 import jakarta.json.JsonObject;
 import jakarta.json.JsonValue;
 import java.io.IOException;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -48,6 +49,11 @@ import org.slf4j.LoggerFactory;
  * on an identical document counts as success); a collision with a <em>different</em> document is
  * an integrity alarm and is never overwritten. While Elasticsearch is down or refuses a batch the
  * indexer backs off and retries the same records: it never skips one.
+ *
+ * <p>Each record goes to the monthly index of its chained time ({@link AuditIndex#indexFor}), so
+ * the same record always meets itself. The indexer also runs the {@link IndexSealer} at start and
+ * then every {@link #SEAL_INTERVAL}; a record refused because its month is sealed is an alarm,
+ * retried with backoff like any refusal until an operator lets it in.
  */
 public final class AuditIndexer implements AutoCloseable {
 
@@ -56,29 +62,39 @@ public final class AuditIndexer implements AutoCloseable {
     static final Duration INITIAL_BACKOFF = Duration.ofMillis(100);
     static final Duration MAX_BACKOFF = Duration.ofSeconds(30);
     private static final Duration CLOSE_TIMEOUT = Duration.ofSeconds(60);
+    static final Duration SEAL_INTERVAL = Duration.ofHours(1);
+    private static final Duration SEAL_RETRY = Duration.ofMinutes(1);
     private static final String VERSION_CONFLICT = "version_conflict_engine_exception";
+    private static final String CLUSTER_BLOCK = "cluster_block_exception";
 
     private final ElasticsearchClient es;
     private final KafkaConsumer<String, byte[]> consumer;
     private final AvroSerde<AuditRecord> serde = AvroSerde.of(AuditRecord.class);
+    private final AuditIndex auditIndex;
     private final String alias;
+    private final IndexSealer sealer;
     private final String topic;
     private final Duration pollTimeout;
     private final Thread thread;
     private final AtomicLong indexed = new AtomicLong();
     private final AtomicLong replayed = new AtomicLong();
     private final AtomicLong alarms = new AtomicLong();
+    private final AtomicLong sealedRefusals = new AtomicLong();
     private volatile boolean running = true;
+    private long nextSealNanos = System.nanoTime();
 
     private AuditIndexer(
             ElasticsearchClient es,
             KafkaConsumer<String, byte[]> consumer,
-            String alias,
+            AuditIndex auditIndex,
+            Duration sealGrace,
             String topic,
             Duration pollTimeout) {
         this.es = es;
         this.consumer = consumer;
-        this.alias = alias;
+        this.auditIndex = auditIndex;
+        this.alias = auditIndex.alias();
+        this.sealer = new IndexSealer(es, auditIndex, sealGrace, Clock.systemUTC());
         this.topic = topic;
         this.pollTimeout = pollTimeout;
         this.thread = new Thread(this::run, "vigil-audit-indexer");
@@ -99,7 +115,8 @@ public final class AuditIndexer implements AutoCloseable {
         AuditIndexer indexer = new AuditIndexer(
                 es,
                 consumer,
-                index.alias(),
+                index,
+                Duration.ofDays(cfg.trailSealGraceDays()),
                 cfg.topics().auditTrail().name(),
                 Duration.ofMillis(cfg.indexerFlushIntervalMs()));
         LOG.info(
@@ -145,11 +162,17 @@ public final class AuditIndexer implements AutoCloseable {
         return alarms.get();
     }
 
+    /** Batches refused (and retried) because a record's month is sealed: each one an alarm. */
+    public long sealedRefusals() {
+        return sealedRefusals.get();
+    }
+
     private void run() {
         Backoff backoff = new Backoff(INITIAL_BACKOFF, MAX_BACKOFF);
         try {
             consumer.subscribe(List.of(topic));
             while (running) {
+                sealIfDue();
                 ConsumerRecords<String, byte[]> records = consumer.poll(pollTimeout);
                 if (records.isEmpty()) {
                     continue;
@@ -225,9 +248,10 @@ public final class AuditIndexer implements AutoCloseable {
                         e);
             }
             AuditDocument doc = AuditChain.document(trailRecord);
-            entries.add(new Entry(record, doc));
+            String target = auditIndex.indexFor(trailRecord.getRecordedAt());
+            entries.add(new Entry(record, doc, target));
             bulk.operations(
-                    op -> op.create(c -> c.index(alias).id(doc.documentId()).document(doc)));
+                    op -> op.create(c -> c.index(target).id(doc.documentId()).document(doc)));
         }
         Tally tally = new Tally();
         if (entries.isEmpty()) {
@@ -240,6 +264,7 @@ public final class AuditIndexer implements AutoCloseable {
                     "bulk response has " + items.size() + " items for " + entries.size() + " operations", null);
         }
         List<Conflict> conflicts = new ArrayList<>();
+        List<Conflict> blocked = new ArrayList<>();
         List<String> failures = new ArrayList<>();
         for (int i = 0; i < items.size(); i++) {
             BulkResponseItem item = items.get(i);
@@ -248,7 +273,10 @@ public final class AuditIndexer implements AutoCloseable {
             } else if (item.status() == 409
                     && item.error() != null
                     && VERSION_CONFLICT.equals(item.error().type())) {
-                conflicts.add(new Conflict(entries.get(i), item.index()));
+                conflicts.add(new Conflict(entries.get(i), entries.get(i).target()));
+            } else if (item.error() != null && CLUSTER_BLOCK.equals(item.error().type())) {
+                // A sealed month refuses every write before it looks for the _id: a replay lands here too.
+                blocked.add(new Conflict(entries.get(i), entries.get(i).target()));
             } else {
                 failures.add(item.id() + ": " + item.status()
                         + (item.error() == null
@@ -263,7 +291,20 @@ public final class AuditIndexer implements AutoCloseable {
                     null);
         }
         if (!conflicts.isEmpty()) {
-            resolveConflicts(conflicts, tally);
+            resolveConflicts(conflicts, tally, false);
+        }
+        List<String> sealed = blocked.isEmpty() ? List.of() : resolveConflicts(blocked, tally, true);
+        if (!sealed.isEmpty()) {
+            sealedRefusals.incrementAndGet();
+            LOG.error(
+                    "ALARM: {} trail records belong to a sealed month and were refused (index.blocks.write), e.g."
+                            + " {}. They are NOT dropped: the indexer retries them with backoff and stops there."
+                            + " The pipeline delivered them later than vigil.trail.seal-grace-days allows; check"
+                            + " why, then lift the block on that index, let them in and seal it again"
+                            + " (docs/operations.md, 'A record for a sealed month')",
+                    sealed.size(),
+                    String.join("; ", sealed.subList(0, Math.min(3, sealed.size()))));
+            throw new IndexingFailure(sealed.size() + " records for sealed months refused", null);
         }
         return tally;
     }
@@ -273,8 +314,14 @@ public final class AuditIndexer implements AutoCloseable {
      * otherwise. Only {@code chain.hash} is fetched, as raw JSON: the comparison must work whatever
      * else the stored document holds. mget reads in real time, so a document created a moment ago
      * (not yet searchable) is found.
+     *
+     * <p>With {@code sealedMonth}, the writes were refused by a sealed index instead: a document
+     * already there is judged the same way, and the ones that are not there (late records) are
+     * answered, as {@code id -> index}, for the caller to alarm and retry.
      */
-    private void resolveConflicts(List<Conflict> conflicts, Tally tally) throws IOException, IndexingFailure {
+    private List<String> resolveConflicts(List<Conflict> conflicts, Tally tally, boolean sealedMonth)
+            throws IOException, IndexingFailure {
+        List<String> missing = new ArrayList<>();
         List<MultiGetOperation> gets = conflicts.stream()
                 .map(c -> MultiGetOperation.of(g -> g.index(c.index())
                         .id(c.entry().doc().documentId())
@@ -290,6 +337,10 @@ public final class AuditIndexer implements AutoCloseable {
             Conflict conflict = conflicts.get(i);
             MultiGetResponseItem<JsonData> got = docs.get(i);
             String id = conflict.entry().doc().documentId();
+            if (sealedMonth && !got.isFailure() && !got.result().found()) {
+                missing.add(id + " -> " + conflict.index());
+                continue;
+            }
             if (got.isFailure() || !got.result().found() || got.result().source() == null) {
                 throw new IndexingFailure(
                         "document " + id + " conflicted on create but cannot be read back from " + conflict.index(),
@@ -316,6 +367,25 @@ public final class AuditIndexer implements AutoCloseable {
                         ourHash,
                         conflict.entry().doc().chain().id());
             }
+        }
+        return missing;
+    }
+
+    /** Seals due monthly indices at start and then every {@link #SEAL_INTERVAL}; a failure is retried soon. */
+    private void sealIfDue() {
+        if (System.nanoTime() - nextSealNanos < 0) {
+            return;
+        }
+        try {
+            sealer.sealDue();
+            nextSealNanos = System.nanoTime() + SEAL_INTERVAL.toNanos();
+        } catch (IOException | RuntimeException e) {
+            nextSealNanos = System.nanoTime() + SEAL_RETRY.toNanos();
+            LOG.warn(
+                    "sealing due trail indices behind {} failed ({}); retrying in {}: indexing goes on meanwhile",
+                    alias,
+                    describe(e),
+                    SEAL_RETRY);
         }
     }
 
@@ -394,7 +464,7 @@ public final class AuditIndexer implements AutoCloseable {
         ElasticsearchClients.close(es);
     }
 
-    private record Entry(ConsumerRecord<String, byte[]> record, AuditDocument doc) {}
+    private record Entry(ConsumerRecord<String, byte[]> record, AuditDocument doc, String target) {}
 
     private record Conflict(Entry entry, String index) {}
 
