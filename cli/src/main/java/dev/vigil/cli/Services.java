@@ -12,6 +12,7 @@ import dev.vigil.schemas.topic.Topics;
 import dev.vigil.streams.StreamsApp;
 import dev.vigil.streams.StreamsAppConfig;
 import dev.vigil.streams.indexer.AuditIndexer;
+import dev.vigil.streams.indexer.CheckpointIndexer;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.Deque;
@@ -46,6 +47,7 @@ final class Services implements AutoCloseable {
         started.push(streams);
         streams.waitUntilRunning(Duration.ofSeconds(120));
         started.push(AuditIndexer.start(cfg));
+        started.push(CheckpointIndexer.start(cfg));
     }
 
     void startIngest(CliArgs args, Map<String, String> extra, ApiKeys keys) {

@@ -27,6 +27,8 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
+import dev.vigil.trail.checkpoint.SigningKeyConfig;
+import dev.vigil.trail.checkpoint.SigningKeys;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -54,6 +56,10 @@ final class PipelineHarness implements AutoCloseable {
     private AuditApiServer auditApi;
 
     PipelineHarness(String bootstrapServers, String elasticsearchUrl, Path dataDir) {
+        // The streams app refuses to start without a checkpoint signing key; vigil up generates one the same way.
+        if (!java.nio.file.Files.exists(SigningKeyConfig.signingKeyFile("", dataDir))) {
+            SigningKeys.rotate(SigningKeyConfig.signingKeyFile("", dataDir), SigningKeyConfig.publicKeysDir("", dataDir));
+        }
         this.wiring = Map.of(
                 "vigil.kafka.bootstrap-servers",
                 bootstrapServers,

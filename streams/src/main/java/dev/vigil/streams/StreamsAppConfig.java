@@ -4,6 +4,7 @@ import dev.vigil.common.config.Config;
 import dev.vigil.common.config.ConfigField;
 import dev.vigil.common.config.SharedFields;
 import dev.vigil.schemas.topic.Topics;
+import dev.vigil.trail.checkpoint.SigningKeyConfig;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Arrays;
@@ -31,7 +32,11 @@ public record StreamsAppConfig(
         List<Path> controlFiles,
         Duration dedupRetention,
         Duration punctuationInterval,
-        Map<String, String> streamsPassthrough) {
+        Map<String, String> streamsPassthrough,
+        SigningKeyConfig.Source signingKey,
+        Path publicKeysDir,
+        Duration checkpointInterval,
+        int checkpointEvery) {
 
     public static final String STREAMS_PASSTHROUGH_PREFIX = "vigil.kafka.streams.";
 
@@ -89,6 +94,23 @@ public record StreamsAppConfig(
             "How often time-based controls are checked for due subjects (wall-clock and stream time), and"
                     + " expired subject state is swept. A deadline fires at most this late.");
 
+    public static final ConfigField<String> SIGNING_KEY_FILE = SigningKeyConfig.SIGNING_KEY_FILE;
+    public static final ConfigField<String> SIGNING_KEY = SigningKeyConfig.SIGNING_KEY;
+    public static final ConfigField<String> PUBLIC_KEYS_DIR = SigningKeyConfig.PUBLIC_KEYS_DIR;
+    public static final ConfigField<Long> CHECKPOINT_INTERVAL_MS = ConfigField.longValue(
+            "vigil.trail.checkpoint-interval-ms",
+            Checkpointing.DEFAULT_INTERVAL.toMillis(),
+            100,
+            Duration.ofDays(1).toMillis(),
+            "How often (wall clock) the streams app signs a checkpoint of every chain whose head moved since its"
+                    + " last checkpoint. A tampered trail record younger than this is not yet covered by a signature.");
+    public static final ConfigField<Integer> CHECKPOINT_EVERY = ConfigField.integer(
+            "vigil.trail.checkpoint-every",
+            Checkpointing.DEFAULT_EVERY,
+            1,
+            10_000_000,
+            "A chain is also checkpointed at once when it grew by this many links since its last checkpoint.");
+
     public static final List<ConfigField<?>> FIELDS = List.of(
             BOOTSTRAP_SERVERS,
             TOPIC_PREFIX,
@@ -103,7 +125,12 @@ public record StreamsAppConfig(
             REPLICATION_FACTOR,
             CONTROL_FILES,
             DEDUP_RETENTION_MS,
-            PUNCTUATION_INTERVAL_MS);
+            PUNCTUATION_INTERVAL_MS,
+            SIGNING_KEY_FILE,
+            SIGNING_KEY,
+            PUBLIC_KEYS_DIR,
+            CHECKPOINT_INTERVAL_MS,
+            CHECKPOINT_EVERY);
 
     public StreamsAppConfig {
         controlFiles = List.copyOf(controlFiles);
@@ -111,6 +138,7 @@ public record StreamsAppConfig(
     }
 
     public static StreamsAppConfig from(Config config) {
+        Path dataDir = Path.of(config.get(DATA_DIR)).toAbsolutePath().normalize();
         return new StreamsAppConfig(
                 config.get(BOOTSTRAP_SERVERS),
                 config.get(TOPIC_PREFIX),
@@ -126,7 +154,12 @@ public record StreamsAppConfig(
                 paths(config.get(CONTROL_FILES)),
                 Duration.ofMillis(config.get(DEDUP_RETENTION_MS)),
                 Duration.ofMillis(config.get(PUNCTUATION_INTERVAL_MS)),
-                config.withPrefix(STREAMS_PASSTHROUGH_PREFIX));
+                config.withPrefix(STREAMS_PASSTHROUGH_PREFIX),
+                SigningKeyConfig.Source.of(
+                        config.get(SIGNING_KEY), SigningKeyConfig.signingKeyFile(config.get(SIGNING_KEY_FILE), dataDir)),
+                SigningKeyConfig.publicKeysDir(config.get(PUBLIC_KEYS_DIR), dataDir),
+                Duration.ofMillis(config.get(CHECKPOINT_INTERVAL_MS)),
+                config.get(CHECKPOINT_EVERY));
     }
 
     /** Resolves from explicit values only (tests, embedding): no file, no environment. */
@@ -146,6 +179,11 @@ public record StreamsAppConfig(
     public ComplianceTopology.Settings topologySettings() {
         return new ComplianceTopology.Settings(
                 dedupRetention, punctuationInterval, AuditChainProcessorSupplier.DEFAULT_MAX_RECORD_BYTES);
+    }
+
+    /** Loads the signing key (fails with what to configure when there is none) with the configured cadence. */
+    public Checkpointing checkpointing() {
+        return new Checkpointing(signingKey.load(), checkpointInterval, checkpointEvery);
     }
 
     /** Kafka Streams' state.dir: RocksDB stores and checkpoints of the chain heads. */
