@@ -143,7 +143,7 @@ public final class AuditApiServer implements AutoCloseable {
             CheckpointSearch.Page page = checkpoints.page(tenant, parsed);
             Map<String, Object> body = new LinkedHashMap<>();
             body.put("checkpoints", page.checkpoints());
-            body.put("next_cursor", page.nextCursor());
+            body.put("next", page.nextCursor());
             return Response.json(200, body);
         } catch (TransportException e) {
             if (e.statusCode() == 429 || e.statusCode() >= 500) {

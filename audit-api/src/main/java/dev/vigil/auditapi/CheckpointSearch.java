@@ -139,6 +139,6 @@ final class CheckpointSearch {
         } catch (IOException | IllegalArgumentException e) {
             // reported below
         }
-        throw ApiProblems.invalidParameter(CURSOR, "Not a cursor of this endpoint; pass next_cursor as returned.");
+        throw ApiProblems.invalidParameter(CURSOR, "Not a cursor of this endpoint; pass next as returned.");
     }
 }

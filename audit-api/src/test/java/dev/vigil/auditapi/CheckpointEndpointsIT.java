@@ -136,7 +136,7 @@ class CheckpointEndpointsIT {
         assertThat(ids(reply.body()))
                 .containsExactly(
                         "acme/" + SHOP + ":30", "acme/" + BILLING + ":5", "acme/" + SHOP + ":20", "acme/" + SHOP + ":10");
-        assertThat(reply.body().get("next_cursor").isNull()).isTrue();
+        assertThat(reply.body().get("next").isNull()).isTrue();
         JsonNode newest = reply.body().get("checkpoints").get(0);
         assertThat(newest.get("@timestamp").asText()).isEqualTo("2026-03-01T08:02:00Z");
         assertThat(newest.get("key_id").asText()).isEqualTo(active.keyId());
@@ -147,11 +147,11 @@ class CheckpointEndpointsIT {
     void shouldFilterByScopeAndPageWithSizeAndCursor() throws Exception {
         ApiClient.Reply first = checkpoints(acmeAuditor, Map.of("scope", SHOP, "size", "2"));
         ApiClient.Reply second =
-                checkpoints(acmeAuditor, Map.of("scope", SHOP, "size", "2", "cursor", first.body().get("next_cursor").asText()));
+                checkpoints(acmeAuditor, Map.of("scope", SHOP, "size", "2", "cursor", first.body().get("next").asText()));
 
         assertThat(ids(first.body())).containsExactly("acme/" + SHOP + ":30", "acme/" + SHOP + ":20");
         assertThat(ids(second.body())).containsExactly("acme/" + SHOP + ":10");
-        assertThat(second.body().get("next_cursor").isNull()).isTrue();
+        assertThat(second.body().get("next").isNull()).isTrue();
     }
 
     @Test

@@ -200,8 +200,11 @@ public final class AuditChainProcessorSupplier implements ProcessorSupplier<Stri
             }
             moved.clear();
             if (signed > 0) {
-                LOG.debug("task {} signed {} checkpoints with key {}", context.taskId(), signed, checkpointing.key()
-                        .keyId());
+                LOG.debug(
+                        "task {} signed {} checkpoints with key {}",
+                        context.taskId(),
+                        signed,
+                        checkpointing.key().keyId());
             }
         }
 

@@ -19,8 +19,8 @@ public record Checkpointing(SigningKey key, Duration interval, int every) {
         Objects.requireNonNull(key, "key");
         Objects.requireNonNull(interval, "interval");
         if (interval.toMillis() < 1 || every < 1) {
-            throw new IllegalArgumentException("checkpoint interval and every must be positive: " + interval + ", "
-                    + every);
+            throw new IllegalArgumentException(
+                    "checkpoint interval and every must be positive: " + interval + ", " + every);
         }
     }
 

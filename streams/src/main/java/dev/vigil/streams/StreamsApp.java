@@ -71,8 +71,8 @@ public final class StreamsApp implements AutoCloseable {
         } catch (IOException e) {
             throw new UncheckedIOException("cannot create the streams state folder " + cfg.stateDir(), e);
         }
-        Topology topology = ComplianceTopology.build(
-                topics, Clock.systemUTC(), engine, cfg.topologySettings(), checkpointing);
+        Topology topology =
+                ComplianceTopology.build(topics, Clock.systemUTC(), engine, cfg.topologySettings(), checkpointing);
         KafkaStreams streams = new KafkaStreams(topology, properties(cfg, topics));
         streams.setUncaughtExceptionHandler(new UncaughtErrorPolicy());
         streams.setStateListener((now, before) -> {

@@ -156,7 +156,8 @@ public record StreamsAppConfig(
                 Duration.ofMillis(config.get(PUNCTUATION_INTERVAL_MS)),
                 config.withPrefix(STREAMS_PASSTHROUGH_PREFIX),
                 SigningKeyConfig.Source.of(
-                        config.get(SIGNING_KEY), SigningKeyConfig.signingKeyFile(config.get(SIGNING_KEY_FILE), dataDir)),
+                        config.get(SIGNING_KEY),
+                        SigningKeyConfig.signingKeyFile(config.get(SIGNING_KEY_FILE), dataDir)),
                 SigningKeyConfig.publicKeysDir(config.get(PUBLIC_KEYS_DIR), dataDir),
                 Duration.ofMillis(config.get(CHECKPOINT_INTERVAL_MS)),
                 config.get(CHECKPOINT_EVERY));

@@ -128,9 +128,9 @@ class CheckpointTopologyTest {
         KeyValueStore<String, ChainHead> heads = driver.getKeyValueStore(AuditChainProcessorSupplier.STORE_NAME);
         assertThat(first).allSatisfy(r -> assertThat(r.value().getSeq())
                 .isEqualTo(heads.get(r.key()).seq()));
-        KeyValueStore<String, Long> done =
-                driver.getKeyValueStore(AuditChainProcessorSupplier.CHECKPOINTED_STORE_NAME);
-        assertThat(done.get(SubjectKey.of(Inputs.TENANT, SHOP))).isEqualTo(heads.get(SubjectKey.of(Inputs.TENANT, SHOP)).seq());
+        KeyValueStore<String, Long> done = driver.getKeyValueStore(AuditChainProcessorSupplier.CHECKPOINTED_STORE_NAME);
+        assertThat(done.get(SubjectKey.of(Inputs.TENANT, SHOP)))
+                .isEqualTo(heads.get(SubjectKey.of(Inputs.TENANT, SHOP)).seq());
 
         send(SHOP, "e3");
         send(DOCS, "d1");
@@ -141,11 +141,15 @@ class CheckpointTopologyTest {
                 .extracting(Checkpoint::getScope, Checkpoint::getSeq, Checkpoint::getHash)
                 .containsExactlyInAnyOrder(
                         org.assertj.core.groups.Tuple.tuple(
-                                SHOP, lastLink.get(SubjectKey.of(Inputs.TENANT, SHOP)).getSeq(),
+                                SHOP,
+                                lastLink.get(SubjectKey.of(Inputs.TENANT, SHOP)).getSeq(),
                                 lastLink.get(SubjectKey.of(Inputs.TENANT, SHOP)).getHash()),
                         org.assertj.core.groups.Tuple.tuple(
-                                DOCS, 1L, lastLink.get(SubjectKey.of(Inputs.TENANT, DOCS)).getHash()));
-        assertThat(second).allSatisfy(c -> assertThat(CheckpointSignatures.verify(c, key.publicKey())).isTrue());
+                                DOCS,
+                                1L,
+                                lastLink.get(SubjectKey.of(Inputs.TENANT, DOCS)).getHash()));
+        assertThat(second).allSatisfy(c -> assertThat(CheckpointSignatures.verify(c, key.publicKey()))
+                .isTrue());
 
         tick();
         assertThat(checkpoints.isEmpty()).as("no chain moved: no checkpoint").isTrue();
@@ -176,7 +180,8 @@ class CheckpointTopologyTest {
         if (headSeq % 3 == 0) {
             assertThat(afterInterval).isEmpty();
         } else {
-            assertThat(afterInterval).singleElement().satisfies(c -> assertThat(c.getSeq()).isEqualTo(headSeq));
+            assertThat(afterInterval).singleElement().satisfies(c -> assertThat(c.getSeq())
+                    .isEqualTo(headSeq));
         }
     }
 }

@@ -208,7 +208,8 @@ public final class CheckpointIndexer implements AutoCloseable {
             }
             CheckpointDocument doc = CheckpointDocument.of(checkpoint);
             entries.add(new Entry(record, doc));
-            bulk.operations(op -> op.create(c -> c.index(alias).id(doc.documentId()).document(doc)));
+            bulk.operations(
+                    op -> op.create(c -> c.index(alias).id(doc.documentId()).document(doc)));
         }
         long[] tally = new long[3];
         if (entries.isEmpty()) {

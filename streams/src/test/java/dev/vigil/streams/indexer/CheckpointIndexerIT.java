@@ -142,8 +142,11 @@ class CheckpointIndexerIT {
         List<CheckpointDocument> all = allCheckpoints(checkpointIndex);
         assertThat(all).isNotEmpty().allSatisfy(doc -> {
             assertThat(doc.keyId()).isEqualTo(signing.keyId());
-            assertThat(ring.verify(doc.toCheckpoint())).as("signature of %s", doc.documentId()).isTrue();
-            assertThat(trailHash(trailIndex, doc.documentId())).isEqualTo(doc.chain().hash());
+            assertThat(ring.verify(doc.toCheckpoint()))
+                    .as("signature of %s", doc.documentId())
+                    .isTrue();
+            assertThat(trailHash(trailIndex, doc.documentId()))
+                    .isEqualTo(doc.chain().hash());
         });
         assertThat(all.stream().map(CheckpointDocument::documentId).distinct().count())
                 .isEqualTo(all.size());
@@ -222,7 +225,10 @@ class CheckpointIndexerIT {
     private Map<String, CheckpointDocument> newestCheckpoints(CheckpointIndex index) {
         Map<String, CheckpointDocument> newest = new LinkedHashMap<>();
         for (CheckpointDocument doc : allCheckpoints(index)) {
-            newest.merge(doc.chain().id(), doc, (a, b) -> a.chain().seq() >= b.chain().seq() ? a : b);
+            newest.merge(
+                    doc.chain().id(),
+                    doc,
+                    (a, b) -> a.chain().seq() >= b.chain().seq() ? a : b);
         }
         return newest;
     }

@@ -101,7 +101,10 @@ public final class PublicKeyRing {
     public List<Entry> entries() {
         List<Entry> out = new ArrayList<>();
         keys.forEach((id, key) -> out.add(new Entry(
-                id, CheckpointSignatures.ALGORITHM, SigningKeys.publicPem(key), activeKeyId().equals(Optional.of(id)))));
+                id,
+                CheckpointSignatures.ALGORITHM,
+                SigningKeys.publicPem(key),
+                activeKeyId().equals(Optional.of(id)))));
         out.sort(Comparator.comparing((Entry e) -> !e.active()).thenComparing(Entry::keyId));
         return out;
     }

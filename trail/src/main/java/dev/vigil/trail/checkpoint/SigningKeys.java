@@ -42,8 +42,8 @@ public final class SigningKeys {
     /** File name of the signing key under {@code <data-dir>/keys/} when none is configured. */
     public static final String DEFAULT_KEY_FILE = "signing-key.pem";
 
-    private static final Pattern PEM = Pattern.compile(
-            "-----BEGIN ([A-Z ]+)-----\\s*([A-Za-z0-9+/=\\s]+?)\\s*-----END \\1-----", Pattern.DOTALL);
+    private static final Pattern PEM =
+            Pattern.compile("-----BEGIN ([A-Z ]+)-----\\s*([A-Za-z0-9+/=\\s]+?)\\s*-----END \\1-----", Pattern.DOTALL);
     private static final Set<PosixFilePermission> OWNER_ONLY = PosixFilePermissions.fromString("rw-------");
 
     private SigningKeys() {}
@@ -51,8 +51,8 @@ public final class SigningKeys {
     /** A fresh key pair from the JDK's strong random source. */
     public static SigningKey generate() {
         try {
-            KeyPair pair = KeyPairGenerator.getInstance(CheckpointSignatures.ALGORITHM)
-                    .generateKeyPair();
+            KeyPair pair =
+                    KeyPairGenerator.getInstance(CheckpointSignatures.ALGORITHM).generateKeyPair();
             return new SigningKey(pair.getPrivate(), pair.getPublic());
         } catch (GeneralSecurityException e) {
             throw new IllegalStateException("the JDK has no Ed25519 key generator", e);
@@ -137,7 +137,8 @@ public final class SigningKeys {
      * verifiable; its private half is overwritten, as nothing may sign with it any more.
      */
     public static Rotation rotate(Path privateKeyFile, Path ringDir) {
-        Optional<SigningKey> retired = Files.exists(privateKeyFile) ? Optional.of(load(privateKeyFile)) : Optional.empty();
+        Optional<SigningKey> retired =
+                Files.exists(privateKeyFile) ? Optional.of(load(privateKeyFile)) : Optional.empty();
         retired.ifPresent(old -> PublicKeyRing.publish(ringDir, old.publicKey(), false));
         SigningKey next = generate();
         // Public key first: a checkpoint signed with the new key must never exist without its key in the ring.

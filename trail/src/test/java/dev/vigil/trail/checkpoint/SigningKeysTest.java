@@ -71,7 +71,8 @@ class SigningKeysTest {
         String pemBody = SigningKeys.privatePem(key).lines().skip(1).findFirst().orElseThrow();
 
         assertThat(key.toString()).contains(key.keyId()).doesNotContain(pemBody);
-        assertThat(SigningKeyConfig.Source.of(SigningKeys.privatePem(key), dir.resolve("x.pem")).toString())
+        assertThat(SigningKeyConfig.Source.of(SigningKeys.privatePem(key), dir.resolve("x.pem"))
+                        .toString())
                 .doesNotContain(pemBody)
                 .contains("environment");
     }
