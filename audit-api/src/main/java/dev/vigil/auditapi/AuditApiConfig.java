@@ -32,7 +32,10 @@ public record AuditApiConfig(
                 maxPageSize,
                 pitKeepAlive,
                 SigningKeyConfig.publicKeysDir(
-                        "", Path.of(SharedFields.DATA_DIR.defaultValue()).toAbsolutePath().normalize()));
+                        "",
+                        Path.of(SharedFields.DATA_DIR.defaultValue())
+                                .toAbsolutePath()
+                                .normalize()));
     }
 
     /** Elasticsearch time units; the keep-alive is handed to Elasticsearch as written. */
@@ -64,8 +67,8 @@ public record AuditApiConfig(
     /** The checkpoint public key ring GET /v1/audit/keys publishes (the streams app writes it). */
     public static final ConfigField<String> PUBLIC_KEYS_DIR = SigningKeyConfig.PUBLIC_KEYS_DIR;
 
-    public static final List<ConfigField<?>> FIELDS =
-            List.of(ELASTICSEARCH_URL, INDEX_PREFIX, HOST, PORT, MAX_PAGE_SIZE, PIT_KEEP_ALIVE, DATA_DIR, PUBLIC_KEYS_DIR);
+    public static final List<ConfigField<?>> FIELDS = List.of(
+            ELASTICSEARCH_URL, INDEX_PREFIX, HOST, PORT, MAX_PAGE_SIZE, PIT_KEEP_ALIVE, DATA_DIR, PUBLIC_KEYS_DIR);
 
     public static AuditApiConfig from(Config config) {
         return new AuditApiConfig(

@@ -53,7 +53,8 @@ final class CheckpointSearch {
             }
             String scope = value(query, SCOPE);
             if (scope != null && scope.length() > RecordsRequest.MAX_SCOPE_LENGTH) {
-                throw ApiProblems.invalidParameter(SCOPE, "At most " + RecordsRequest.MAX_SCOPE_LENGTH + " characters.");
+                throw ApiProblems.invalidParameter(
+                        SCOPE, "At most " + RecordsRequest.MAX_SCOPE_LENGTH + " characters.");
             }
             int size = Math.min(DEFAULT_SIZE, maxPageSize);
             String sizeText = value(query, SIZE);
@@ -107,7 +108,9 @@ final class CheckpointSearch {
         for (int i = 0; i < Math.min(hits.size(), request.size()); i++) {
             out.add(parse(hits.get(i).source()));
         }
-        String next = hits.size() > request.size() ? encode(hits.get(request.size() - 1).sort()) : null;
+        String next = hits.size() > request.size()
+                ? encode(hits.get(request.size() - 1).sort())
+                : null;
         return new Page(out, next);
     }
 
@@ -120,7 +123,9 @@ final class CheckpointSearch {
         array.add(sort.get(0).longValue());
         array.add(sort.get(1).stringValue());
         array.add(sort.get(2).longValue());
-        return Base64.getUrlEncoder().withoutPadding().encodeToString(array.toString().getBytes(StandardCharsets.UTF_8));
+        return Base64.getUrlEncoder()
+                .withoutPadding()
+                .encodeToString(array.toString().getBytes(StandardCharsets.UTF_8));
     }
 
     private static List<FieldValue> decode(String cursor) {

@@ -64,7 +64,8 @@ class CheckpointEndpointsIT {
     @BeforeAll
     static void setUp() throws Exception {
         String url = SharedServers.elasticsearch().httpUrl();
-        String prefix = "it-checkpoints-" + UUID.randomUUID().toString().substring(0, 8).toLowerCase(Locale.ROOT) + "-";
+        String prefix =
+                "it-checkpoints-" + UUID.randomUUID().toString().substring(0, 8).toLowerCase(Locale.ROOT) + "-";
         es = ElasticsearchClients.create(url);
         retired = SigningKeys.generate();
         active = SigningKeys.generate();
@@ -75,7 +76,8 @@ class CheckpointEndpointsIT {
         ApiKeys keys = new ApiKeys(List.of());
         acmeAuditor = keys.mint(ACME, Set.of(Role.AUDITOR), "it auditor").key();
         globexOfficer = keys.mint(GLOBEX, Set.of(Role.OFFICER), "it officer").key();
-        initechAuditor = keys.mint("initech", Set.of(Role.AUDITOR), "it auditor without checkpoints").key();
+        initechAuditor = keys.mint("initech", Set.of(Role.AUDITOR), "it auditor without checkpoints")
+                .key();
         acmePublisher = keys.mint(ACME, Set.of(Role.PUBLISHER), "it publisher").key();
         server = AuditApiServer.start(new AuditApiConfig(url, prefix, "127.0.0.1", 0, 500, "1m", ring), keys);
         api = new ApiClient(server.baseUrl());
@@ -90,7 +92,8 @@ class CheckpointEndpointsIT {
         new CheckpointIndex(prefix).install(es);
         BulkResponse bulk = es.bulk(b -> {
             b.index(alias).refresh(Refresh.True);
-            docs.forEach(d -> b.operations(op -> op.create(c -> c.id(d.documentId()).document(d))));
+            docs.forEach(
+                    d -> b.operations(op -> op.create(c -> c.id(d.documentId()).document(d))));
             return b;
         });
         assertThat(bulk.errors()).as("bulk create errors").isFalse();
@@ -124,7 +127,9 @@ class CheckpointEndpointsIT {
 
     private static List<String> ids(JsonNode body) {
         List<String> ids = new ArrayList<>();
-        body.get("checkpoints").forEach(c -> ids.add(c.at("/chain/id").asText() + ":" + c.at("/chain/seq").asLong()));
+        body.get("checkpoints")
+                .forEach(c -> ids.add(
+                        c.at("/chain/id").asText() + ":" + c.at("/chain/seq").asLong()));
         return ids;
     }
 
@@ -135,7 +140,10 @@ class CheckpointEndpointsIT {
         assertThat(reply.status()).isEqualTo(200);
         assertThat(ids(reply.body()))
                 .containsExactly(
-                        "acme/" + SHOP + ":30", "acme/" + BILLING + ":5", "acme/" + SHOP + ":20", "acme/" + SHOP + ":10");
+                        "acme/" + SHOP + ":30",
+                        "acme/" + BILLING + ":5",
+                        "acme/" + SHOP + ":20",
+                        "acme/" + SHOP + ":10");
         assertThat(reply.body().get("next").isNull()).isTrue();
         JsonNode newest = reply.body().get("checkpoints").get(0);
         assertThat(newest.get("@timestamp").asText()).isEqualTo("2026-03-01T08:02:00Z");
@@ -146,8 +154,15 @@ class CheckpointEndpointsIT {
     @Test
     void shouldFilterByScopeAndPageWithSizeAndCursor() throws Exception {
         ApiClient.Reply first = checkpoints(acmeAuditor, Map.of("scope", SHOP, "size", "2"));
-        ApiClient.Reply second =
-                checkpoints(acmeAuditor, Map.of("scope", SHOP, "size", "2", "cursor", first.body().get("next").asText()));
+        ApiClient.Reply second = checkpoints(
+                acmeAuditor,
+                Map.of(
+                        "scope",
+                        SHOP,
+                        "size",
+                        "2",
+                        "cursor",
+                        first.body().get("next").asText()));
 
         assertThat(ids(first.body())).containsExactly("acme/" + SHOP + ":30", "acme/" + SHOP + ":20");
         assertThat(ids(second.body())).containsExactly("acme/" + SHOP + ":10");
@@ -194,7 +209,8 @@ class CheckpointEndpointsIT {
         list.forEach(k -> {
             assertThat(k.get("algorithm").asText()).isEqualTo("Ed25519");
             PublicKey key = SigningKeys.parsePublic(k.get("public_key_pem").asText(), "response");
-            assertThat(CheckpointSignatures.keyId(key)).isEqualTo(k.get("key_id").asText());
+            assertThat(CheckpointSignatures.keyId(key))
+                    .isEqualTo(k.get("key_id").asText());
             published.put(k.get("key_id").asText(), key);
         });
         // A third party can verify what the API lists with what the API publishes, retired key included.

@@ -58,7 +58,8 @@ public final class CheckpointIndex {
                 }
             }
         } catch (IOException e) {
-            throw new UncheckedIOException("cannot install the checkpoint index in Elasticsearch: " + e.getMessage(), e);
+            throw new UncheckedIOException(
+                    "cannot install the checkpoint index in Elasticsearch: " + e.getMessage(), e);
         }
     }
 }
