@@ -93,8 +93,10 @@ final class SigningKeysCommand implements Command {
         }
         configured
                 .filter(id -> ring.find(id).isEmpty())
-                .ifPresent(id -> out.println("configured signing key " + id + " is NOT in the ring: checkpoints it"
-                        + " signs cannot be verified until its public key is published (the streams app does at start)"));
+                .ifPresent(
+                        id -> out.println(
+                                "configured signing key " + id + " is NOT in the ring: checkpoints it"
+                                        + " signs cannot be verified until its public key is published (the streams app does at start)"));
         return 0;
     }
 

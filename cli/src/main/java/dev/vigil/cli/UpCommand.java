@@ -194,8 +194,8 @@ final class UpCommand implements Command {
         }
         Path ring = SigningKeyConfig.publicKeysDir(config.get(SigningKeyConfig.PUBLIC_KEYS_DIR), data);
         SigningKeys.Rotation created = SigningKeys.rotate(file, ring);
-        out.println("vigil: generated checkpoint signing key " + created.active().keyId() + " -> " + file
-                + " (public key in " + ring + ")");
+        out.println("vigil: generated checkpoint signing key "
+                + created.active().keyId() + " -> " + file + " (public key in " + ring + ")");
     }
 
     /**

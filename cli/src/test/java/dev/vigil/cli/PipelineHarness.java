@@ -16,6 +16,8 @@ import dev.vigil.ingest.IngestServer;
 import dev.vigil.streams.StreamsApp;
 import dev.vigil.streams.StreamsAppConfig;
 import dev.vigil.streams.indexer.AuditIndexer;
+import dev.vigil.trail.checkpoint.SigningKeyConfig;
+import dev.vigil.trail.checkpoint.SigningKeys;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.URI;
@@ -27,8 +29,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
-import dev.vigil.trail.checkpoint.SigningKeyConfig;
-import dev.vigil.trail.checkpoint.SigningKeys;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -58,7 +58,8 @@ final class PipelineHarness implements AutoCloseable {
     PipelineHarness(String bootstrapServers, String elasticsearchUrl, Path dataDir) {
         // The streams app refuses to start without a checkpoint signing key; vigil up generates one the same way.
         if (!java.nio.file.Files.exists(SigningKeyConfig.signingKeyFile("", dataDir))) {
-            SigningKeys.rotate(SigningKeyConfig.signingKeyFile("", dataDir), SigningKeyConfig.publicKeysDir("", dataDir));
+            SigningKeys.rotate(
+                    SigningKeyConfig.signingKeyFile("", dataDir), SigningKeyConfig.publicKeysDir("", dataDir));
         }
         this.wiring = Map.of(
                 "vigil.kafka.bootstrap-servers",

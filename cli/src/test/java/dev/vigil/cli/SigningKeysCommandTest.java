@@ -67,7 +67,9 @@ class SigningKeysCommandTest {
                 .isEqualTo("rw-------");
         PublicKeyRing ring = PublicKeyRing.load(data.resolve("keys/public"));
         assertThat(ring.activeKeyId()).contains(second.keyId());
-        assertThat(ring.verify(oldCheckpoint)).as("checkpoint of the retired key").isTrue();
+        assertThat(ring.verify(oldCheckpoint))
+                .as("checkpoint of the retired key")
+                .isTrue();
         assertThat(rotated)
                 .contains("new checkpoint signing key " + second.keyId())
                 .contains("retired key " + first.keyId())
