@@ -58,8 +58,7 @@ public final class CheckpointIndex {
                 }
             }
         } catch (IOException e) {
-            throw new UncheckedIOException(
-                    "cannot install the checkpoint index in Elasticsearch: " + e.getMessage(), e);
+            throw new UncheckedIOException("cannot install the checkpoint index in Elasticsearch: " + e.getMessage(), e);
         }
     }
 }

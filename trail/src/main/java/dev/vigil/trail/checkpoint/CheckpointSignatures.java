@@ -34,8 +34,8 @@ public final class CheckpointSignatures {
     public static final int VERSION = 1;
     public static final String ALGORITHM = "Ed25519";
 
-    private static final DateTimeFormatter MILLIS =
-            DateTimeFormatter.ofPattern("uuuu-MM-dd'T'HH:mm:ss.SSS'Z'").withZone(java.time.ZoneOffset.UTC);
+    private static final DateTimeFormatter MILLIS = DateTimeFormatter.ofPattern("uuuu-MM-dd'T'HH:mm:ss.SSS'Z'")
+            .withZone(java.time.ZoneOffset.UTC);
 
     private CheckpointSignatures() {}
 
@@ -76,10 +76,8 @@ public final class CheckpointSignatures {
                     .setSignature(ByteBuffer.wrap(signer.sign()))
                     .build();
         } catch (GeneralSecurityException e) {
-            throw new IllegalStateException(
-                    "cannot sign checkpoint of " + unsigned.getTenant() + "/" + unsigned.getScope() + ":"
-                            + unsigned.getSeq() + " with key " + keyId,
-                    e);
+            throw new IllegalStateException("cannot sign checkpoint of " + unsigned.getTenant() + "/"
+                    + unsigned.getScope() + ":" + unsigned.getSeq() + " with key " + keyId, e);
         }
     }
 

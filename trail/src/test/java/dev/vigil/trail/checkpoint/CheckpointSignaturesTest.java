@@ -55,8 +55,7 @@ class CheckpointSignaturesTest {
 
     @Test
     void shouldSignTheDocumentedCanonicalBytes() {
-        Checkpoint c =
-                Checkpoint.newBuilder(unsigned()).setKeyId("0123456789abcdef").build();
+        Checkpoint c = Checkpoint.newBuilder(unsigned()).setKeyId("0123456789abcdef").build();
 
         assertThat(new String(CheckpointSignatures.signedBytes(c), StandardCharsets.UTF_8))
                 .isEqualTo("{\"algorithm\":\"Ed25519\",\"chain\":\"acme/github.com/acme/shop\","
