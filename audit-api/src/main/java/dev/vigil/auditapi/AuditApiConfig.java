@@ -3,6 +3,8 @@ package dev.vigil.auditapi;
 import dev.vigil.common.config.Config;
 import dev.vigil.common.config.ConfigField;
 import dev.vigil.common.config.SharedFields;
+import dev.vigil.trail.checkpoint.SigningKeyConfig;
+import java.nio.file.Path;
 import java.util.List;
 import java.util.regex.Pattern;
 
@@ -11,7 +13,30 @@ import java.util.regex.Pattern;
  * so {@link Config#resolve} reports all problems of a configuration at once.
  */
 public record AuditApiConfig(
-        String elasticsearchUrl, String indexPrefix, String host, int port, int maxPageSize, String pitKeepAlive) {
+        String elasticsearchUrl,
+        String indexPrefix,
+        String host,
+        int port,
+        int maxPageSize,
+        String pitKeepAlive,
+        Path publicKeysDir) {
+
+    /** With the default public key ring, {@code <default data-dir>/keys/public}. */
+    public AuditApiConfig(
+            String elasticsearchUrl, String indexPrefix, String host, int port, int maxPageSize, String pitKeepAlive) {
+        this(
+                elasticsearchUrl,
+                indexPrefix,
+                host,
+                port,
+                maxPageSize,
+                pitKeepAlive,
+                SigningKeyConfig.publicKeysDir(
+                        "",
+                        Path.of(SharedFields.DATA_DIR.defaultValue())
+                                .toAbsolutePath()
+                                .normalize()));
+    }
 
     /** Elasticsearch time units; the keep-alive is handed to Elasticsearch as written. */
     private static final Pattern ES_DURATION = Pattern.compile("[1-9][0-9]{0,5}(ms|s|m|h)");
@@ -37,8 +62,13 @@ public record AuditApiConfig(
             .withValidator(
                     v -> ES_DURATION.matcher(v).matches(), "must be an Elasticsearch duration such as 90s, 2m or 1h");
 
-    public static final List<ConfigField<?>> FIELDS =
-            List.of(ELASTICSEARCH_URL, INDEX_PREFIX, HOST, PORT, MAX_PAGE_SIZE, PIT_KEEP_ALIVE);
+    public static final ConfigField<String> DATA_DIR = SharedFields.DATA_DIR;
+
+    /** The checkpoint public key ring GET /v1/audit/keys publishes (the streams app writes it). */
+    public static final ConfigField<String> PUBLIC_KEYS_DIR = SigningKeyConfig.PUBLIC_KEYS_DIR;
+
+    public static final List<ConfigField<?>> FIELDS = List.of(
+            ELASTICSEARCH_URL, INDEX_PREFIX, HOST, PORT, MAX_PAGE_SIZE, PIT_KEEP_ALIVE, DATA_DIR, PUBLIC_KEYS_DIR);
 
     public static AuditApiConfig from(Config config) {
         return new AuditApiConfig(
@@ -47,6 +77,9 @@ public record AuditApiConfig(
                 config.get(HOST),
                 config.get(PORT),
                 config.get(MAX_PAGE_SIZE),
-                config.get(PIT_KEEP_ALIVE));
+                config.get(PIT_KEEP_ALIVE),
+                SigningKeyConfig.publicKeysDir(
+                        config.get(PUBLIC_KEYS_DIR),
+                        Path.of(config.get(DATA_DIR)).toAbsolutePath().normalize()));
     }
 }

@@ -14,8 +14,13 @@ import dev.vigil.common.json.Json;
 import dev.vigil.trail.AuditIndex;
 import dev.vigil.trail.ElasticsearchClients;
 import dev.vigil.trail.evidence.EvidenceIndex;
+import dev.vigil.trail.checkpoint.CheckpointIndex;
+import dev.vigil.trail.checkpoint.PublicKeyRing;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -30,6 +35,8 @@ import org.slf4j.LoggerFactory;
  *       record with {@code evidence.url}</td></tr>
  *   <tr><td>GET, HEAD /v1/evidence/{sha256}</td><td>auditor (officer passes)</td><td>the raw payload,
  *       checked against its SHA-256 ({@link EvidenceEndpoint})</td></tr>
+ *   <tr><td>GET /v1/audit/checkpoints</td><td>auditor (officer passes)</td><td>signed checkpoints, newest first</td></tr>
+ *   <tr><td>GET /v1/audit/keys</td><td>auditor (officer passes)</td><td>the checkpoint public key ring</td></tr>
  *   <tr><td>GET /healthz</td><td>public</td><td>{@code {"status":"ok"}}</td></tr>
  * </table>
  *
@@ -42,6 +49,8 @@ public final class AuditApiServer implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(AuditApiServer.class);
     static final String RECORDS_PATH = "/v1/audit/records";
     static final String EVIDENCE_ROUTE = EvidenceEndpoint.PATH_PREFIX + "*";
+    static final String CHECKPOINTS_PATH = "/v1/audit/checkpoints";
+    static final String KEYS_PATH = "/v1/audit/keys";
 
     private final AuditApiConfig config;
     private final ElasticsearchClient client;
@@ -49,6 +58,8 @@ public final class AuditApiServer implements AutoCloseable {
     private final RecordSearch search;
     private final EvidenceIndex evidenceIndex;
     private final EvidenceEndpoint evidence;
+    private final CheckpointIndex checkpointIndex;
+    private final CheckpointSearch checkpoints;
     private volatile boolean indexInstalled;
     private HttpService http;
 
@@ -59,6 +70,8 @@ public final class AuditApiServer implements AutoCloseable {
         this.search = new RecordSearch(client, index.alias(), config.pitKeepAlive());
         this.evidenceIndex = new EvidenceIndex(config.indexPrefix());
         this.evidence = new EvidenceEndpoint(client, evidenceIndex);
+        this.checkpointIndex = new CheckpointIndex(config.indexPrefix());
+        this.checkpoints = new CheckpointSearch(client, checkpointIndex.alias());
     }
 
     /**
@@ -86,6 +99,8 @@ public final class AuditApiServer implements AutoCloseable {
                     .route("GET", RECORDS_PATH, Role.AUDITOR, server::records)
                     .route("GET", EVIDENCE_ROUTE, Role.AUDITOR, server::evidence)
                     .route("HEAD", EVIDENCE_ROUTE, Role.AUDITOR, server::evidence)
+                    .route("GET", CHECKPOINTS_PATH, Role.AUDITOR, server::checkpoints)
+                    .route("GET", KEYS_PATH, Role.AUDITOR, server::keys)
                     .publicRoute("GET", "/healthz", r -> Response.json(200, Map.of("status", "ok")))
                     .build()
                     .start();
@@ -158,6 +173,53 @@ public final class AuditApiServer implements AutoCloseable {
         }
     }
 
+    /**
+     * The tenant's checkpoints. The tenant comes from the caller's key, never from the query, so
+     * another tenant's checkpoints cannot be asked for.
+     */
+    private Response checkpoints(Request request) {
+        CheckpointSearch.Request parsed = CheckpointSearch.Request.parse(request.query(), config.maxPageSize());
+        String tenant = request.principal().tenant();
+        try {
+            ensureIndex();
+            CheckpointSearch.Page page = checkpoints.page(tenant, parsed);
+            Map<String, Object> body = new LinkedHashMap<>();
+            body.put("checkpoints", page.checkpoints());
+            body.put("next", page.nextCursor());
+            return Response.json(200, body);
+        } catch (TransportException e) {
+            if (e.statusCode() == 429 || e.statusCode() >= 500) {
+                return unavailable(e, CHECKPOINTS_PATH);
+            }
+            throw new IllegalStateException("unreadable Elasticsearch response to a checkpoint search", e);
+        } catch (IOException | UncheckedIOException e) {
+            return unavailable(e, CHECKPOINTS_PATH);
+        } catch (ElasticsearchException e) {
+            if (e.status() == 429 || e.status() >= 500) {
+                return unavailable(e, CHECKPOINTS_PATH);
+            }
+            throw e;
+        }
+    }
+
+    /**
+     * The public key ring, read on each request so a rotation shows without a restart. Public
+     * keys are not tenant data: every tenant sees the same ring.
+     */
+    private Response keys(Request request) {
+        PublicKeyRing ring = PublicKeyRing.load(config.publicKeysDir());
+        List<Map<String, Object>> keys = new ArrayList<>();
+        for (PublicKeyRing.Entry e : ring.entries()) {
+            Map<String, Object> key = new LinkedHashMap<>();
+            key.put("key_id", e.keyId());
+            key.put("algorithm", e.algorithm());
+            key.put("public_key_pem", e.pem());
+            key.put("active", e.active());
+            keys.add(key);
+        }
+        return Response.json(200, Map.of("keys", keys));
+    }
+
     private void ensureIndex() {
         if (!indexInstalled) {
             synchronized (this) {
@@ -165,6 +227,7 @@ public final class AuditApiServer implements AutoCloseable {
                     try {
                         index.install(client);
                         evidenceIndex.install(client);
+                        checkpointIndex.install(client);
                     } catch (ElasticsearchException e) {
                         if (e.status() != 403) {
                             throw e;
@@ -172,7 +235,7 @@ public final class AuditApiServer implements AutoCloseable {
                         // With Elasticsearch security the audit API holds the read privilege only
                         // (docs/operations.md): the indexer installs the templates and indices.
                         LOG.info(
-                                "no privilege to install the trail and evidence templates ({}); relying on the"
+                                "no privilege to install the trail, evidence and checkpoint templates ({}); relying on the"
                                         + " indexer to install them, as with the read-only audit-api role",
                                 e.error().type());
                     }
@@ -183,12 +246,16 @@ public final class AuditApiServer implements AutoCloseable {
         }
     }
 
-    private Response unavailable(Exception e, String instance) {
+    private Response unavailable(Exception e) {
+        return unavailable(e, RECORDS_PATH);
+    }
+
+    private Response unavailable(Exception e, String path) {
         LOG.warn(
                 "Elasticsearch at {} did not answer a search ({}); answered 503: check that it runs and is healthy",
                 config.elasticsearchUrl(),
                 e.toString());
-        return Response.problem(ApiProblems.storeUnavailable().withInstance(instance))
+        return Response.problem(ApiProblems.storeUnavailable().withInstance(path))
                 .header("Retry-After", "5");
     }
 }

@@ -11,7 +11,10 @@ import java.util.Map;
 import java.util.Set;
 import java.util.stream.Collectors;
 
-/** {@code vigil keys create --tenant T --role R[,R]}: mints a key, stores its hash, prints it once. */
+/**
+ * {@code vigil keys create --tenant T --role R[,R]}: mints a key, stores its hash, prints it once.
+ * {@code vigil keys signing ...} is the checkpoint signing key ({@link SigningKeysCommand}).
+ */
 final class KeysCommand implements Command {
 
     private final CliArgs args;
@@ -24,8 +27,12 @@ final class KeysCommand implements Command {
 
     @Override
     public int run() {
+        if (!args.positional().isEmpty() && args.positional().get(0).equals("signing")) {
+            return new SigningKeysCommand(args, out).run();
+        }
         if (args.positional().isEmpty() || !args.positional().get(0).equals("create")) {
-            throw new CliArgs.UsageException("usage: vigil keys create --tenant T --role R[,R...]");
+            throw new CliArgs.UsageException("usage: vigil keys create --tenant T --role R[,R...]\n   or: "
+                    + SigningKeysCommand.USAGE.substring("usage: ".length()));
         }
         String tenant = args.option("tenant").orElseThrow(() -> new CliArgs.UsageException("--tenant is required"));
         String roleList = args.option("role").orElseThrow(() -> new CliArgs.UsageException("--role is required"));

@@ -13,6 +13,7 @@ import dev.vigil.streams.StreamsApp;
 import dev.vigil.streams.StreamsAppConfig;
 import dev.vigil.streams.indexer.AuditIndexer;
 import dev.vigil.streams.indexer.EvidenceIndexer;
+import dev.vigil.streams.indexer.CheckpointIndexer;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.Deque;
@@ -48,6 +49,7 @@ final class Services implements AutoCloseable {
         streams.waitUntilRunning(Duration.ofSeconds(120));
         started.push(AuditIndexer.start(cfg));
         started.push(EvidenceIndexer.start(cfg));
+        started.push(CheckpointIndexer.start(cfg));
     }
 
     void startIngest(CliArgs args, Map<String, String> extra, ApiKeys keys) {

@@ -6,6 +6,8 @@ import dev.vigil.common.config.Config;
 import dev.vigil.embedded.ChildServer;
 import dev.vigil.embedded.ElasticsearchServerMain;
 import dev.vigil.embedded.KafkaServerMain;
+import dev.vigil.trail.checkpoint.SigningKeyConfig;
+import dev.vigil.trail.checkpoint.SigningKeys;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.io.UncheckedIOException;
@@ -114,6 +116,7 @@ final class UpCommand implements Command {
             if (keys.isEmpty()) {
                 writeDevKeys(keys, keysFile, data.resolve("dev-keys.env"));
             }
+            ensureSigningKey(data);
             services.startStreams(args, wiring);
             services.startIngest(args, wiring, keys);
             services.startAuditApi(args, wiring, keys);
@@ -124,7 +127,7 @@ final class UpCommand implements Command {
         out.printf("""
                 vigil: up in %.1f s
                   ingest     %s   (POST /v1/events, POST /v1/webhooks/github|gitlab/{source})
-                  audit-api  %s   (GET /v1/audit/records)
+                  audit-api  %s   (GET /v1/audit/records, /v1/audit/checkpoints, /v1/audit/keys)
                   API keys   %s
                   Ctrl-C stops everything.
                 """, secondsSince(t0), services.ingestUrl(), services.auditApiUrl(), data.resolve("dev-keys.env"));
@@ -171,6 +174,28 @@ final class UpCommand implements Command {
         if (!Files.isWritable(data)) {
             throw new IllegalStateException("data folder " + data + " is not writable");
         }
+    }
+
+    /**
+     * First start: a checkpoint signing key in {@code <data-dir>/keys/}, unless one is configured
+     * (file or VIGIL_TRAIL_SIGNING_KEY). A configured file that is missing is left to the streams
+     * app to refuse: generating a key somewhere the operator chose would hide a mistake.
+     */
+    private void ensureSigningKey(Path data) {
+        Config config = args.resolve(SigningKeysCommand.fields(), Map.of());
+        String pem = config.get(SigningKeyConfig.SIGNING_KEY);
+        String configuredFile = config.get(SigningKeyConfig.SIGNING_KEY_FILE);
+        if ((pem != null && !pem.isBlank()) || !configuredFile.isBlank()) {
+            return;
+        }
+        Path file = SigningKeyConfig.signingKeyFile("", data);
+        if (Files.exists(file)) {
+            return;
+        }
+        Path ring = SigningKeyConfig.publicKeysDir(config.get(SigningKeyConfig.PUBLIC_KEYS_DIR), data);
+        SigningKeys.Rotation created = SigningKeys.rotate(file, ring);
+        out.println("vigil: generated checkpoint signing key "
+                + created.active().keyId() + " -> " + file + " (public key in " + ring + ")");
     }
 
     /**

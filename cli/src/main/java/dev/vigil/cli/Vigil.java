@@ -13,7 +13,8 @@ import java.util.List;
  *   ingest      the ingest service alone, against configured Kafka
  *   streams     the streams app and the indexer, against configured Kafka and Elasticsearch
  *   audit-api   the audit API alone, against configured Elasticsearch
- *   keys        mint an API key: keys create --tenant T --role publisher[,auditor,...]
+ *   keys        mint an API key: keys create --tenant T --role publisher[,auditor,...];
+ *               checkpoint signing key: keys signing rotate|list
  *   publish     send a scanner report or a pipeline event to ingest (a CI step)
  *   replay-rejected  list, export and replay what ingest refused
  * </pre>
@@ -80,6 +81,8 @@ public final class Vigil {
                   audit-api   run the audit API against configured Elasticsearch
                   keys create --tenant T --role R[,R...] [--description D]
                               mint an API key (roles: publisher, auditor, officer, admin)
+                  keys signing rotate [--key-file F] | keys signing list
+                              new checkpoint signing key (old public key stays published) / list the ring
                   publish <format> FILE | publish event <kind> [options]
                               send a scanner report or a pipeline event to ingest (docs/publish.md)
                   replay-rejected list|export|replay [options]

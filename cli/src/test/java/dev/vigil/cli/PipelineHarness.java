@@ -17,6 +17,8 @@ import dev.vigil.streams.StreamsApp;
 import dev.vigil.streams.StreamsAppConfig;
 import dev.vigil.streams.indexer.AuditIndexer;
 import dev.vigil.streams.indexer.EvidenceIndexer;
+import dev.vigil.trail.checkpoint.SigningKeyConfig;
+import dev.vigil.trail.checkpoint.SigningKeys;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.URI;
@@ -56,6 +58,11 @@ final class PipelineHarness implements AutoCloseable {
     private AuditApiServer auditApi;
 
     PipelineHarness(String bootstrapServers, String elasticsearchUrl, Path dataDir) {
+        // The streams app refuses to start without a checkpoint signing key; vigil up generates one the same way.
+        if (!java.nio.file.Files.exists(SigningKeyConfig.signingKeyFile("", dataDir))) {
+            SigningKeys.rotate(
+                    SigningKeyConfig.signingKeyFile("", dataDir), SigningKeyConfig.publicKeysDir("", dataDir));
+        }
         this.wiring = Map.of(
                 "vigil.kafka.bootstrap-servers",
                 bootstrapServers,

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.vigil.common.json.Json;
+import dev.vigil.trail.checkpoint.SigningKeys;
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
 import java.net.URI;
@@ -14,6 +15,7 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -133,6 +135,22 @@ class UpCommandIT {
             }
             assertThat(found).isNotNull();
             assertThat(found.at("/event/id").asText()).isEqualTo(id);
+
+            // First start generated the checkpoint signing key (0600) and the audit API publishes its public half.
+            Path signingKey = data.resolve("keys/signing-key.pem");
+            assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(signingKey)))
+                    .isEqualTo("rw-------");
+            HttpResponse<String> ring = http.send(
+                    HttpRequest.newBuilder(URI.create(audit + "/v1/audit/keys"))
+                            .header("Authorization", "Bearer " + keys.getProperty("VIGIL_AUDITOR_KEY"))
+                            .build(),
+                    HttpResponse.BodyHandlers.ofString());
+            assertThat(ring.statusCode()).as(ring.body()).isEqualTo(200);
+            JsonNode published = Json.mapper().readTree(ring.body()).get("keys");
+            assertThat(published).hasSize(1);
+            assertThat(published.get(0).get("active").asBoolean()).isTrue();
+            assertThat(published.get(0).get("key_id").asText())
+                    .isEqualTo(SigningKeys.load(signingKey).keyId());
         } finally {
             up.destroy(); // SIGTERM, as Ctrl-C or a service manager would send
             boolean exited = up.waitFor(90, TimeUnit.SECONDS);

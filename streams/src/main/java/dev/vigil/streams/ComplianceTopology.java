@@ -20,9 +20,9 @@ import org.apache.kafka.streams.Topology;
  * <pre>
  *   source_pipeline_events ─┐                      ┌─ sink_control_verdicts
  *                           ├─ evaluate_controls ──┼─ sink_violations
- *   source_scan_results ────┘   (seen-inputs,      └─ chain_audit_record ─ sink_audit_trail
- *                                subject-wakeups,      (audit-chain-heads)
- *                                subject-&lt;facet&gt;…)
+ *   source_scan_results ────┘   (seen-inputs,      └─ chain_audit_record ─┬─ sink_audit_trail
+ *                                subject-wakeups,      (audit-chain-heads, └─ sink_audit_checkpoints
+ *                                subject-&lt;facet&gt;…)     audit-checkpointed-seqs)
  * </pre>
  *
  * Both inputs are keyed {@code tenant/scope} and have the same partition count ({@link Topics}),
@@ -35,6 +35,7 @@ public final class ComplianceTopology {
     public static final String EVALUATE_CONTROLS = "evaluate_controls";
     public static final String CHAIN_AUDIT_RECORD = "chain_audit_record";
     public static final String SINK_AUDIT_TRAIL = "sink_audit_trail";
+    public static final String SINK_AUDIT_CHECKPOINTS = "sink_audit_checkpoints";
     public static final String SINK_CONTROL_VERDICTS = "sink_control_verdicts";
     public static final String SINK_VIOLATIONS = "sink_violations";
 
@@ -74,7 +75,13 @@ public final class ComplianceTopology {
         return build(topics, clock, engine, Settings.DEFAULT);
     }
 
+    /** With a throwaway signing key ({@link Checkpointing#ephemeral()}): for tests that ignore checkpoints. */
     public static Topology build(Topics topics, Clock clock, ControlEngine engine, Settings settings) {
+        return build(topics, clock, engine, settings, Checkpointing.ephemeral());
+    }
+
+    public static Topology build(
+            Topics topics, Clock clock, ControlEngine engine, Settings settings, Checkpointing checkpointing) {
         Topic<String, PipelineEvent> events = topics.pipelineEvents();
         Topic<String, ScanResult> scans = topics.scanResults();
         Topic<String, ControlVerdict> verdicts = topics.controlVerdicts();
@@ -100,16 +107,28 @@ public final class ComplianceTopology {
                         topics.auditTrail().valueSerde().serializer()),
                 SOURCE_PIPELINE_EVENTS,
                 SOURCE_SCAN_RESULTS);
-        // The supplier's stores() connects audit-chain-heads (and its changelog) to this processor.
+        // The supplier's stores() connects audit-chain-heads and audit-checkpointed-seqs (and their changelogs).
         topology.addProcessor(
                 CHAIN_AUDIT_RECORD,
-                new AuditChainProcessorSupplier(topics.auditTrail(), settings.maxRecordBytes()),
+                new AuditChainProcessorSupplier(
+                        topics.auditTrail(),
+                        topics.auditCheckpoints(),
+                        settings.maxRecordBytes(),
+                        clock,
+                        checkpointing),
                 EVALUATE_CONTROLS);
         topology.addSink(
                 SINK_AUDIT_TRAIL,
                 topics.auditTrail().name(),
                 topics.auditTrail().keySerde().serializer(),
                 // The chain processor forwards the link already encoded with the trail's serde.
+                new ByteArraySerializer(),
+                CHAIN_AUDIT_RECORD);
+        topology.addSink(
+                SINK_AUDIT_CHECKPOINTS,
+                topics.auditCheckpoints().name(),
+                topics.auditCheckpoints().keySerde().serializer(),
+                // Signed and encoded by the chain processor, which owns the heads they cover.
                 new ByteArraySerializer(),
                 CHAIN_AUDIT_RECORD);
         topology.addSink(

@@ -5,6 +5,7 @@ import dev.vigil.controls.ControlEngine;
 import dev.vigil.controls.ControlEngines;
 import dev.vigil.schemas.topic.TopicAdmin;
 import dev.vigil.schemas.topic.Topics;
+import dev.vigil.trail.checkpoint.PublicKeyRing;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -60,6 +61,9 @@ public final class StreamsApp implements AutoCloseable {
     }
 
     public static StreamsApp start(StreamsAppConfig cfg, ControlEngine engine) {
+        // Before anything else: an app that cannot sign checkpoints must not start chaining.
+        Checkpointing checkpointing = cfg.checkpointing();
+        publishPublicKey(cfg, checkpointing);
         Topics topics = cfg.topics();
         ensureTopics(cfg, topics);
         try {
@@ -67,7 +71,8 @@ public final class StreamsApp implements AutoCloseable {
         } catch (IOException e) {
             throw new UncheckedIOException("cannot create the streams state folder " + cfg.stateDir(), e);
         }
-        Topology topology = ComplianceTopology.build(topics, Clock.systemUTC(), engine, cfg.topologySettings());
+        Topology topology =
+                ComplianceTopology.build(topics, Clock.systemUTC(), engine, cfg.topologySettings(), checkpointing);
         KafkaStreams streams = new KafkaStreams(topology, properties(cfg, topics));
         streams.setUncaughtExceptionHandler(new UncaughtErrorPolicy());
         streams.setStateListener((now, before) -> {
@@ -95,6 +100,34 @@ public final class StreamsApp implements AutoCloseable {
             throw e;
         }
         return new StreamsApp(streams, cfg.applicationId());
+    }
+
+    /**
+     * Puts the signing key's public half into the ring and marks it active, so verifiers and
+     * {@code GET /v1/audit/keys} find it. A ring this instance cannot write (a read-only mount
+     * managed by the operator) is not fatal, but a key missing from it is worth a warning.
+     */
+    private static void publishPublicKey(StreamsAppConfig cfg, Checkpointing checkpointing) {
+        String keyId = checkpointing.key().keyId();
+        try {
+            PublicKeyRing.publish(cfg.publicKeysDir(), checkpointing.key().publicKey(), true);
+            LOG.info(
+                    "signing checkpoints with key {} from {} every {} and every {} links; public key in {}",
+                    keyId,
+                    cfg.signingKey(),
+                    checkpointing.interval(),
+                    checkpointing.every(),
+                    cfg.publicKeysDir());
+        } catch (RuntimeException e) {
+            LOG.warn(
+                    "signing checkpoints with key {} from {}, but cannot publish its public key in {} ({}): copy"
+                            + " {}.pem into the ring that verifiers and the audit API read",
+                    keyId,
+                    cfg.signingKey(),
+                    cfg.publicKeysDir(),
+                    e.getMessage(),
+                    keyId);
+        }
     }
 
     static Properties properties(StreamsAppConfig cfg, Topics topics) {

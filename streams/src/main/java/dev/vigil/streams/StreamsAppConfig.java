@@ -4,6 +4,7 @@ import dev.vigil.common.config.Config;
 import dev.vigil.common.config.ConfigField;
 import dev.vigil.common.config.SharedFields;
 import dev.vigil.schemas.topic.Topics;
+import dev.vigil.trail.checkpoint.SigningKeyConfig;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Arrays;
@@ -32,7 +33,11 @@ public record StreamsAppConfig(
         Duration dedupRetention,
         Duration punctuationInterval,
         int trailSealGraceDays,
-        Map<String, String> streamsPassthrough) {
+        Map<String, String> streamsPassthrough,
+        SigningKeyConfig.Source signingKey,
+        Path publicKeysDir,
+        Duration checkpointInterval,
+        int checkpointEvery) {
 
     public static final String STREAMS_PASSTHROUGH_PREFIX = "vigil.kafka.streams.";
 
@@ -98,6 +103,23 @@ public record StreamsAppConfig(
             "Days after a month ends before the indexer seals that month's trail index (index.blocks.write):"
                     + " records chained later than that for the month are refused and alarmed, never dropped.");
 
+    public static final ConfigField<String> SIGNING_KEY_FILE = SigningKeyConfig.SIGNING_KEY_FILE;
+    public static final ConfigField<String> SIGNING_KEY = SigningKeyConfig.SIGNING_KEY;
+    public static final ConfigField<String> PUBLIC_KEYS_DIR = SigningKeyConfig.PUBLIC_KEYS_DIR;
+    public static final ConfigField<Long> CHECKPOINT_INTERVAL_MS = ConfigField.longValue(
+            "vigil.trail.checkpoint-interval-ms",
+            Checkpointing.DEFAULT_INTERVAL.toMillis(),
+            100,
+            Duration.ofDays(1).toMillis(),
+            "How often (wall clock) the streams app signs a checkpoint of every chain whose head moved since its"
+                    + " last checkpoint. A tampered trail record younger than this is not yet covered by a signature.");
+    public static final ConfigField<Integer> CHECKPOINT_EVERY = ConfigField.integer(
+            "vigil.trail.checkpoint-every",
+            Checkpointing.DEFAULT_EVERY,
+            1,
+            10_000_000,
+            "A chain is also checkpointed at once when it grew by this many links since its last checkpoint.");
+
     public static final List<ConfigField<?>> FIELDS = List.of(
             BOOTSTRAP_SERVERS,
             TOPIC_PREFIX,
@@ -113,7 +135,12 @@ public record StreamsAppConfig(
             CONTROL_FILES,
             DEDUP_RETENTION_MS,
             PUNCTUATION_INTERVAL_MS,
-            TRAIL_SEAL_GRACE_DAYS);
+            TRAIL_SEAL_GRACE_DAYS,
+            SIGNING_KEY_FILE,
+            SIGNING_KEY,
+            PUBLIC_KEYS_DIR,
+            CHECKPOINT_INTERVAL_MS,
+            CHECKPOINT_EVERY);
 
     public StreamsAppConfig {
         controlFiles = List.copyOf(controlFiles);
@@ -121,6 +148,7 @@ public record StreamsAppConfig(
     }
 
     public static StreamsAppConfig from(Config config) {
+        Path dataDir = Path.of(config.get(DATA_DIR)).toAbsolutePath().normalize();
         return new StreamsAppConfig(
                 config.get(BOOTSTRAP_SERVERS),
                 config.get(TOPIC_PREFIX),
@@ -137,7 +165,13 @@ public record StreamsAppConfig(
                 Duration.ofMillis(config.get(DEDUP_RETENTION_MS)),
                 Duration.ofMillis(config.get(PUNCTUATION_INTERVAL_MS)),
                 config.get(TRAIL_SEAL_GRACE_DAYS),
-                config.withPrefix(STREAMS_PASSTHROUGH_PREFIX));
+                config.withPrefix(STREAMS_PASSTHROUGH_PREFIX),
+                SigningKeyConfig.Source.of(
+                        config.get(SIGNING_KEY),
+                        SigningKeyConfig.signingKeyFile(config.get(SIGNING_KEY_FILE), dataDir)),
+                SigningKeyConfig.publicKeysDir(config.get(PUBLIC_KEYS_DIR), dataDir),
+                Duration.ofMillis(config.get(CHECKPOINT_INTERVAL_MS)),
+                config.get(CHECKPOINT_EVERY));
     }
 
     /** Resolves from explicit values only (tests, embedding): no file, no environment. */
@@ -157,6 +191,11 @@ public record StreamsAppConfig(
     public ComplianceTopology.Settings topologySettings() {
         return new ComplianceTopology.Settings(
                 dedupRetention, punctuationInterval, AuditChainProcessorSupplier.DEFAULT_MAX_RECORD_BYTES);
+    }
+
+    /** Loads the signing key (fails with what to configure when there is none) with the configured cadence. */
+    public Checkpointing checkpointing() {
+        return new Checkpointing(signingKey.load(), checkpointInterval, checkpointEvery);
     }
 
     /** Kafka Streams' state.dir: RocksDB stores and checkpoints of the chain heads. */

@@ -687,6 +687,7 @@ class ComplianceTopologyTest {
                 .containsExactly(
                         "chain_audit_record",
                         "evaluate_controls",
+                        "sink_audit_checkpoints",
                         "sink_audit_trail",
                         "sink_control_verdicts",
                         "sink_violations",
@@ -697,7 +698,12 @@ class ComplianceTopologyTest {
                         .filter(n -> n instanceof TopologyDescription.Processor)
                         .flatMap(n -> ((TopologyDescription.Processor) n).stores().stream())
                         .distinct())
-                .containsExactlyInAnyOrder("audit-chain-heads", "seen-inputs", "subject-wakeups", "subject-commits");
+                .containsExactlyInAnyOrder(
+                        "audit-chain-heads",
+                        "audit-checkpointed-seqs",
+                        "seen-inputs",
+                        "subject-wakeups",
+                        "subject-commits");
         // With ensure.explicit.internal.resource.naming set, an unnamed store or topic would fail here.
         start(topology);
         assertThat(driver.producedTopicNames()).isEmpty();

@@ -62,6 +62,7 @@ class ScaleOutIT {
         config = new LinkedHashMap<>();
         config.put("vigil.kafka.bootstrap-servers", bootstrap);
         config.put("vigil.topic-prefix", topics.prefix());
+        config.put("vigil.trail.signing-key-file", TestSigningKey.file().toString());
         config.put("vigil.streams.application-id", "it-streams-" + id);
         // A killed member is noticed after this, not the 45 s default.
         config.put("vigil.kafka.streams.session.timeout.ms", "10000");

@@ -64,6 +64,7 @@ class StreamsAppIT {
         config.put("vigil.kafka.bootstrap-servers", bootstrap);
         config.put("vigil.topic-prefix", prefix);
         config.put("vigil.data-dir", dataDir.toString());
+        config.put("vigil.trail.signing-key-file", TestSigningKey.file().toString());
         config.put("vigil.streams.application-id", "it-streams-" + id);
         // A killed member is noticed after this, not the 45 s default: keeps the SIGKILL phase short.
         config.put("vigil.kafka.streams.session.timeout.ms", "10000");

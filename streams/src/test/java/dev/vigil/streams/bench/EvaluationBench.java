@@ -177,7 +177,9 @@ public final class EvaluationBench {
                 "vigil.data-dir",
                 data.toString(),
                 "vigil.streams.application-id",
-                run + "-streams"));
+                run + "-streams",
+                "vigil.trail.signing-key-file",
+                dev.vigil.streams.TestSigningKey.file().toString()));
         try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap));
                 StreamsApp app = StreamsApp.start(cfg, StreamsApp.engineFor(cfg))) {
             app.waitUntilRunning(TIMEOUT);
