@@ -11,7 +11,19 @@ import java.util.regex.Pattern;
  * so {@link Config#resolve} reports all problems of a configuration at once.
  */
 public record AuditApiConfig(
-        String elasticsearchUrl, String indexPrefix, String host, int port, int maxPageSize, String pitKeepAlive) {
+        String elasticsearchUrl,
+        String indexPrefix,
+        String host,
+        int port,
+        int maxPageSize,
+        String pitKeepAlive,
+        String verifyKeysDir) {
+
+    /** Without a key directory: the public keys in the default data folder's {@code keys/public}. */
+    public AuditApiConfig(
+            String elasticsearchUrl, String indexPrefix, String host, int port, int maxPageSize, String pitKeepAlive) {
+        this(elasticsearchUrl, indexPrefix, host, port, maxPageSize, pitKeepAlive, defaultKeysDir(".vigil"));
+    }
 
     /** Elasticsearch time units; the keep-alive is handed to Elasticsearch as written. */
     private static final Pattern ES_DURATION = Pattern.compile("[1-9][0-9]{0,5}(ms|s|m|h)");
@@ -37,8 +49,25 @@ public record AuditApiConfig(
             .withValidator(
                     v -> ES_DURATION.matcher(v).matches(), "must be an Elasticsearch duration such as 90s, 2m or 1h");
 
-    public static final List<ConfigField<?>> FIELDS =
-            List.of(ELASTICSEARCH_URL, INDEX_PREFIX, HOST, PORT, MAX_PAGE_SIZE, PIT_KEEP_ALIVE);
+    public static final ConfigField<String> VERIFY_KEYS_DIR = ConfigField.string(
+            "vigil.audit-api.verify.keys-dir",
+            "",
+            "Folder of the PEM public keys GET /v1/audit/verify checks checkpoint signatures with;"
+                    + " empty: <vigil.data-dir>/keys/public.");
+
+    public static final List<ConfigField<?>> FIELDS = List.of(
+            ELASTICSEARCH_URL,
+            INDEX_PREFIX,
+            HOST,
+            PORT,
+            MAX_PAGE_SIZE,
+            PIT_KEEP_ALIVE,
+            SharedFields.DATA_DIR,
+            VERIFY_KEYS_DIR);
+
+    static String defaultKeysDir(String dataDir) {
+        return java.nio.file.Path.of(dataDir, "keys", "public").toString();
+    }
 
     public static AuditApiConfig from(Config config) {
         return new AuditApiConfig(
@@ -47,6 +76,9 @@ public record AuditApiConfig(
                 config.get(HOST),
                 config.get(PORT),
                 config.get(MAX_PAGE_SIZE),
-                config.get(PIT_KEEP_ALIVE));
+                config.get(PIT_KEEP_ALIVE),
+                config.get(VERIFY_KEYS_DIR).isBlank()
+                        ? defaultKeysDir(config.get(SharedFields.DATA_DIR))
+                        : config.get(VERIFY_KEYS_DIR));
     }
 }

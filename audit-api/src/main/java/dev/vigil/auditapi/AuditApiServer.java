@@ -23,6 +23,7 @@ import org.slf4j.LoggerFactory;
  *   <caption>Endpoints</caption>
  *   <tr><th>method and path</th><th>role</th><th>answers</th></tr>
  *   <tr><td>GET /v1/audit/records</td><td>auditor (officer passes)</td><td>{@link RecordsPage}</td></tr>
+ *   <tr><td>GET /v1/audit/verify</td><td>auditor (officer passes)</td><td>verification report ({@link VerifyEndpoint})</td></tr>
  *   <tr><td>GET /healthz</td><td>public</td><td>{@code {"status":"ok"}}</td></tr>
  * </table>
  *
@@ -39,6 +40,7 @@ public final class AuditApiServer implements AutoCloseable {
     private final ElasticsearchClient client;
     private final AuditIndex index;
     private final RecordSearch search;
+    private final VerifyEndpoint verify;
     private volatile boolean indexInstalled;
     private HttpService http;
 
@@ -47,6 +49,7 @@ public final class AuditApiServer implements AutoCloseable {
         this.client = ElasticsearchClients.create(config.elasticsearchUrl());
         this.index = new AuditIndex(config.indexPrefix());
         this.search = new RecordSearch(client, index.alias(), config.pitKeepAlive());
+        this.verify = new VerifyEndpoint(client, config.indexPrefix(), java.nio.file.Path.of(config.verifyKeysDir()));
     }
 
     /**
@@ -72,6 +75,7 @@ public final class AuditApiServer implements AutoCloseable {
                     .apiKeys(keys)
                     .maxBodyBytes(64 * 1024)
                     .route("GET", RECORDS_PATH, Role.AUDITOR, server::records)
+                    .route("GET", VerifyEndpoint.PATH, Role.AUDITOR, server::verify)
                     .publicRoute("GET", "/healthz", r -> Response.json(200, Map.of("status", "ok")))
                     .build()
                     .start();
@@ -106,6 +110,24 @@ public final class AuditApiServer implements AutoCloseable {
             }
             // Elasticsearch answered, but not in a form the client reads: a bug here, not an outage.
             throw new IllegalStateException("unreadable Elasticsearch response to a record search", e);
+        } catch (IOException | UncheckedIOException e) {
+            return unavailable(e);
+        } catch (ElasticsearchException e) {
+            if (e.status() == 429 || e.status() >= 500) {
+                return unavailable(e);
+            }
+            throw e;
+        }
+    }
+
+    private Response verify(Request request) {
+        try {
+            return verify.handle(request);
+        } catch (TransportException e) {
+            if (e.statusCode() == 429 || e.statusCode() >= 500) {
+                return unavailable(e);
+            }
+            throw new IllegalStateException("unreadable Elasticsearch response to a verification", e);
         } catch (IOException | UncheckedIOException e) {
             return unavailable(e);
         } catch (ElasticsearchException e) {

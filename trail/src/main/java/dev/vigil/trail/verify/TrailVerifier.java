@@ -199,8 +199,8 @@ public final class TrailVerifier {
 
         /** Verifies the chains of one page: chain id → lowest seq to verify (1, or the anchor of a range). */
         void verifyPage(Map<String, long[]> page) throws IOException {
-            Query docs = pageQuery(page, true);
-            Query cps = pageQuery(page, false);
+            Query docs = pageQuery(page);
+            Query cps = docs;
             Peekable<Hit<AuditDocument>> d = new Peekable<>(stream(trailPit, docs, AuditDocument.class));
             Peekable<Hit<CheckpointDocument>> c = checkpointPit == null
                     ? new Peekable<>(List.<Hit<CheckpointDocument>>of().iterator())
@@ -272,7 +272,7 @@ public final class TrailVerifier {
             return () -> stream(checkpointPit, q, CheckpointDocument.class);
         }
 
-        Query pageQuery(Map<String, long[]> page, boolean docs) {
+        Query pageQuery(Map<String, long[]> page) {
             BoolQuery.Builder b = new BoolQuery.Builder();
             if (request.tenant() != null) {
                 b.filter(q -> q.term(t -> t.field(AuditFields.TENANT).value(request.tenant())));
@@ -290,8 +290,8 @@ public final class TrailVerifier {
                                 f -> f.term(t -> t.field(AuditFields.CHAIN_ID).value(chain)))
                         .filter(f -> f.range(r -> r.number(n -> {
                             n.field(AuditFields.CHAIN_SEQ).gte((double) Math.max(1, bounds[0] - 1));
-                            if (request.to() != null || docs) {
-                                n.lte((double) (request.to() != null ? bounds[1] : Long.MAX_VALUE));
+                            if (request.to() != null) {
+                                n.lte((double) bounds[1]);
                             }
                             return n;
                         }))))));
