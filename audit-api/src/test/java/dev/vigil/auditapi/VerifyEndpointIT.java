@@ -39,13 +39,15 @@ class VerifyEndpointIT {
     @BeforeAll
     static void setUp() throws Exception {
         String url = SharedServers.elasticsearch().httpUrl();
-        String prefix = "it-verify-" + UUID.randomUUID().toString().substring(0, 8).toLowerCase(Locale.ROOT) + "-";
+        String prefix =
+                "it-verify-" + UUID.randomUUID().toString().substring(0, 8).toLowerCase(Locale.ROOT) + "-";
         es = ElasticsearchClients.create(url);
         keysDir = Files.createTempDirectory("vigil-verify-api-keys");
         ApiKeys keys = new ApiKeys(List.of());
         acmeAuditor = keys.mint("acme", Set.of(Role.AUDITOR), "it auditor").key();
         globexOfficer = keys.mint("globex", Set.of(Role.OFFICER), "it officer").key();
-        acmePublisher = keys.mint("acme", Set.of(Role.PUBLISHER), "it publisher").key();
+        acmePublisher =
+                keys.mint("acme", Set.of(Role.PUBLISHER), "it publisher").key();
         server = AuditApiServer.start(
                 new AuditApiConfig(url, prefix, "127.0.0.1", 0, 500, "1m", keysDir.toString()), keys);
         api = new ApiClient(server.baseUrl());
@@ -62,7 +64,8 @@ class VerifyEndpointIT {
         String alias = new AuditIndex(prefix).alias();
         BulkResponse bulk = es.bulk(b -> {
             b.index(alias).refresh(Refresh.True);
-            docs.forEach(d -> b.operations(op -> op.create(c -> c.id(d.documentId()).document(d))));
+            docs.forEach(
+                    d -> b.operations(op -> op.create(c -> c.id(d.documentId()).document(d))));
             return b;
         });
         assertThat(bulk.errors()).isFalse();

@@ -72,9 +72,8 @@ final class VerifyCommand implements Command {
                         SharedFields.KAFKA_BOOTSTRAP_SERVERS,
                         SharedFields.TOPIC_PREFIX),
                 Map.of());
-        Path keyDir = args.option("keys")
-                .map(Path::of)
-                .orElse(Path.of(config.get(SharedFields.DATA_DIR), "keys", "public"));
+        Path keyDir =
+                args.option("keys").map(Path::of).orElse(Path.of(config.get(SharedFields.DATA_DIR), "keys", "public"));
         Map<String, PublicKey> keys;
         try {
             keys = PemKeyRing.load(keyDir);
@@ -157,8 +156,8 @@ final class VerifyCommand implements Command {
                 err.flush();
             } else if (percent / 10 > lastTenth[0]) {
                 lastTenth[0] = percent / 10;
-                err.println(String.format(
-                        Locale.ROOT, "verify: %d/%d documents verified (%d%%)", shown, total, percent));
+                err.println(
+                        String.format(Locale.ROOT, "verify: %d/%d documents verified (%d%%)", shown, total, percent));
             }
         };
     }

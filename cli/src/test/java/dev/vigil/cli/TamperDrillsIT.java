@@ -125,13 +125,21 @@ class TamperDrillsIT {
         Trail t = trail("edit", true);
         assertIntact(t);
 
-        es.update(u -> u.index(t.alias()).id(SHOP + ":17").doc(Map.of("user", Map.of("id", "mallory")))
+        es.update(
+                u -> u.index(t.alias())
+                        .id(SHOP + ":17")
+                        .doc(Map.of("user", Map.of("id", "mallory")))
                         .refresh(Refresh.True),
                 Map.class);
 
         assertSingleFinding(t, "EDITED", SHOP, List.of(17L));
         // A range that holds seq 17 (event times are one minute apart) finds it; one after it does not.
-        Run inRange = verify(t, "--json", "--from", T0.plusSeconds(60 * 10).toString(), "--to",
+        Run inRange = verify(
+                t,
+                "--json",
+                "--from",
+                T0.plusSeconds(60 * 10).toString(),
+                "--to",
                 T0.plusSeconds(60 * 20).toString());
         assertThat(inRange.code()).isEqualTo(1);
         assertThat(findings(inRange)).containsExactly("EDITED " + SHOP + " [17]");
@@ -148,7 +156,9 @@ class TamperDrillsIT {
         List<AuditDocument.Verdict> passed = doc.verdicts().stream()
                 .map(v -> new AuditDocument.Verdict(v.controlId(), "PASS", v.severity(), v.requirements(), v.reason()))
                 .toList();
-        es.index(i -> i.index(t.alias()).id(BILLING + ":33").document(withVerdicts(doc, passed))
+        es.index(i -> i.index(t.alias())
+                .id(BILLING + ":33")
+                .document(withVerdicts(doc, passed))
                 .refresh(Refresh.True));
 
         assertSingleFinding(t, "EDITED", BILLING, List.of(33L));
@@ -179,8 +189,10 @@ class TamperDrillsIT {
         Trail t = trail("swap", true);
         AuditDocument a = get(t, SHOP + ":30");
         AuditDocument b = get(t, SHOP + ":52");
-        es.index(i -> i.index(t.alias()).id(SHOP + ":30").document(withSeq(b, 30)).refresh(Refresh.True));
-        es.index(i -> i.index(t.alias()).id(SHOP + ":52").document(withSeq(a, 52)).refresh(Refresh.True));
+        es.index(i ->
+                i.index(t.alias()).id(SHOP + ":30").document(withSeq(b, 30)).refresh(Refresh.True));
+        es.index(i ->
+                i.index(t.alias()).id(SHOP + ":52").document(withSeq(a, 52)).refresh(Refresh.True));
 
         assertSingleFinding(t, "REORDERED", SHOP, List.of(30L, 52L));
     }
@@ -224,26 +236,42 @@ class TamperDrillsIT {
         Run withoutKafka = verify(t, "--json");
         assertThat(withoutKafka.code()).as(withoutKafka.out()).isZero();
 
-        String[] kafka = {"--kafka", "--set", "vigil.kafka.bootstrap-servers=" + bootstrap, "--set",
-            "vigil.topic-prefix=" + t.prefix()};
+        String[] kafka = {
+            "--kafka",
+            "--set",
+            "vigil.kafka.bootstrap-servers=" + bootstrap,
+            "--set",
+            "vigil.topic-prefix=" + t.prefix()
+        };
         Run json = verify(t, concat(kafka, "--json"));
         assertThat(json.code()).as(json.out() + json.err()).isEqualTo(1);
         assertThat(findings(json)).containsExactly("TRUNCATED " + SHOP + " [78, 80]");
         assertThat(json.json().at("/counts/kafka_chains").asLong()).isEqualTo(3);
         Run human = verify(t, kafka);
-        assertThat(human.out()).contains("TRUNCATED " + SHOP + " seqs 78..80: the chain ends at seq 77 but the Kafka trail reaches seq 80");
+        assertThat(human.out())
+                .contains("TRUNCATED " + SHOP
+                        + " seqs 78..80: the chain ends at seq 77 but the Kafka trail reaches seq 80");
     }
 
     @Test
     void shouldReportAForgedCheckpointSignature() throws Exception {
         Trail t = trail("badsig", true);
         // Move the signed head forward as if 5 more records existed: the signature no longer covers it.
-        CheckpointDocument head = es.get(g -> g.index(t.checkpoints()).id(SHOP + ":" + LENGTH), CheckpointDocument.class)
+        CheckpointDocument head = es.get(
+                        g -> g.index(t.checkpoints()).id(SHOP + ":" + LENGTH), CheckpointDocument.class)
                 .source();
-        CheckpointDocument moved = new CheckpointDocument(head.timestamp(), head.tenant(), head.scope(),
-                new CheckpointDocument.Chain(head.chain().id(), LENGTH + 5, head.chain().hash()), head.keyId(),
-                head.algorithm(), head.signature(), head.version());
-        es.index(i -> i.index(t.checkpoints()).id(moved.documentId()).document(moved).refresh(Refresh.True));
+        CheckpointDocument moved = new CheckpointDocument(
+                head.timestamp(),
+                head.tenant(),
+                head.scope(),
+                new CheckpointDocument.Chain(
+                        head.chain().id(), LENGTH + 5, head.chain().hash()),
+                head.keyId(),
+                head.algorithm(),
+                head.signature(),
+                head.version());
+        es.index(i ->
+                i.index(t.checkpoints()).id(moved.documentId()).document(moved).refresh(Refresh.True));
 
         assertSingleFinding(t, "BAD_SIGNATURE", SHOP, List.of((long) LENGTH + 5));
     }
@@ -255,15 +283,18 @@ class TamperDrillsIT {
         AuditRecord r = t.record(BILLING, 60);
         CheckpointDocument foreign = CheckpointDocument.of(CheckpointSignatures.sign(
                 unsigned(r), other.getPrivate(), CheckpointSignatures.keyId(other.getPublic())));
-        es.index(i -> i.index(t.checkpoints()).id(foreign.documentId()).document(foreign).refresh(Refresh.True));
+        es.index(i -> i.index(t.checkpoints())
+                .id(foreign.documentId())
+                .document(foreign)
+                .refresh(Refresh.True));
 
         assertSingleFinding(t, "UNKNOWN_KEY", BILLING, List.of(60L));
     }
 
     @Test
     void shouldExitThreeWhenElasticsearchCannotBeReachedAndTwoOnAUsageError() {
-        Run unreachable = run("verify", "--set", "vigil.elasticsearch.url=http://127.0.0.1:9", "--keys",
-                keyDir.toString());
+        Run unreachable =
+                run("verify", "--set", "vigil.elasticsearch.url=http://127.0.0.1:9", "--keys", keyDir.toString());
         assertThat(unreachable.code()).isEqualTo(3);
         assertThat(unreachable.err()).contains("cannot reach Elasticsearch at http://127.0.0.1:9");
         Run usage = run("verify", "--from", "yesterday-ish", "--keys", keyDir.toString());
@@ -297,7 +328,9 @@ class TamperDrillsIT {
         String seqText = seqs.size() == 2 && (kind.equals("DELETED") || kind.equals("TRUNCATED"))
                 ? (seqs.get(0).equals(seqs.get(1)) ? "seq " + seqs.get(0) : "seqs " + seqs.get(0) + ".." + seqs.get(1))
                 : (seqs.size() == 1 ? "seq " + seqs.get(0) : "seqs " + seqs.get(0) + ", " + seqs.get(1));
-        assertThat(human.out()).startsWith("TAMPERED: 3 chain(s)").contains("1 finding(s):\n  " + kind + " " + chain + " " + seqText + ": ");
+        assertThat(human.out())
+                .startsWith("TAMPERED: 3 chain(s)")
+                .contains("1 finding(s):\n  " + kind + " " + chain + " " + seqText + ": ");
     }
 
     static List<String> findings(Run run) throws Exception {
@@ -313,15 +346,24 @@ class TamperDrillsIT {
 
     Run verify(Trail t, String... extra) {
         return run(concat(
-                new String[] {"verify", "--set", "vigil.elasticsearch.url=" + url, "--set",
-                    "vigil.index-prefix=" + t.prefix(), "--keys", keyDir.toString()},
+                new String[] {
+                    "verify",
+                    "--set",
+                    "vigil.elasticsearch.url=" + url,
+                    "--set",
+                    "vigil.index-prefix=" + t.prefix(),
+                    "--keys",
+                    keyDir.toString()
+                },
                 extra));
     }
 
     static Run run(String... args) {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         ByteArrayOutputStream err = new ByteArrayOutputStream();
-        int code = Vigil.run(args, new PrintStream(out, true, StandardCharsets.UTF_8),
+        int code = Vigil.run(
+                args,
+                new PrintStream(out, true, StandardCharsets.UTF_8),
                 new PrintStream(err, true, StandardCharsets.UTF_8));
         return new Run(code, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
     }
@@ -349,16 +391,17 @@ class TamperDrillsIT {
                 chain.add(r);
                 docs.add(AuditChain.document(r));
                 if (seq % 25 == 0 || (head && seq == LENGTH)) {
-                    checkpoints.add(CheckpointDocument.of(
-                            CheckpointSignatures.sign(unsigned(r), key.getPrivate(), keyId)));
+                    checkpoints.add(
+                            CheckpointDocument.of(CheckpointSignatures.sign(unsigned(r), key.getPrivate(), keyId)));
                 }
             }
             t.chains().put(AuditChain.chainId(c[0], c[1]), chain);
         }
         var bulk = es.bulk(b -> {
-            docs.forEach(d -> b.operations(o -> o.create(cr -> cr.index(t.alias()).id(d.documentId()).document(d))));
-            checkpoints.forEach(
-                    d -> b.operations(o -> o.create(cr -> cr.index(t.checkpoints()).id(d.documentId()).document(d))));
+            docs.forEach(d -> b.operations(
+                    o -> o.create(cr -> cr.index(t.alias()).id(d.documentId()).document(d))));
+            checkpoints.forEach(d -> b.operations(o ->
+                    o.create(cr -> cr.index(t.checkpoints()).id(d.documentId()).document(d))));
             return b.refresh(Refresh.True);
         });
         assertThat(bulk.errors()).as("bulk errors").isFalse();
@@ -420,7 +463,8 @@ class TamperDrillsIT {
                         .setService(scope)
                         .build())
                 .setActorId(seq % 4 == 0 ? "alice" : "bob")
-                .setSummary((violation ? "violation opened for " : "deployment of ") + scope + " at " + sha.substring(0, 7))
+                .setSummary(
+                        (violation ? "violation opened for " : "deployment of ") + scope + " at " + sha.substring(0, 7))
                 .setOutcome(violation ? null : "success")
                 .setVerdicts(verdicts)
                 .setCatalogVersion("2026.03")
@@ -441,19 +485,54 @@ class TamperDrillsIT {
     }
 
     static AuditDocument withUser(AuditDocument d, String user) {
-        return new AuditDocument(d.timestamp(), d.tenant(), d.scope(), d.chain(), d.event(), d.subject(),
-                new AuditDocument.User(user), d.message(), d.verdicts(), d.catalogVersion(), d.labels(), d.evidence(),
+        return new AuditDocument(
+                d.timestamp(),
+                d.tenant(),
+                d.scope(),
+                d.chain(),
+                d.event(),
+                d.subject(),
+                new AuditDocument.User(user),
+                d.message(),
+                d.verdicts(),
+                d.catalogVersion(),
+                d.labels(),
+                d.evidence(),
                 d.kafka());
     }
 
     static AuditDocument withVerdicts(AuditDocument d, List<AuditDocument.Verdict> verdicts) {
-        return new AuditDocument(d.timestamp(), d.tenant(), d.scope(), d.chain(), d.event(), d.subject(), d.user(),
-                d.message(), verdicts, d.catalogVersion(), d.labels(), d.evidence(), d.kafka());
+        return new AuditDocument(
+                d.timestamp(),
+                d.tenant(),
+                d.scope(),
+                d.chain(),
+                d.event(),
+                d.subject(),
+                d.user(),
+                d.message(),
+                verdicts,
+                d.catalogVersion(),
+                d.labels(),
+                d.evidence(),
+                d.kafka());
     }
 
     static AuditDocument withChain(AuditDocument d, AuditDocument.Chain c) {
-        return new AuditDocument(d.timestamp(), d.tenant(), d.scope(), c, d.event(), d.subject(), d.user(),
-                d.message(), d.verdicts(), d.catalogVersion(), d.labels(), d.evidence(), d.kafka());
+        return new AuditDocument(
+                d.timestamp(),
+                d.tenant(),
+                d.scope(),
+                c,
+                d.event(),
+                d.subject(),
+                d.user(),
+                d.message(),
+                d.verdicts(),
+                d.catalogVersion(),
+                d.labels(),
+                d.evidence(),
+                d.kafka());
     }
 
     static AuditDocument withSeq(AuditDocument d, long seq) {

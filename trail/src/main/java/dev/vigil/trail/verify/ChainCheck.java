@@ -320,7 +320,9 @@ final class ChainCheck {
                 Finding.Kind.DELETED,
                 chain,
                 List.of(from, to),
-                (from == to ? "the document at seq " + from + " is" : "the documents at seqs " + from + ".." + to + " are")
+                (from == to
+                                ? "the document at seq " + from + " is"
+                                : "the documents at seqs " + from + ".." + to + " are")
                         + " missing from the chain");
     }
 

@@ -63,8 +63,8 @@ public final class KafkaTrailHeads {
             Map<TopicPartition, Long> end = consumer.endOffsets(partitions, timeout);
             while (partitions.stream().anyMatch(tp -> consumer.position(tp, timeout) < end.get(tp))) {
                 if (System.nanoTime() > deadline) {
-                    throw new IllegalStateException("reading " + topic.name() + " to its end took longer than "
-                            + timeout.toSeconds() + " s");
+                    throw new IllegalStateException(
+                            "reading " + topic.name() + " to its end took longer than " + timeout.toSeconds() + " s");
                 }
                 for (ConsumerRecord<byte[], byte[]> r : consumer.poll(Duration.ofMillis(200))) {
                     if (r.value() == null || r.offset() >= end.get(new TopicPartition(r.topic(), r.partition()))) {

@@ -72,7 +72,8 @@ public final class PemKeyRing {
     /** The PEM text of a public key, as this ring reads it. */
     public static String pem(PublicKey key) {
         return "-----BEGIN PUBLIC KEY-----\n"
-                + Base64.getMimeEncoder(64, "\n".getBytes(StandardCharsets.US_ASCII)).encodeToString(key.getEncoded())
+                + Base64.getMimeEncoder(64, "\n".getBytes(StandardCharsets.US_ASCII))
+                        .encodeToString(key.getEncoded())
                 + "\n-----END PUBLIC KEY-----\n";
     }
 }

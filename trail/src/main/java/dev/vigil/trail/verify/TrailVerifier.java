@@ -87,7 +87,9 @@ public final class TrailVerifier {
             throws IOException {
         long started = System.nanoTime();
         Instant startedAt = Instant.now();
-        long deadline = request.timeLimit() == null ? Long.MAX_VALUE : started + request.timeLimit().toNanos();
+        long deadline = request.timeLimit() == null
+                ? Long.MAX_VALUE
+                : started + request.timeLimit().toNanos();
         Run run = new Run(request, kafkaHeads == null ? Map.of() : kafkaHeads, progress, deadline);
         String incomplete = null;
         try {
@@ -96,9 +98,8 @@ public final class TrailVerifier {
             run.close();
         }
         long duration = Duration.ofNanos(System.nanoTime() - started).toMillis();
-        List<Finding> listed = run.findings.size() > MAX_LISTED_FINDINGS
-                ? run.findings.subList(0, MAX_LISTED_FINDINGS)
-                : run.findings;
+        List<Finding> listed =
+                run.findings.size() > MAX_LISTED_FINDINGS ? run.findings.subList(0, MAX_LISTED_FINDINGS) : run.findings;
         return new VerifyReport(
                 VerifyReport.VERSION,
                 incomplete == null && run.findingsTotal == 0,
@@ -391,25 +392,22 @@ public final class TrailVerifier {
             subs.put("max", Aggregation.of(a -> a.max(m -> m.field(AuditFields.CHAIN_SEQ))));
         }
         SearchResponse<Void> r = client.search(
-                s -> s.index(index)
-                        .size(0)
-                        .query(query)
-                        .aggregations("chains", a -> {
-                            var comp = a.composite(c -> {
-                                c.size(CHAIN_PAGE)
-                                        .sources(co.elastic.clients.util.NamedValue.of(
-                                                "chain",
-                                                CompositeAggregationSource.of(
-                                                        cs -> cs.terms(t -> t.field(AuditFields.CHAIN_ID)))));
-                                if (after != null) {
-                                    Map<String, FieldValue> af = new LinkedHashMap<>();
-                                    after.forEach((k, v) -> af.put(k, FieldValue.of(String.valueOf(v))));
-                                    c.after(af);
-                                }
-                                return c;
-                            });
-                            return subs.isEmpty() ? comp : comp.aggregations(subs);
-                        }),
+                s -> s.index(index).size(0).query(query).aggregations("chains", a -> {
+                    var comp = a.composite(c -> {
+                        c.size(CHAIN_PAGE)
+                                .sources(co.elastic.clients.util.NamedValue.of(
+                                        "chain",
+                                        CompositeAggregationSource.of(
+                                                cs -> cs.terms(t -> t.field(AuditFields.CHAIN_ID)))));
+                        if (after != null) {
+                            Map<String, FieldValue> af = new LinkedHashMap<>();
+                            after.forEach((k, v) -> af.put(k, FieldValue.of(String.valueOf(v))));
+                            c.after(af);
+                        }
+                        return c;
+                    });
+                    return subs.isEmpty() ? comp : comp.aggregations(subs);
+                }),
                 Void.class);
         var composite = r.aggregations().get("chains").composite();
         Map<String, long[]> chains = new LinkedHashMap<>();

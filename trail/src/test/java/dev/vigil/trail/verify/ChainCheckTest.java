@@ -51,7 +51,8 @@ class ChainCheckTest {
                     .setSourceEventId("evt-" + seq)
                     .setEventTime(T0.plusSeconds(seq))
                     .setRecordedAt(T0.plusSeconds(seq))
-                    .setSubject(Subject.newBuilder().setCommitSha("c0ffee" + seq).build())
+                    .setSubject(
+                            Subject.newBuilder().setCommitSha("c0ffee" + seq).build())
                     .setActorId("alice")
                     .setSummary("build " + seq)
                     .setInputTopic("vigil.pipeline-events")
@@ -82,14 +83,37 @@ class ChainCheckTest {
     }
 
     static AuditDocument withUser(AuditDocument d, String user) {
-        return new AuditDocument(d.timestamp(), d.tenant(), d.scope(), d.chain(), d.event(), d.subject(),
-                new AuditDocument.User(user), d.message(), d.verdicts(), d.catalogVersion(), d.labels(),
-                d.evidence(), d.kafka());
+        return new AuditDocument(
+                d.timestamp(),
+                d.tenant(),
+                d.scope(),
+                d.chain(),
+                d.event(),
+                d.subject(),
+                new AuditDocument.User(user),
+                d.message(),
+                d.verdicts(),
+                d.catalogVersion(),
+                d.labels(),
+                d.evidence(),
+                d.kafka());
     }
 
     static AuditDocument withChain(AuditDocument d, AuditDocument.Chain c) {
-        return new AuditDocument(d.timestamp(), d.tenant(), d.scope(), c, d.event(), d.subject(), d.user(),
-                d.message(), d.verdicts(), d.catalogVersion(), d.labels(), d.evidence(), d.kafka());
+        return new AuditDocument(
+                d.timestamp(),
+                d.tenant(),
+                d.scope(),
+                c,
+                d.event(),
+                d.subject(),
+                d.user(),
+                d.message(),
+                d.verdicts(),
+                d.catalogVersion(),
+                d.labels(),
+                d.evidence(),
+                d.kafka());
     }
 
     /** Feeds docs sorted by seq (stable), checkpoints merged by seq, like the verifier does. */
@@ -121,7 +145,8 @@ class ChainCheckTest {
     @Test
     void shouldFindNothingInAnIntactChainWithValidCheckpoints() {
         List<AuditDocument> docs = chain(30);
-        assertThat(check(docs, List.of(checkpoint(docs.get(9)), checkpoint(docs.get(29))), 30)).isEmpty();
+        assertThat(check(docs, List.of(checkpoint(docs.get(9)), checkpoint(docs.get(29))), 30))
+                .isEmpty();
     }
 
     @Test
@@ -204,9 +229,15 @@ class ChainCheckTest {
     void shouldReportForgedAndUnknownKeyCheckpointsWithoutTrustingThem() {
         List<AuditDocument> docs = chain(30);
         CheckpointDocument good = checkpoint(docs.get(29));
-        CheckpointDocument forged = new CheckpointDocument(good.timestamp(), good.tenant(), good.scope(),
-                new CheckpointDocument.Chain(CHAIN, 35, good.chain().hash()), good.keyId(), good.algorithm(),
-                good.signature(), good.version());
+        CheckpointDocument forged = new CheckpointDocument(
+                good.timestamp(),
+                good.tenant(),
+                good.scope(),
+                new CheckpointDocument.Chain(CHAIN, 35, good.chain().hash()),
+                good.keyId(),
+                good.algorithm(),
+                good.signature(),
+                good.version());
         KeyPair other = keyPair();
         Checkpoint unsigned = checkpoint(docs.get(9)).toCheckpoint();
         CheckpointDocument unknown = CheckpointDocument.of(
@@ -221,7 +252,8 @@ class ChainCheckTest {
     void shouldReportACheckpointMismatchWhenTheDocumentAtItsSeqHasAnotherHash() {
         List<AuditDocument> docs = chain(30);
         AuditDocument other = chain(31).get(30);
-        CheckpointDocument wrong = checkpoint(withChain(other, new AuditDocument.Chain(CHAIN, 10, "x", other.chain().hash(), 1)));
+        CheckpointDocument wrong = checkpoint(withChain(
+                other, new AuditDocument.Chain(CHAIN, 10, "x", other.chain().hash(), 1)));
         assertThat(check(docs, List.of(wrong), 0))
                 .extracting(Finding::kind, Finding::seqs)
                 .containsExactly(tuple(Finding.Kind.CHECKPOINT_MISMATCH, List.of(10L)));

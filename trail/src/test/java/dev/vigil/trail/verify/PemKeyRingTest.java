@@ -22,13 +22,14 @@ class PemKeyRingTest {
         KeyPair a = KeyPairGenerator.getInstance("Ed25519").generateKeyPair();
         KeyPair b = KeyPairGenerator.getInstance("Ed25519").generateKeyPair();
         Files.writeString(dir.resolve("current.pem"), PemKeyRing.pem(a.getPublic()));
-        Files.writeString(dir.resolve(CheckpointSignatures.keyId(a.getPublic()) + "-old.pem"), PemKeyRing.pem(b.getPublic()));
+        Files.writeString(
+                dir.resolve(CheckpointSignatures.keyId(a.getPublic()) + "-old.pem"), PemKeyRing.pem(b.getPublic()));
         Files.writeString(dir.resolve("README.txt"), "not a key");
 
         var ring = PemKeyRing.load(dir);
 
-        assertThat(ring).containsOnlyKeys(
-                CheckpointSignatures.keyId(a.getPublic()), CheckpointSignatures.keyId(b.getPublic()));
+        assertThat(ring)
+                .containsOnlyKeys(CheckpointSignatures.keyId(a.getPublic()), CheckpointSignatures.keyId(b.getPublic()));
         assertThat(ring.get(CheckpointSignatures.keyId(b.getPublic())).getEncoded())
                 .isEqualTo(b.getPublic().getEncoded());
     }
@@ -56,10 +57,20 @@ class PemKeyRingTest {
                 "2026-03-02T10:00:00Z",
                 12);
         var json = dev.vigil.common.json.Json.mapper().readTree(report.toJson());
-        assertThat(json.fieldNames()).toIterable().containsExactly(
-                "version", "intact", "complete", "request", "counts", "findings_total", "findings", "started_at",
-                "duration_ms");
-        assertThat(json.get("counts").fieldNames()).toIterable()
+        assertThat(json.fieldNames())
+                .toIterable()
+                .containsExactly(
+                        "version",
+                        "intact",
+                        "complete",
+                        "request",
+                        "counts",
+                        "findings_total",
+                        "findings",
+                        "started_at",
+                        "duration_ms");
+        assertThat(json.get("counts").fieldNames())
+                .toIterable()
                 .containsExactly("chains", "documents", "checkpoints", "kafka_chains");
         assertThat(json.at("/findings/0/seqs").toString()).isEqualTo("[4,5]");
         assertThat(report.toHuman()).contains("  DELETED acme/shop seqs 4..5: missing");
