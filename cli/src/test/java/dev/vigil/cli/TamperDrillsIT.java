@@ -302,6 +302,54 @@ class TamperDrillsIT {
         assertThat(usage.err()).contains("--from takes an instant");
     }
 
+    @Test
+    void shouldVerifyAcrossPagesOfChainsAndOfDocuments() throws Exception {
+        // 250 chains (two composite pages of 200) x 10 documents (three search_after pages of 1000).
+        String prefix = "drill-pages-" + UUID.randomUUID().toString().substring(0, 6) + "-";
+        Trail t = new Trail(prefix, new java.util.LinkedHashMap<>());
+        new AuditIndex(prefix).install(es);
+        new CheckpointIndex(prefix).install(es);
+        List<AuditDocument> docs = new ArrayList<>();
+        List<CheckpointDocument> checkpoints = new ArrayList<>();
+        for (int c = 0; c < 250; c++) {
+            String scope = String.format(Locale.ROOT, "svc-%03d", c);
+            String prev = AuditChain.GENESIS_HASH;
+            for (int seq = 1; seq <= 10; seq++) {
+                AuditRecord r = record("acme", scope, seq, prev);
+                prev = r.getHash();
+                docs.add(AuditChain.document(r));
+                if (seq == 10) {
+                    checkpoints.add(
+                            CheckpointDocument.of(CheckpointSignatures.sign(unsigned(r), key.getPrivate(), keyId)));
+                }
+            }
+        }
+        var bulk = es.bulk(b -> {
+            docs.forEach(d -> b.operations(
+                    o -> o.create(cr -> cr.index(t.alias()).id(d.documentId()).document(d))));
+            checkpoints.forEach(d -> b.operations(o ->
+                    o.create(cr -> cr.index(t.checkpoints()).id(d.documentId()).document(d))));
+            return b.refresh(Refresh.True);
+        });
+        assertThat(bulk.errors()).isFalse();
+        // The 1000th document in sort order (last of the first search page) and one in the second chain page.
+        es.update(
+                u -> u.index(t.alias())
+                        .id("acme/svc-099:10")
+                        .doc(Map.of("message", "nothing happened"))
+                        .refresh(Refresh.True),
+                Map.class);
+        es.delete(d -> d.index(t.alias()).id("acme/svc-230:5").refresh(Refresh.True));
+
+        Run json = verify(t, "--json");
+
+        assertThat(json.code()).as(json.out() + json.err()).isEqualTo(1);
+        assertThat(json.json().at("/counts/chains").asLong()).isEqualTo(250);
+        assertThat(json.json().at("/counts/documents").asLong()).isEqualTo(2499);
+        assertThat(json.json().at("/counts/checkpoints").asLong()).isEqualTo(250);
+        assertThat(findings(json)).containsExactly("EDITED acme/svc-099 [10]", "DELETED acme/svc-230 [5, 5]");
+    }
+
     // --- helpers ---------------------------------------------------------------------------------
 
     void assertIntact(Trail t) throws Exception {
