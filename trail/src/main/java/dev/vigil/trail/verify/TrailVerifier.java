@@ -158,8 +158,9 @@ public final class TrailVerifier {
                     }
                 } while (after != null);
             }
-            // A ranged run with an end only vouches for the links inside the range.
-            boolean tails = request.to() == null;
+            // Chains that only checkpoints or Kafka still know: a ranged run only covers chains
+            // with documents in its range, so it does not look for them.
+            boolean tails = !request.ranged();
             if (tails && checkpointPit != null) {
                 Map<String, Object> after = null;
                 do {
