@@ -13,9 +13,9 @@ import dev.vigil.common.http.Response;
 import dev.vigil.common.json.Json;
 import dev.vigil.trail.AuditIndex;
 import dev.vigil.trail.ElasticsearchClients;
-import dev.vigil.trail.evidence.EvidenceIndex;
 import dev.vigil.trail.checkpoint.CheckpointIndex;
 import dev.vigil.trail.checkpoint.PublicKeyRing;
+import dev.vigil.trail.evidence.EvidenceIndex;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.ArrayList;
@@ -37,6 +37,7 @@ import org.slf4j.LoggerFactory;
  *       checked against its SHA-256 ({@link EvidenceEndpoint})</td></tr>
  *   <tr><td>GET /v1/audit/checkpoints</td><td>auditor (officer passes)</td><td>signed checkpoints, newest first</td></tr>
  *   <tr><td>GET /v1/audit/keys</td><td>auditor (officer passes)</td><td>the checkpoint public key ring</td></tr>
+ *   <tr><td>GET /v1/audit/verify</td><td>auditor (officer passes)</td><td>verification report ({@link VerifyEndpoint})</td></tr>
  *   <tr><td>GET /healthz</td><td>public</td><td>{@code {"status":"ok"}}</td></tr>
  * </table>
  *
@@ -60,6 +61,7 @@ public final class AuditApiServer implements AutoCloseable {
     private final EvidenceEndpoint evidence;
     private final CheckpointIndex checkpointIndex;
     private final CheckpointSearch checkpoints;
+    private final VerifyEndpoint verify;
     private volatile boolean indexInstalled;
     private HttpService http;
 
@@ -72,6 +74,7 @@ public final class AuditApiServer implements AutoCloseable {
         this.evidence = new EvidenceEndpoint(client, evidenceIndex);
         this.checkpointIndex = new CheckpointIndex(config.indexPrefix());
         this.checkpoints = new CheckpointSearch(client, checkpointIndex.alias());
+        this.verify = new VerifyEndpoint(client, config.indexPrefix(), config.publicKeysDir());
     }
 
     /**
@@ -101,6 +104,7 @@ public final class AuditApiServer implements AutoCloseable {
                     .route("HEAD", EVIDENCE_ROUTE, Role.AUDITOR, server::evidence)
                     .route("GET", CHECKPOINTS_PATH, Role.AUDITOR, server::checkpoints)
                     .route("GET", KEYS_PATH, Role.AUDITOR, server::keys)
+                    .route("GET", VerifyEndpoint.PATH, Role.AUDITOR, server::verify)
                     .publicRoute("GET", "/healthz", r -> Response.json(200, Map.of("status", "ok")))
                     .build()
                     .start();
@@ -197,6 +201,24 @@ public final class AuditApiServer implements AutoCloseable {
         } catch (ElasticsearchException e) {
             if (e.status() == 429 || e.status() >= 500) {
                 return unavailable(e, CHECKPOINTS_PATH);
+            }
+            throw e;
+        }
+    }
+
+    private Response verify(Request request) {
+        try {
+            return verify.handle(request);
+        } catch (TransportException e) {
+            if (e.statusCode() == 429 || e.statusCode() >= 500) {
+                return unavailable(e, VerifyEndpoint.PATH);
+            }
+            throw new IllegalStateException("unreadable Elasticsearch response to a verification", e);
+        } catch (IOException | UncheckedIOException e) {
+            return unavailable(e, VerifyEndpoint.PATH);
+        } catch (ElasticsearchException e) {
+            if (e.status() == 429 || e.status() >= 500) {
+                return unavailable(e, VerifyEndpoint.PATH);
             }
             throw e;
         }

@@ -14,7 +14,8 @@ import java.util.Set;
 record CliArgs(Path configFile, Map<String, String> overrides, Map<String, String> options, List<String> positional) {
 
     /** Options that take no value ({@code --dry-run}); given, they read "true". */
-    static final Set<String> BOOLEAN_FLAGS = Set.of("dry-run", "emergency", "personal-data-breach", "all");
+    static final Set<String> BOOLEAN_FLAGS =
+            Set.of("dry-run", "emergency", "personal-data-breach", "all", "json", "kafka");
 
     static final class UsageException extends RuntimeException {
         UsageException(String message) {

@@ -17,6 +17,7 @@ import java.util.List;
  *               checkpoint signing key: keys signing rotate|list
  *   publish     send a scanner report or a pipeline event to ingest (a CI step)
  *   replay-rejected  list, export and replay what ingest refused
+ *   verify      recompute the audit trail's hash chains and check its signed checkpoints
  * </pre>
  *
  * Configuration: {@code --config FILE} (properties) and environment variables
@@ -53,6 +54,7 @@ public final class Vigil {
                                     cli, PublishCommand.Env.system(), PublishClient.defaultHttpClient(), out, err)
                             .run();
                 case "webhooks" -> new WebhooksCommand(cli, out).run();
+                case "verify" -> new VerifyCommand(cli, out, err, err == System.err && System.console() != null).run();
                 default -> {
                     err.println("vigil: unknown command '" + args[0] + "'\n" + usage());
                     yield 2;
@@ -91,6 +93,8 @@ public final class Vigil {
                               add a GitHub/GitLab webhook source; prints its URL path and secret once
                   webhooks list
                               list webhook sources (without secrets)
+                  verify [--tenant T] [--scope S] [--from T1] [--to T2] [--keys DIR] [--kafka] [--json]
+                              verify the audit trail (exit 0 intact, 1 findings, 2 usage, 3 unreachable)
 
                 common options:
                   --config FILE   properties file (environment variables VIGIL_* override it)
