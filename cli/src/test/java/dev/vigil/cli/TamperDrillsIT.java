@@ -540,10 +540,15 @@ class TamperDrillsIT {
     }
 
     /** The monthly index that holds a document: the trail alias spans several and has no write index. */
-    String home(Trail t, String id) throws Exception {
-        var hits = es.search(q -> q.index(t.alias()).query(qq -> qq.ids(i -> i.values(id))), AuditDocument.class)
-                .hits()
-                .hits();
+    String home(Trail t, String id) {
+        List<co.elastic.clients.elasticsearch.core.search.Hit<AuditDocument>> hits;
+        try {
+            hits = es.search(q -> q.index(t.alias()).query(qq -> qq.ids(i -> i.values(id))), AuditDocument.class)
+                    .hits()
+                    .hits();
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
         assertThat(hits).as("document %s", id).hasSize(1);
         return hits.get(0).index();
     }
