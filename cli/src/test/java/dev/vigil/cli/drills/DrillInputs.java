@@ -59,8 +59,7 @@ final class DrillInputs {
                         case 2 -> event(topics, key, scope, id, build(scope, id, sha, at, random.nextInt(10) > 0));
                         case 3 -> scan(topics, key, scope, id, sast(scope, id, sha, at, random));
                         case 4 -> scan(topics, key, scope, id, sca(scope, id, sha, at, random));
-                        default -> event(
-                                topics, key, scope, id, deploy(scope, id, sha, at, random.nextInt(3) == 0));
+                        default -> event(topics, key, scope, id, deploy(scope, id, sha, at, random.nextInt(3) == 0));
                     };
             inputs.add(input);
         }
@@ -70,13 +69,21 @@ final class DrillInputs {
     private static Input event(Topics topics, String key, String scope, String id, PipelineEvent event) {
         String topic = topics.pipelineEvents().name();
         return new Input(
-                topic, key, scope, id, topics.pipelineEvents().valueSerde().serializer().serialize(topic, event));
+                topic,
+                key,
+                scope,
+                id,
+                topics.pipelineEvents().valueSerde().serializer().serialize(topic, event));
     }
 
     private static Input scan(Topics topics, String key, String scope, String id, ScanResult scan) {
         String topic = topics.scanResults().name();
         return new Input(
-                topic, key, scope, id, topics.scanResults().valueSerde().serializer().serialize(topic, scan));
+                topic,
+                key,
+                scope,
+                id,
+                topics.scanResults().valueSerde().serializer().serialize(topic, scan));
     }
 
     private static PipelineEvent.Builder base(
@@ -107,7 +114,10 @@ final class DrillInputs {
         return base(scope, id, sha, at, PipelineEventKind.CHANGE_REVIEWED, "github.pull_request_review")
                 .setActor(Actor.newBuilder().setId("bob").setName("Bob").build())
                 .setAttributes(Map.of(
-                        Attributes.REVIEW_STATE, approved ? "approved" : "commented", Attributes.REVIEW_COMMIT_SHA, sha))
+                        Attributes.REVIEW_STATE,
+                        approved ? "approved" : "commented",
+                        Attributes.REVIEW_COMMIT_SHA,
+                        sha))
                 .build();
     }
 
@@ -162,7 +172,10 @@ final class DrillInputs {
         return scanBase(scope, id, sha, at)
                 .setFormat(InputFormat.SARIF)
                 .setCategory(ScanCategory.SAST)
-                .setTool(Tool.newBuilder().setName("semgrep").setVersion("1.90.0").build())
+                .setTool(Tool.newBuilder()
+                        .setName("semgrep")
+                        .setVersion("1.90.0")
+                        .build())
                 .setFindingCount(findings.size())
                 .setFindings(findings)
                 .build();

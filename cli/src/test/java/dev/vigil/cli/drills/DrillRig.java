@@ -44,8 +44,8 @@ final class DrillRig implements AutoCloseable {
 
     static {
         Runtime.getRuntime()
-                .addShutdownHook(new Thread(
-                        () -> STREAMS_CHILDREN.forEach(Process::destroyForcibly), "drill-streams-reaper"));
+                .addShutdownHook(
+                        new Thread(() -> STREAMS_CHILDREN.forEach(Process::destroyForcibly), "drill-streams-reaper"));
     }
 
     DrillRig(Path root) {
@@ -225,8 +225,11 @@ final class DrillRig implements AutoCloseable {
         private String logSince(long offset) {
             try {
                 byte[] bytes = Files.readAllBytes(log);
-                return new String(bytes, (int) Math.min(offset, bytes.length), (int)
-                        Math.max(0, bytes.length - offset), StandardCharsets.UTF_8);
+                return new String(
+                        bytes,
+                        (int) Math.min(offset, bytes.length),
+                        (int) Math.max(0, bytes.length - offset),
+                        StandardCharsets.UTF_8);
             } catch (IOException e) {
                 throw new UncheckedIOException(e);
             }

@@ -52,7 +52,9 @@ final class TrailCheck {
             for (int i = 0; i < records.size(); i++) {
                 TrailLedger.Link link = records.get(i);
                 assertThat(link.seq()).as("seq of link %d of %s", i, chain).isEqualTo(i + 1L);
-                assertThat(link.prevHash()).as("prev_hash of %s:%d", chain, link.seq()).isEqualTo(prev);
+                assertThat(link.prevHash())
+                        .as("prev_hash of %s:%d", chain, link.seq())
+                        .isEqualTo(prev);
                 assertThat(link.hashRecomputes())
                         .as("hash of %s:%d recomputes", chain, link.seq())
                         .isTrue();
@@ -150,7 +152,9 @@ final class TrailCheck {
             } finally {
                 es.closePointInTime(c -> c.id(pit));
             }
-            assertThat(notRecomputing).as("documents whose hash does not recompute").isEmpty();
+            assertThat(notRecomputing)
+                    .as("documents whose hash does not recompute")
+                    .isEmpty();
             assertThat(eventIds.entrySet().stream()
                             .filter(e -> e.getValue() > 1)
                             .map(Map.Entry::getKey)

@@ -69,8 +69,9 @@ class TrailDrillsIT {
             killPoints.add((int) (INPUTS * (0.1 + 0.75 * random.nextDouble())));
         }
         killPoints.sort(null);
-        DrillRig.log("crash drill: %d inputs, %d subjects, seed %d, SIGKILL at %s INPUT records", INPUTS, SUBJECTS,
-                SEED, killPoints);
+        DrillRig.log(
+                "crash drill: %d inputs, %d subjects, seed %d, SIGKILL at %s INPUT records",
+                INPUTS, SUBJECTS, SEED, killPoints);
 
         List<Long> killedAt = new ArrayList<>();
         try (DrillRig.StreamsChild streams = drill.startStreams();
@@ -138,16 +139,16 @@ class TrailDrillsIT {
             DrillRig.log(
                     "broker stopped with %d inputs produced and %d in the trail; %d more handed to the producer while"
                             + " it was down",
-                    sentAtStop,
-                    inTrailAtStop,
-                    sentDuring);
+                    sentAtStop, inTrailAtStop, sentDuring);
             feeder.finish();
             drill.finish(ledger, t0);
 
             assertThat(inTrailAtStop)
                     .as("inputs were still on their way through the pipeline when the broker stopped")
                     .isLessThan(sentAtStop);
-            assertThat(streams.isAlive()).as("vigil streams survived the broker restart").isTrue();
+            assertThat(streams.isAlive())
+                    .as("vigil streams survived the broker restart")
+                    .isTrue();
         }
     }
 
@@ -184,7 +185,9 @@ class TrailDrillsIT {
             settings.put("vigil.kafka.streams.session.timeout.ms", "6000");
             // Wall-clock evaluations would keep extending the trail after the last input; the drill
             // compares a trail that has stopped growing.
-            settings.put("vigil.streams.punctuation-interval-ms", Long.toString(Duration.ofHours(1).toMillis()));
+            settings.put(
+                    "vigil.streams.punctuation-interval-ms",
+                    Long.toString(Duration.ofHours(1).toMillis()));
             rig.ensureTopics(topics);
         }
 

@@ -22,8 +22,7 @@ import org.apache.kafka.common.TopicPartition;
 final class TrailLedger implements AutoCloseable {
 
     /** One trail record, reduced to what the drills compare. */
-    record Link(
-            String chain, long seq, String prevHash, String hash, boolean hashRecomputes, String kind, String id) {}
+    record Link(String chain, long seq, String prevHash, String hash, boolean hashRecomputes, String kind, String id) {}
 
     private final KafkaConsumer<String, AuditRecord> consumer;
     private final List<TopicPartition> partitions;
@@ -33,10 +32,14 @@ final class TrailLedger implements AutoCloseable {
     TrailLedger(String bootstrapServers, Topic<String, AuditRecord> trail) {
         this.consumer = new KafkaConsumer<>(
                 Map.of(
-                        ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
-                        ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed",
-                        ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false,
-                        ConsumerConfig.MAX_POLL_RECORDS_CONFIG, 5000),
+                        ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG,
+                        bootstrapServers,
+                        ConsumerConfig.ISOLATION_LEVEL_CONFIG,
+                        "read_committed",
+                        ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG,
+                        false,
+                        ConsumerConfig.MAX_POLL_RECORDS_CONFIG,
+                        5000),
                 trail.keySerde().deserializer(),
                 trail.valueSerde().deserializer());
         this.partitions = consumer.partitionsFor(trail.name()).stream()
@@ -82,9 +85,8 @@ final class TrailLedger implements AutoCloseable {
         long deadline = System.nanoTime() + timeout.toNanos();
         while (!done.getAsBoolean()) {
             if (System.nanoTime() > deadline) {
-                throw new AssertionError(
-                        "gave up waiting for " + what + " after " + timeout + ": " + inputs + " INPUT records of "
-                                + links.size() + " trail records read");
+                throw new AssertionError("gave up waiting for " + what + " after " + timeout + ": " + inputs
+                        + " INPUT records of " + links.size() + " trail records read");
             }
             poll(Duration.ofMillis(200));
         }

@@ -86,8 +86,7 @@ class IndexerThroughputBench {
                 .toList();
         List<AuditRecord> trail = TrailFixtures.chains(topics, scopes, PER_SUBJECT, dataDir.resolve("fixtures"));
         produce(topics, trail);
-        List<AuditDocument> documents =
-                trail.stream().map(AuditChain::document).toList();
+        List<AuditDocument> documents = trail.stream().map(AuditChain::document).toList();
         System.out.printf(
                 Locale.ROOT, "indexer bench: %d trail records over %d subjects%n", documents.size(), SUBJECTS);
 
@@ -109,9 +108,12 @@ class IndexerThroughputBench {
         String topic = topics.auditTrail().name();
         try (KafkaProducer<String, byte[]> producer = new KafkaProducer<>(
                 Map.of(
-                        ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap,
-                        ProducerConfig.ACKS_CONFIG, "all",
-                        ProducerConfig.LINGER_MS_CONFIG, 10),
+                        ProducerConfig.BOOTSTRAP_SERVERS_CONFIG,
+                        bootstrap,
+                        ProducerConfig.ACKS_CONFIG,
+                        "all",
+                        ProducerConfig.LINGER_MS_CONFIG,
+                        10),
                 new StringSerializer(),
                 new ByteArraySerializer())) {
             for (AuditRecord r : trail) {
@@ -134,9 +136,8 @@ class IndexerThroughputBench {
             for (int from = 0; from < documents.size(); from += batchSize) {
                 BulkRequest.Builder bulk = new BulkRequest.Builder();
                 for (AuditDocument doc : documents.subList(from, Math.min(from + batchSize, documents.size()))) {
-                    bulk.operations(op -> op.create(c -> c.index(index.alias())
-                            .id(doc.documentId())
-                            .document(doc)));
+                    bulk.operations(op -> op.create(
+                            c -> c.index(index.alias()).id(doc.documentId()).document(doc)));
                 }
                 BulkResponse response = es.bulk(bulk.build());
                 assertThat(response.errors()).as("raw bulk errors").isFalse();
