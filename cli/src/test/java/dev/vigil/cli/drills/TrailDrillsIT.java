@@ -24,7 +24,7 @@ import org.junit.jupiter.api.io.TempDir;
  * JVMs on fixed ports and data directories under this class's temp dir (restartable), and
  * {@code vigil streams} runs in a third child JVM that is SIGKILLed and restarted.
  *
- * <p>Sizes (system properties, defaults are the real drill): {@code vigil.drill.inputs} (10 000,
+ * <p>Sizes (system properties; the defaults keep the three drills at a few minutes): {@code vigil.drill.inputs} (10 000,
  * crash drill; {@code 100000} for the full drill), {@code vigil.drill.load-inputs} (outage and
  * broker drills, 6 000), {@code vigil.drill.subjects} (300), {@code vigil.drill.rate} (inputs/s
  * of the outage and broker drills, 150), {@code vigil.drill.outage-seconds} (20),
