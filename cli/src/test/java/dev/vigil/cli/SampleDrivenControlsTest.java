@@ -123,6 +123,33 @@ class SampleDrivenControlsTest {
                 .isEqualTo(VerdictResult.NOT_APPLICABLE));
     }
 
+    /** The README's "Try it" event, exactly as printed there, judged as the README says. */
+    @Test
+    void shouldJudgeTheReadmesExampleAsTheReadmeSays() throws Exception {
+        String readme = java.nio.file.Files.readString(Path.of("..", "README.md"));
+        int start = readme.indexOf("-d '{", readme.indexOf("## Try it")) + 4;
+        String body = readme.substring(start, readme.indexOf("}'", start) + 1);
+        RawInput input = RawInput.of(
+                "default",
+                "application/cloudevents+json",
+                Map.of(),
+                body.getBytes(java.nio.charset.StandardCharsets.UTF_8),
+                T0);
+        PipelineEvent merged = ((Normalized.Event) new dev.vigil.ingest.cdevents.CDEventsAdapter()
+                        .normalize(input)
+                        .get(0))
+                .event();
+
+        EngineResult result = engine.onEvent(merged, new InMemorySubjectState("default", merged.getScope()), T0);
+
+        assertThat(merged.getScope()).isEqualTo("github.com/acme/shop");
+        assertThat(readme).contains("CM-01 (independent review before merge) fails");
+        assertThat(result.verdicts())
+                .filteredOn(v -> v.getControlId().equals("CM-01"))
+                .singleElement()
+                .satisfies(v -> assertThat(v.getVerdict()).isEqualTo(VerdictResult.FAIL));
+    }
+
     @Test
     void shouldOpenARemediationViolationOnlyForTheCriticalFindingPastItsFifteenDays() throws Exception {
         InputAdapter grype = ScanAdapters.all(ScanAdapters.hasher("k".repeat(32), data)).stream()
