@@ -22,19 +22,13 @@ import java.io.IOException;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Properties;
 import java.util.concurrent.atomic.AtomicLong;
-import org.apache.kafka.clients.consumer.CommitFailedException;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.ConsumerRecords;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.clients.consumer.OffsetAndMetadata;
-import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.errors.RebalanceInProgressException;
 import org.apache.kafka.common.errors.WakeupException;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
@@ -69,6 +63,7 @@ public final class AuditIndexer implements AutoCloseable {
 
     private final ElasticsearchClient es;
     private final KafkaConsumer<String, byte[]> consumer;
+    private final BatchOffsets offsets;
     private final AvroSerde<AuditRecord> serde = AvroSerde.of(AuditRecord.class);
     private final AuditIndex auditIndex;
     private final String alias;
@@ -92,6 +87,7 @@ public final class AuditIndexer implements AutoCloseable {
             Duration pollTimeout) {
         this.es = es;
         this.consumer = consumer;
+        this.offsets = new BatchOffsets(consumer, "indexer");
         this.auditIndex = auditIndex;
         this.alias = auditIndex.alias();
         this.sealer = new IndexSealer(es, auditIndex, sealGrace, Clock.systemUTC());
@@ -192,10 +188,10 @@ public final class AuditIndexer implements AutoCloseable {
                             delay,
                             describe(e),
                             alias);
-                    rewindAndWait(records, delay);
+                    offsets.rewindAndWait(records, delay, () -> running);
                     continue;
                 }
-                commit(records);
+                offsets.commit(records);
                 indexed.addAndGet(tally.created);
                 replayed.addAndGet(tally.replayed);
                 alarms.addAndGet(tally.alarms);
@@ -406,46 +402,6 @@ public final class AuditIndexer implements AutoCloseable {
         }
         JsonObject chain = json.asJsonObject().getJsonObject("chain");
         return chain == null ? null : chain.getString("hash", null);
-    }
-
-    private void commit(ConsumerRecords<String, byte[]> records) {
-        Map<TopicPartition, OffsetAndMetadata> offsets = new HashMap<>();
-        for (TopicPartition tp : records.partitions()) {
-            List<ConsumerRecord<String, byte[]>> part = records.records(tp);
-            offsets.put(tp, new OffsetAndMetadata(part.get(part.size() - 1).offset() + 1));
-        }
-        try {
-            consumer.commitSync(offsets);
-        } catch (CommitFailedException | RebalanceInProgressException e) {
-            // The documents are in Elasticsearch; whoever owns these partitions next re-reads them as replays.
-            LOG.warn(
-                    "committing indexer offsets {} failed ({}); those records will be replayed", offsets, e.toString());
-        }
-    }
-
-    /**
-     * Puts the failed records back (seek to each partition's first offset in the batch), pauses
-     * consumption while waiting, and keeps polling meanwhile so the consumer stays in its group
-     * however long Elasticsearch is away.
-     */
-    private void rewindAndWait(ConsumerRecords<String, byte[]> records, Duration delay) {
-        rewind(records);
-        consumer.pause(consumer.assignment());
-        long deadline = System.nanoTime() + delay.toNanos();
-        long remaining;
-        while (running && (remaining = deadline - System.nanoTime()) > 0) {
-            ConsumerRecords<String, byte[]> stray = consumer.poll(Duration.ofNanos(remaining));
-            // Only partitions assigned during the wait are not paused; their records wait like the rest.
-            rewind(stray);
-            consumer.pause(consumer.assignment());
-        }
-        consumer.resume(consumer.paused());
-    }
-
-    private void rewind(ConsumerRecords<String, byte[]> records) {
-        for (TopicPartition tp : records.partitions()) {
-            consumer.seek(tp, records.records(tp).get(0).offset());
-        }
     }
 
     /** Stops the thread; a batch not yet committed is read again by the next start (as replays). */

@@ -18,19 +18,13 @@ import dev.vigil.trail.checkpoint.CheckpointIndex;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Properties;
 import java.util.concurrent.atomic.AtomicLong;
-import org.apache.kafka.clients.consumer.CommitFailedException;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.ConsumerRecords;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.clients.consumer.OffsetAndMetadata;
-import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.errors.RebalanceInProgressException;
 import org.apache.kafka.common.errors.WakeupException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -54,6 +48,7 @@ public final class CheckpointIndexer implements AutoCloseable {
 
     private final ElasticsearchClient es;
     private final KafkaConsumer<String, byte[]> consumer;
+    private final BatchOffsets offsets;
     private final AvroSerde<Checkpoint> serde = AvroSerde.of(Checkpoint.class);
     private final String alias;
     private final String topic;
@@ -68,6 +63,7 @@ public final class CheckpointIndexer implements AutoCloseable {
             ElasticsearchClient es, KafkaConsumer<String, byte[]> consumer, String alias, String topic, Duration poll) {
         this.es = es;
         this.consumer = consumer;
+        this.offsets = new BatchOffsets(consumer, "checkpoint indexer");
         this.alias = alias;
         this.topic = topic;
         this.pollTimeout = poll;
@@ -150,10 +146,10 @@ public final class CheckpointIndexer implements AutoCloseable {
                             backoff.failures(),
                             delay,
                             AuditIndexer.describe(e));
-                    rewindAndWait(records, delay);
+                    offsets.rewindAndWait(records, delay, () -> running);
                     continue;
                 }
-                commit(records);
+                offsets.commit(records);
                 indexed.addAndGet(tally[0]);
                 replayed.addAndGet(tally[1]);
                 alarms.addAndGet(tally[2]);
@@ -308,43 +304,6 @@ public final class CheckpointIndexer implements AutoCloseable {
             return Json.mapper().readValue(source.toJson().toString(), CheckpointDocument.class);
         } catch (IOException | RuntimeException e) {
             return new CheckpointDocument(null, null, null, null, null, null, "unreadable: " + e.getMessage(), 0);
-        }
-    }
-
-    private void commit(ConsumerRecords<String, byte[]> records) {
-        Map<TopicPartition, OffsetAndMetadata> offsets = new HashMap<>();
-        for (TopicPartition tp : records.partitions()) {
-            List<ConsumerRecord<String, byte[]>> part = records.records(tp);
-            offsets.put(tp, new OffsetAndMetadata(part.get(part.size() - 1).offset() + 1));
-        }
-        try {
-            consumer.commitSync(offsets);
-        } catch (CommitFailedException | RebalanceInProgressException e) {
-            // The documents are in Elasticsearch; whoever owns these partitions next re-reads them as replays.
-            LOG.warn(
-                    "committing checkpoint indexer offsets {} failed ({}); those records will be replayed",
-                    offsets,
-                    e.toString());
-        }
-    }
-
-    /** As {@link AuditIndexer}: rewind, pause, keep polling so the consumer stays in its group. */
-    private void rewindAndWait(ConsumerRecords<String, byte[]> records, Duration delay) {
-        rewind(records);
-        consumer.pause(consumer.assignment());
-        long deadline = System.nanoTime() + delay.toNanos();
-        long remaining;
-        while (running && (remaining = deadline - System.nanoTime()) > 0) {
-            ConsumerRecords<String, byte[]> stray = consumer.poll(Duration.ofNanos(remaining));
-            rewind(stray);
-            consumer.pause(consumer.assignment());
-        }
-        consumer.resume(consumer.paused());
-    }
-
-    private void rewind(ConsumerRecords<String, byte[]> records) {
-        for (TopicPartition tp : records.partitions()) {
-            consumer.seek(tp, records.records(tp).get(0).offset());
         }
     }
 
