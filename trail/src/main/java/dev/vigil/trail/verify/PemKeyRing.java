@@ -1,16 +1,13 @@
 package dev.vigil.trail.verify;
 
 import dev.vigil.trail.checkpoint.CheckpointSignatures;
+import dev.vigil.trail.checkpoint.SigningKeys;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.GeneralSecurityException;
-import java.security.KeyFactory;
 import java.security.PublicKey;
-import java.security.spec.X509EncodedKeySpec;
-import java.util.Base64;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -54,26 +51,12 @@ public final class PemKeyRing {
         } catch (IOException e) {
             throw new UncheckedIOException("cannot read public key " + file + ": " + e.getMessage(), e);
         }
-        int begin = pem.indexOf("-----BEGIN PUBLIC KEY-----");
-        int end = pem.indexOf("-----END PUBLIC KEY-----");
-        if (begin < 0 || end < begin) {
-            throw new IllegalArgumentException(file + " is not a PEM public key (-----BEGIN PUBLIC KEY-----)");
-        }
-        String body = pem.substring(begin + "-----BEGIN PUBLIC KEY-----".length(), end)
-                .replaceAll("\\s", "");
-        try {
-            return KeyFactory.getInstance(CheckpointSignatures.ALGORITHM)
-                    .generatePublic(new X509EncodedKeySpec(Base64.getDecoder().decode(body)));
-        } catch (GeneralSecurityException | IllegalArgumentException e) {
-            throw new IllegalArgumentException(file + " is not an Ed25519 public key: " + e.getMessage(), e);
-        }
+        // One PEM reader for every key ring: the checkpoint signer's.
+        return SigningKeys.parsePublic(pem, file.toString());
     }
 
     /** The PEM text of a public key, as this ring reads it. */
     public static String pem(PublicKey key) {
-        return "-----BEGIN PUBLIC KEY-----\n"
-                + Base64.getMimeEncoder(64, "\n".getBytes(StandardCharsets.US_ASCII))
-                        .encodeToString(key.getEncoded())
-                + "\n-----END PUBLIC KEY-----\n";
+        return SigningKeys.publicPem(key);
     }
 }
