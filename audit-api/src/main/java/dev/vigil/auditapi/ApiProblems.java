@@ -36,4 +36,9 @@ final class ApiProblems {
     static Problem storeUnavailable() {
         return Problem.unavailable("The audit store cannot be reached right now; retry later.");
     }
+
+    static Problem accessNotRecorded() {
+        return Problem.unavailable(
+                "Access to the trail is recorded in the trail first, and that cannot be done right now; retry later.");
+    }
 }

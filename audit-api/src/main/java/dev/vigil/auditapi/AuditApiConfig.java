@@ -19,7 +19,68 @@ public record AuditApiConfig(
         int port,
         int maxPageSize,
         String pitKeepAlive,
-        Path publicKeysDir) {
+        Path publicKeysDir,
+        String kafkaBootstrapServers,
+        String topicPrefix,
+        Path dataDir) {
+
+    /**
+     * New settings go at the end of the component list, each with a {@code withXxx} copy method
+     * and a default in the short constructors, so tests name only what they change.
+     */
+    public AuditApiConfig(
+            String elasticsearchUrl,
+            String indexPrefix,
+            String host,
+            int port,
+            int maxPageSize,
+            String pitKeepAlive,
+            Path publicKeysDir) {
+        this(
+                elasticsearchUrl,
+                indexPrefix,
+                host,
+                port,
+                maxPageSize,
+                pitKeepAlive,
+                publicKeysDir,
+                KAFKA_BOOTSTRAP_SERVERS.defaultValue(),
+                TOPIC_PREFIX.defaultValue(),
+                defaultDataDir());
+    }
+
+    /** Where Kafka is, and the topic prefix: access records and risk acceptances are written there. */
+    public AuditApiConfig withKafka(String bootstrapServers, String prefix) {
+        return new AuditApiConfig(
+                elasticsearchUrl,
+                indexPrefix,
+                host,
+                port,
+                maxPageSize,
+                pitKeepAlive,
+                publicKeysDir,
+                bootstrapServers,
+                prefix,
+                dataDir);
+    }
+
+    public AuditApiConfig withDataDir(Path dir) {
+        return new AuditApiConfig(
+                elasticsearchUrl,
+                indexPrefix,
+                host,
+                port,
+                maxPageSize,
+                pitKeepAlive,
+                publicKeysDir,
+                kafkaBootstrapServers,
+                topicPrefix,
+                dir);
+    }
+
+    private static Path defaultDataDir() {
+        return Path.of(SharedFields.DATA_DIR.defaultValue()).toAbsolutePath().normalize();
+    }
 
     /** With the default public key ring, {@code <default data-dir>/keys/public}. */
     public AuditApiConfig(
@@ -31,11 +92,7 @@ public record AuditApiConfig(
                 port,
                 maxPageSize,
                 pitKeepAlive,
-                SigningKeyConfig.publicKeysDir(
-                        "",
-                        Path.of(SharedFields.DATA_DIR.defaultValue())
-                                .toAbsolutePath()
-                                .normalize()));
+                SigningKeyConfig.publicKeysDir("", defaultDataDir()));
     }
 
     /** Elasticsearch time units; the keep-alive is handed to Elasticsearch as written. */
@@ -67,10 +124,24 @@ public record AuditApiConfig(
     /** The checkpoint public key ring GET /v1/audit/keys publishes (the streams app writes it). */
     public static final ConfigField<String> PUBLIC_KEYS_DIR = SigningKeyConfig.PUBLIC_KEYS_DIR;
 
+    public static final ConfigField<String> KAFKA_BOOTSTRAP_SERVERS = SharedFields.KAFKA_BOOTSTRAP_SERVERS;
+
+    public static final ConfigField<String> TOPIC_PREFIX = SharedFields.TOPIC_PREFIX;
+
     public static final List<ConfigField<?>> FIELDS = List.of(
-            ELASTICSEARCH_URL, INDEX_PREFIX, HOST, PORT, MAX_PAGE_SIZE, PIT_KEEP_ALIVE, DATA_DIR, PUBLIC_KEYS_DIR);
+            ELASTICSEARCH_URL,
+            INDEX_PREFIX,
+            HOST,
+            PORT,
+            MAX_PAGE_SIZE,
+            PIT_KEEP_ALIVE,
+            DATA_DIR,
+            PUBLIC_KEYS_DIR,
+            KAFKA_BOOTSTRAP_SERVERS,
+            TOPIC_PREFIX);
 
     public static AuditApiConfig from(Config config) {
+        Path dataDir = Path.of(config.get(DATA_DIR)).toAbsolutePath().normalize();
         return new AuditApiConfig(
                 config.get(ELASTICSEARCH_URL),
                 config.get(INDEX_PREFIX),
@@ -78,8 +149,9 @@ public record AuditApiConfig(
                 config.get(PORT),
                 config.get(MAX_PAGE_SIZE),
                 config.get(PIT_KEEP_ALIVE),
-                SigningKeyConfig.publicKeysDir(
-                        config.get(PUBLIC_KEYS_DIR),
-                        Path.of(config.get(DATA_DIR)).toAbsolutePath().normalize()));
+                SigningKeyConfig.publicKeysDir(config.get(PUBLIC_KEYS_DIR), dataDir),
+                config.get(KAFKA_BOOTSTRAP_SERVERS),
+                config.get(TOPIC_PREFIX),
+                dataDir);
     }
 }

@@ -18,6 +18,7 @@ import dev.vigil.trail.checkpoint.PublicKeyRing;
 import dev.vigil.trail.evidence.EvidenceIndex;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.time.Clock;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -62,6 +63,8 @@ public final class AuditApiServer implements AutoCloseable {
     private final CheckpointIndex checkpointIndex;
     private final CheckpointSearch checkpoints;
     private final VerifyEndpoint verify;
+    private final TrailInputs trailInputs;
+    private final AccessLog accessLog;
     private volatile boolean indexInstalled;
     private HttpService http;
 
@@ -75,6 +78,9 @@ public final class AuditApiServer implements AutoCloseable {
         this.checkpointIndex = new CheckpointIndex(config.indexPrefix());
         this.checkpoints = new CheckpointSearch(client, checkpointIndex.alias());
         this.verify = new VerifyEndpoint(client, config.indexPrefix(), config.publicKeysDir());
+        // The topics are the streams app's to create (it starts first in `vigil up`).
+        this.trailInputs = new TrailInputs(config.kafkaBootstrapServers(), config.topicPrefix(), Map.of());
+        this.accessLog = new AccessLog(trailInputs, Clock.systemUTC());
     }
 
     /**
@@ -109,6 +115,7 @@ public final class AuditApiServer implements AutoCloseable {
                     .build()
                     .start();
         } catch (RuntimeException e) {
+            server.trailInputs.close();
             ElasticsearchClients.close(server.client);
             throw e;
         }
@@ -124,13 +131,22 @@ public final class AuditApiServer implements AutoCloseable {
         if (http != null) {
             http.close();
         }
+        trailInputs.close();
         ElasticsearchClients.close(client);
     }
 
     private Response records(Request request) {
         RecordsRequest parsed = RecordsRequest.parse(request.query(), config.maxPageSize());
         String tenant = request.principal().tenant();
-        return fromStore(RECORDS_PATH, () -> Response.json(200, withEvidenceLinks(search.page(tenant, parsed))));
+        return fromStore(RECORDS_PATH, () -> {
+            RecordsPage page = search.page(tenant, parsed);
+            // Written before the answer leaves: a search the trail cannot record is not answered.
+            accessLog.record(
+                    request,
+                    "search",
+                    Map.of("results", Integer.toString(page.records().size())));
+            return Response.json(200, withEvidenceLinks(page));
+        });
     }
 
     private Response evidence(Request request) {

@@ -79,7 +79,8 @@ class AuditApiServerIT {
         acmeAuditor = keys.mint(ACME, Set.of(Role.AUDITOR), "it auditor").key();
         globexOfficer = keys.mint(GLOBEX, Set.of(Role.OFFICER), "it officer").key();
         acmePublisher = keys.mint(ACME, Set.of(Role.PUBLISHER), "it publisher").key();
-        server = AuditApiServer.start(new AuditApiConfig(url, prefix, "127.0.0.1", 0, 500, "1m"), keys);
+        server = AuditApiServer.start(
+                TestConfigs.onSharedServers(new AuditApiConfig(url, prefix, "127.0.0.1", 0, 500, "1m"), prefix), keys);
         api = new ApiClient(server.baseUrl());
 
         for (String[] chain : CHAINS) {
@@ -408,7 +409,8 @@ class AuditApiServerIT {
         ApiKeys keys = new ApiKeys(List.of());
         String key = keys.mint(ACME, Set.of(Role.AUDITOR), "it").key();
         try (AuditApiServer fresh = AuditApiServer.start(
-                new AuditApiConfig(SharedServers.elasticsearch().httpUrl(), emptyPrefix, "127.0.0.1", 0, 500, "1m"),
+                new AuditApiConfig(SharedServers.elasticsearch().httpUrl(), emptyPrefix, "127.0.0.1", 0, 500, "1m")
+                        .withKafka(SharedServers.kafka().bootstrapServers(), prefix),
                 keys)) {
             ApiClient.Reply r = new ApiClient(fresh.baseUrl()).records(key, Map.of());
 

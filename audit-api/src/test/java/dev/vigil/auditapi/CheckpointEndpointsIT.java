@@ -79,7 +79,9 @@ class CheckpointEndpointsIT {
         initechAuditor = keys.mint("initech", Set.of(Role.AUDITOR), "it auditor without checkpoints")
                 .key();
         acmePublisher = keys.mint(ACME, Set.of(Role.PUBLISHER), "it publisher").key();
-        server = AuditApiServer.start(new AuditApiConfig(url, prefix, "127.0.0.1", 0, 500, "1m", ring), keys);
+        server = AuditApiServer.start(
+                TestConfigs.onSharedServers(new AuditApiConfig(url, prefix, "127.0.0.1", 0, 500, "1m", ring), prefix),
+                keys);
         api = new ApiClient(server.baseUrl());
 
         List<CheckpointDocument> docs = List.of(

@@ -67,7 +67,8 @@ class EvidenceEndpointIT {
         acmeAuditor = keys.mint(ACME, Set.of(Role.AUDITOR), "it auditor").key();
         acmeOfficer = keys.mint(ACME, Set.of(Role.OFFICER), "it officer").key();
         globexAuditor = keys.mint(GLOBEX, Set.of(Role.AUDITOR), "it globex").key();
-        server = AuditApiServer.start(new AuditApiConfig(url, prefix, "127.0.0.1", 0, 500, "1m"), keys);
+        server = AuditApiServer.start(
+                TestConfigs.onSharedServers(new AuditApiConfig(url, prefix, "127.0.0.1", 0, 500, "1m"), prefix), keys);
 
         // 1.2 MiB of incompressible bytes: three chunks, the last one partial
         large = new byte[2 * CHUNK + 200_000];

@@ -48,7 +48,10 @@ class VerifyEndpointIT {
         globexOfficer = keys.mint("globex", Set.of(Role.OFFICER), "it officer").key();
         acmePublisher =
                 keys.mint("acme", Set.of(Role.PUBLISHER), "it publisher").key();
-        server = AuditApiServer.start(new AuditApiConfig(url, prefix, "127.0.0.1", 0, 500, "1m", keysDir), keys);
+        server = AuditApiServer.start(
+                TestConfigs.onSharedServers(
+                        new AuditApiConfig(url, prefix, "127.0.0.1", 0, 500, "1m", keysDir), prefix),
+                keys);
         api = new ApiClient(server.baseUrl());
 
         List<AuditDocument> docs = new ArrayList<>();

@@ -2,11 +2,8 @@ package dev.vigil.ingest;
 
 import dev.vigil.ingest.adapter.RawInput;
 import dev.vigil.schemas.EvidenceChunk;
+import dev.vigil.schemas.evidence.EvidenceChunks;
 import dev.vigil.schemas.topic.Topics;
-import java.nio.ByteBuffer;
-import java.time.temporal.ChronoUnit;
-import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 
 /**
@@ -21,7 +18,7 @@ final class Evidence {
 
     /** Kafka key of one chunk: {@code tenant/sha256/index}; tenants never share an evidence key. */
     static String key(String tenant, String sha256, int index) {
-        return tenant + "/" + sha256 + "/" + index;
+        return EvidenceChunks.key(tenant, sha256, index);
     }
 
     static List<EvidenceChunk> chunks(RawInput input) {
@@ -29,23 +26,12 @@ final class Evidence {
     }
 
     static List<EvidenceChunk> chunks(RawInput input, int chunkBytes) {
-        byte[] body = input.body();
-        int count = Math.max(1, (body.length + chunkBytes - 1) / chunkBytes);
-        List<EvidenceChunk> chunks = new ArrayList<>(count);
-        for (int i = 0; i < count; i++) {
-            int from = i * chunkBytes;
-            int to = Math.min(body.length, from + chunkBytes);
-            chunks.add(EvidenceChunk.newBuilder()
-                    .setTenant(input.tenant())
-                    .setSha256(input.evidenceSha256())
-                    .setIndex(i)
-                    .setCount(count)
-                    .setSize(body.length)
-                    .setMediaType(input.mediaType().isEmpty() ? null : input.mediaType())
-                    .setReceivedAt(input.receivedAt().truncatedTo(ChronoUnit.MILLIS))
-                    .setData(ByteBuffer.wrap(Arrays.copyOfRange(body, from, to)))
-                    .build());
-        }
-        return chunks;
+        return EvidenceChunks.chunks(
+                input.tenant(),
+                input.evidenceSha256(),
+                input.mediaType(),
+                input.receivedAt(),
+                input.body(),
+                chunkBytes);
     }
 }

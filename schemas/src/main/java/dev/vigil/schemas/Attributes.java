@@ -138,6 +138,24 @@ public final class Attributes {
     public static final String RISK_EXPIRES_AT = "risk.expires-at";
     public static final String RISK_JUSTIFICATION = "risk.justification";
 
+    // --- trail access (TRAIL_ACCESSED, written by audit-api): actor = "key:<API key id>".
+    /** What the caller did: search, detail, export, verify, evidence, posture ... */
+    public static final String ACCESS_ACTION = "access.action";
+    /** HTTP method and path, e.g. "GET /v1/audit/records". */
+    public static final String ACCESS_REQUEST = "access.request";
+    /** The query string as sent (never a secret: keys travel in headers). */
+    public static final String ACCESS_QUERY = "access.query";
+    /** The API key id (not the key) that made the request. */
+    public static final String ACCESS_KEY_ID = "access.key-id";
+    /** Roles of that key, comma-separated. */
+    public static final String ACCESS_ROLES = "access.roles";
+
+    // --- erasure (ERASURE_REQUESTED): the person is named only by pseudonym; see docs/erasure.md.
+    /** Pseudonym of the person whose keys were destroyed. */
+    public static final String ERASURE_PERSON = "erasure.person";
+    /** Ticket or request reference the operator gave (the data subject's request). */
+    public static final String ERASURE_REFERENCE = "erasure.reference";
+
     // --- configuration snapshots (CONFIGURATION_REPORTED): subject.service = the resource.
     public static final String CONFIG_RESOURCE = "config.resource";
     public static final String CONFIG_PERSONAL_DATA = "config.personal-data";

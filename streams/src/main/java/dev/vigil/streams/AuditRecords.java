@@ -6,6 +6,7 @@ import dev.vigil.schemas.ControlVerdict;
 import dev.vigil.schemas.Finding;
 import dev.vigil.schemas.Outcome;
 import dev.vigil.schemas.PipelineEvent;
+import dev.vigil.schemas.PipelineEventKind;
 import dev.vigil.schemas.ScanResult;
 import dev.vigil.schemas.Severity;
 import dev.vigil.schemas.Subject;
@@ -56,7 +57,7 @@ public final class AuditRecords {
     }
 
     public static AuditRecord draft(PipelineEvent e, InputPosition at, Instant recordedAt, Evaluation evaluation) {
-        return base(AuditRecordKind.INPUT, at, recordedAt, evaluation)
+        return base(kindOf(e.getKind()), at, recordedAt, evaluation)
                 .setTenant(e.getTenant())
                 .setScope(e.getScope())
                 .setRecordId(e.getId())
@@ -72,6 +73,19 @@ public final class AuditRecords {
                 .setAttributes(new LinkedHashMap<>(e.getAttributes()))
                 .setEvidenceSha256(e.getEvidenceSha256())
                 .build();
+    }
+
+    /**
+     * The record kind of an input event: a risk acceptance, an auditor's access to the trail and an
+     * erasure request are inputs like any other, but auditors filter on them by kind.
+     */
+    static AuditRecordKind kindOf(PipelineEventKind kind) {
+        return switch (kind) {
+            case RISK_ACCEPTED -> AuditRecordKind.RISK_ACCEPTANCE;
+            case TRAIL_ACCESSED -> AuditRecordKind.ACCESS;
+            case ERASURE_REQUESTED -> AuditRecordKind.ERASURE;
+            default -> AuditRecordKind.INPUT;
+        };
     }
 
     public static AuditRecord draft(ScanResult s, InputPosition at, Instant recordedAt, Evaluation evaluation) {
