@@ -17,7 +17,7 @@ import java.util.Optional;
 
 /**
  * Names and installation of the trail's indices: one index per month, {@code
- * <prefix>vigil-audit-v1-YYYY.MM}, created on first write through a versioned composable template
+ * <prefix>vigil-audit-v2-YYYY.MM}, created on first write through a versioned composable template
  * that holds the strict mapping and adds every such index to the read alias {@code
  * <prefix>vigil-audit}. Searches and verification go through the alias; writers name the month's
  * index themselves ({@link #indexFor}), so there is no write index and no rollover to coordinate.
@@ -30,12 +30,16 @@ import java.util.Optional;
  *
  * <p>Installation is idempotent (put-template overwrites with the same content; an index that
  * already exists is success), so every service may run it at start without a check-then-create
- * race. An index {@code <prefix>vigil-audit-v1-000001} written by releases before monthly indices
- * matches the template's pattern and stays behind the alias.
+ * race. Indices of earlier mapping versions ({@code <prefix>vigil-audit-v1-*}) stay behind the alias.
  */
 public final class AuditIndex {
 
-    public static final int MAPPING_VERSION = 1;
+    /**
+     * 2: {@code verdicts} nested (a control's result is matched within one verdict) and
+     * {@code labels} flattened (attributes searchable, e.g. {@code labels.violation.control-id}).
+     * The documents, and so their hashes, are the same as under 1.
+     */
+    public static final int MAPPING_VERSION = 2;
 
     private static final DateTimeFormatter MONTH = DateTimeFormatter.ofPattern("uuuu.MM", Locale.ROOT);
 
@@ -108,7 +112,8 @@ public final class AuditIndex {
     public void install(ElasticsearchClient client, Instant now) {
         try {
             TypeMapping mapping;
-            try (InputStream in = AuditIndex.class.getResourceAsStream("audit-mappings-v1.json")) {
+            try (InputStream in =
+                    AuditIndex.class.getResourceAsStream("audit-mappings-v" + MAPPING_VERSION + ".json")) {
                 mapping = TypeMapping.of(m -> m.withJson(in));
             }
             client.indices().putIndexTemplate(t -> t.name(templateName())

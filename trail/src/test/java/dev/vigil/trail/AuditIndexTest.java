@@ -12,10 +12,10 @@ class AuditIndexTest {
 
     @Test
     void shouldNameTheMonthlyIndexAfterTheUtcMonthOfTheChainedTime() {
-        assertThat(index.indexFor(Instant.parse("2026-03-31T23:59:59.999Z"))).isEqualTo("acme-vigil-audit-v1-2026.03");
-        assertThat(index.indexFor(Instant.parse("2026-04-01T00:00:00Z"))).isEqualTo("acme-vigil-audit-v1-2026.04");
-        assertThat(index.indexFor(Instant.parse("2026-12-31T23:30:00Z"))).isEqualTo("acme-vigil-audit-v1-2026.12");
-        assertThat(index.indexPattern()).isEqualTo("acme-vigil-audit-v1-*");
+        assertThat(index.indexFor(Instant.parse("2026-03-31T23:59:59.999Z"))).isEqualTo("acme-vigil-audit-v2-2026.03");
+        assertThat(index.indexFor(Instant.parse("2026-04-01T00:00:00Z"))).isEqualTo("acme-vigil-audit-v2-2026.04");
+        assertThat(index.indexFor(Instant.parse("2026-12-31T23:30:00Z"))).isEqualTo("acme-vigil-audit-v2-2026.12");
+        assertThat(index.indexPattern()).isEqualTo("acme-vigil-audit-v2-*");
         assertThat(index.alias()).isEqualTo("acme-vigil-audit");
     }
 
@@ -37,14 +37,14 @@ class AuditIndexTest {
                 null,
                 null);
 
-        assertThat(index.indexFor(doc)).isEqualTo("acme-vigil-audit-v1-2026.05");
+        assertThat(index.indexFor(doc)).isEqualTo("acme-vigil-audit-v2-2026.05");
     }
 
     @Test
     void shouldReadTheMonthBackOnlyFromMonthlyIndexNames() {
-        assertThat(index.monthOf("acme-vigil-audit-v1-2026.03")).contains(YearMonth.of(2026, 3));
-        assertThat(index.monthOf("acme-vigil-audit-v1-000001")).isEmpty();
-        assertThat(index.monthOf("acme-vigil-audit-v1-2026.13")).isEmpty();
-        assertThat(index.monthOf("globex-vigil-audit-v1-2026.03")).isEmpty();
+        assertThat(index.monthOf("acme-vigil-audit-v2-2026.03")).contains(YearMonth.of(2026, 3));
+        assertThat(index.monthOf("acme-vigil-audit-v2-000001")).isEmpty();
+        assertThat(index.monthOf("acme-vigil-audit-v2-2026.13")).isEmpty();
+        assertThat(index.monthOf("globex-vigil-audit-v2-2026.03")).isEmpty();
     }
 }

@@ -31,21 +31,21 @@ class IndexSealerTest {
     @Test
     void shouldPickOnlyDueMonthlyTrailIndicesAndLeaveOthersAlone() {
         List<String> names = List.of(
-                "p-vigil-audit-v1-2025.12",
-                "p-vigil-audit-v1-2026.01",
-                "p-vigil-audit-v1-2026.02",
-                "p-vigil-audit-v1-000001",
-                "p-vigil-audit-v1-2026.13",
-                "other-vigil-audit-v1-2025.01");
+                "p-vigil-audit-v2-2025.12",
+                "p-vigil-audit-v2-2026.01",
+                "p-vigil-audit-v2-2026.02",
+                "p-vigil-audit-v2-000001",
+                "p-vigil-audit-v2-2026.13",
+                "other-vigil-audit-v2-2025.01");
 
         List<String> due = IndexSealer.dueIndices(index, names, Instant.parse("2026-02-10T00:00:00Z"), WEEK);
 
-        assertThat(due).containsExactly("p-vigil-audit-v1-2025.12", "p-vigil-audit-v1-2026.01");
+        assertThat(due).containsExactly("p-vigil-audit-v2-2025.12", "p-vigil-audit-v2-2026.01");
     }
 
     @Test
     void shouldSealNothingWithinTheGracePeriodOfTheMonthJustEnded() {
-        List<String> names = List.of("p-vigil-audit-v1-2026.01", "p-vigil-audit-v1-2026.02");
+        List<String> names = List.of("p-vigil-audit-v2-2026.01", "p-vigil-audit-v2-2026.02");
 
         assertThat(IndexSealer.dueIndices(index, names, Instant.parse("2026-02-05T00:00:00Z"), WEEK))
                 .isEmpty();
