@@ -15,9 +15,7 @@ class WebhookSignatureTest {
     void shouldSignTimestampDotBodyWithHmacSha256() {
         // Reference value: printf '%s' '1700000000.{"violation_id":"v-1"}' | openssl dgst -sha256 -hmac whsec_test
         assertThat(WebhookSignature.sign("whsec_test", 1_700_000_000L, BODY))
-                .startsWith("v1=")
-                .hasSize(3 + 64)
-                .isEqualTo(WebhookSignature.sign("whsec_test", 1_700_000_000L, BODY))
+                .isEqualTo("v1=5af645d5f157bfb1f7b82e3607d1c9dfd2423fe20a606feafdb317ec815c168a")
                 .isNotEqualTo(WebhookSignature.sign("whsec_test", 1_700_000_001L, BODY))
                 .isNotEqualTo(WebhookSignature.sign("whsec_other", 1_700_000_000L, BODY));
     }
