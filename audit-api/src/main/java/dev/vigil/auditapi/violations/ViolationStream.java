@@ -23,6 +23,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.KafkaException;
 import org.apache.kafka.common.PartitionInfo;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
@@ -79,15 +80,31 @@ public final class ViolationStream implements AutoCloseable {
                             "This instance serves as many violation streams as it is configured for; retry later."))
                     .header("Retry-After", "10");
         }
+        KafkaConsumer<byte[], byte[]> consumer = null;
+        TreeMap<Integer, Long> next;
         try {
+            consumer = consumer();
+            next = position(consumer, resume);
             accessLog.record(request, "violations-stream", Map.of());
         } catch (RuntimeException e) {
             slots.release();
+            if (consumer != null) {
+                consumer.close(Duration.ZERO);
+            }
+            if (e instanceof KafkaException) {
+                LOG.warn("cannot open a violation stream on {} ({}); answered 503: check that Kafka runs",
+                        topic.name(), e.toString());
+                return Response.problem(Problem.unavailable("The violation feed cannot be read right now; retry later."))
+                        .header("Retry-After", "5");
+            }
             throw e;
         }
+        KafkaConsumer<byte[], byte[]> assigned = consumer;
         return Response.stream(200, "text/event-stream", out -> {
-                    try {
-                        serve(out, tenant, filters, resume);
+                    try (assigned) {
+                        serve(out, assigned, next, tenant, filters);
+                    } catch (KafkaException e) {
+                        LOG.warn("a violation stream stopped: Kafka failed ({})", e.toString());
                     } finally {
                         slots.release();
                     }
@@ -95,70 +112,89 @@ public final class ViolationStream implements AutoCloseable {
                 .header("X-Accel-Buffering", "no");
     }
 
-    private void serve(OutputStream out, String tenant, ViolationFilters filters, Map<Integer, Long> resume)
-            throws IOException {
+    private KafkaConsumer<byte[], byte[]> consumer() {
         Map<String, Object> props = Map.of(
                 ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
                 ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed",
                 ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false",
                 ConsumerConfig.CLIENT_ID_CONFIG, "vigil-audit-api-sse",
                 ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
-        try (KafkaConsumer<byte[], byte[]> consumer =
-                new KafkaConsumer<>(props, new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
-            List<TopicPartition> partitions = new ArrayList<>();
-            for (PartitionInfo p : consumer.partitionsFor(topic.name(), Duration.ofSeconds(10))) {
-                partitions.add(new TopicPartition(topic.name(), p.partition()));
-            }
-            consumer.assign(partitions);
-            TreeMap<Integer, Long> next = new TreeMap<>();
-            if (resume == null) {
-                consumer.seekToEnd(partitions);
-            } else {
-                for (TopicPartition tp : partitions) {
-                    Long offset = resume.get(tp.partition());
-                    if (offset == null) {
-                        // A partition added after the token was issued: all of it is new.
-                        consumer.seekToBeginning(List.of(tp));
-                    } else {
-                        consumer.seek(tp, offset);
-                    }
-                }
-            }
+        return new KafkaConsumer<>(props, new ByteArrayDeserializer(), new ByteArrayDeserializer());
+    }
+
+    /** Assigns every partition and seeks: to the token's offsets, or to the end when there is none. */
+    private TreeMap<Integer, Long> position(KafkaConsumer<byte[], byte[]> consumer, Map<Integer, Long> resume) {
+        List<TopicPartition> partitions = new ArrayList<>();
+        for (PartitionInfo p : consumer.partitionsFor(topic.name(), Duration.ofSeconds(10))) {
+            partitions.add(new TopicPartition(topic.name(), p.partition()));
+        }
+        if (partitions.isEmpty()) {
+            throw new KafkaException("topic " + topic.name() + " does not exist");
+        }
+        consumer.assign(partitions);
+        if (resume == null) {
+            consumer.seekToEnd(partitions);
+        } else {
             for (TopicPartition tp : partitions) {
-                next.put(tp.partition(), consumer.position(tp, Duration.ofSeconds(10)));
+                Long offset = resume.get(tp.partition());
+                if (offset == null) {
+                    // A partition added after the token was issued: all of it is new.
+                    consumer.seekToBeginning(List.of(tp));
+                } else {
+                    consumer.seek(tp, offset);
+                }
             }
-            String prefix = tenant + "/";
-            // The opening comment makes the headers and the stream visible to the client at once.
-            write(out, ": connected\n\n");
-            long lastWrite = System.nanoTime();
-            while (!closed.get()) {
-                var records = consumer.poll(POLL);
-                for (ConsumerRecord<byte[], byte[]> r : records) {
-                    next.put(r.partition(), r.offset() + 1);
-                    String key = r.key() == null ? "" : new String(r.key(), StandardCharsets.UTF_8);
-                    if (!key.startsWith(prefix) || r.value() == null) {
-                        continue;
-                    }
-                    Violation v;
-                    try {
-                        v = topic.valueSerde().deserializer().deserialize(topic.name(), r.value());
-                    } catch (RuntimeException e) {
-                        LOG.warn("skipping an unreadable violation at {}-{}@{}: {}", topic.name(), r.partition(), r.offset(), e.toString());
-                        continue;
-                    }
-                    ViolationView view = ViolationView.of(v);
-                    if (!tenant.equals(v.getTenant()) || !filters.matches(view)) {
-                        continue;
-                    }
-                    write(out, "event: violation\nid: " + encodeToken(next) + "\ndata: "
-                            + Json.mapper().writeValueAsString(view) + "\n\n");
-                    lastWrite = System.nanoTime();
+        }
+        TreeMap<Integer, Long> next = new TreeMap<>();
+        for (TopicPartition tp : partitions) {
+            next.put(tp.partition(), consumer.position(tp, Duration.ofSeconds(10)));
+        }
+        return next;
+    }
+
+    private void serve(
+            OutputStream out,
+            KafkaConsumer<byte[], byte[]> consumer,
+            TreeMap<Integer, Long> next,
+            String tenant,
+            ViolationFilters filters)
+            throws IOException {
+        String prefix = tenant + "/";
+        // The opening comment makes the headers and the stream visible to the client at once.
+        write(out, ": connected\n\n");
+        long lastWrite = System.nanoTime();
+        while (!closed.get()) {
+            var records = consumer.poll(POLL);
+            for (ConsumerRecord<byte[], byte[]> r : records) {
+                next.put(r.partition(), r.offset() + 1);
+                String key = r.key() == null ? "" : new String(r.key(), StandardCharsets.UTF_8);
+                if (!key.startsWith(prefix) || r.value() == null) {
+                    continue;
                 }
-                if (System.nanoTime() - lastWrite >= keepAlive.toNanos()) {
-                    // Also how a vanished client is noticed: the write fails and the consumer is closed.
-                    write(out, ": keep-alive\n\n");
-                    lastWrite = System.nanoTime();
+                Violation v;
+                try {
+                    v = topic.valueSerde().deserializer().deserialize(topic.name(), r.value());
+                } catch (RuntimeException e) {
+                    LOG.warn(
+                            "skipping an unreadable violation at {}-{}@{}: {}",
+                            topic.name(),
+                            r.partition(),
+                            r.offset(),
+                            e.toString());
+                    continue;
                 }
+                ViolationView view = ViolationView.of(v);
+                if (!tenant.equals(v.getTenant()) || !filters.matches(view)) {
+                    continue;
+                }
+                write(out, "event: violation\nid: " + encodeToken(next) + "\ndata: "
+                        + Json.mapper().writeValueAsString(view) + "\n\n");
+                lastWrite = System.nanoTime();
+            }
+            if (System.nanoTime() - lastWrite >= keepAlive.toNanos()) {
+                // Also how a vanished client is noticed: the write fails and the consumer is closed.
+                write(out, ": keep-alive\n\n");
+                lastWrite = System.nanoTime();
             }
         }
     }
