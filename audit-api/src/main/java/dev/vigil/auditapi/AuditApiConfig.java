@@ -1,8 +1,8 @@
 package dev.vigil.auditapi;
 
+import dev.vigil.auditapi.violations.ViolationsConfig;
 import dev.vigil.common.config.Config;
 import dev.vigil.common.config.ConfigField;
-import dev.vigil.auditapi.violations.ViolationsConfig;
 import dev.vigil.common.config.SharedFields;
 import dev.vigil.trail.checkpoint.SigningKeyConfig;
 import java.nio.file.Path;

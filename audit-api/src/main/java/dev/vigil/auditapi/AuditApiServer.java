@@ -110,8 +110,8 @@ public final class AuditApiServer implements AutoCloseable {
                 accessLog,
                 vc.maxStreams(),
                 vc.keepAlive());
-        this.subscriptionStore =
-                new SubscriptionStore(config.kafkaBootstrapServers(), trailInputs.topics().subscriptions());
+        this.subscriptionStore = new SubscriptionStore(
+                config.kafkaBootstrapServers(), trailInputs.topics().subscriptions());
         SecretBox secrets = SecretBox.lazy(SecretBox.keyFile(config.dataDir()));
         DeliveryLog deliveryLog = new DeliveryLog(client, config.indexPrefix());
         this.subscriptions = new SubscriptionsEndpoint(
@@ -158,16 +158,28 @@ public final class AuditApiServer implements AutoCloseable {
                     .route("GET", KEYS_PATH, Role.AUDITOR, server::keys)
                     .route("GET", VerifyEndpoint.PATH, Role.AUDITOR, server::verify)
                     .route("GET", ViolationStream.PATH, Role.AUDITOR, server.violationStream::open)
-                    .route("GET", ViolationsEndpoint.PATH, Role.AUDITOR, r -> server.fromStore(
-                            ViolationsEndpoint.PATH, () -> server.violations.list(r)))
-                    .route("POST", ViolationsEndpoint.PATH + "/*", Role.OFFICER, r -> server.fromStore(
-                            r.path(), () -> server.violations.acceptRisk(r)))
+                    .route(
+                            "GET",
+                            ViolationsEndpoint.PATH,
+                            Role.AUDITOR,
+                            r -> server.fromStore(ViolationsEndpoint.PATH, () -> server.violations.list(r)))
+                    .route(
+                            "POST",
+                            ViolationsEndpoint.PATH + "/*",
+                            Role.OFFICER,
+                            r -> server.fromStore(r.path(), () -> server.violations.acceptRisk(r)))
                     .route("GET", SubscriptionsEndpoint.PATH, Role.OFFICER, server.subscriptions::list)
                     .route("POST", SubscriptionsEndpoint.PATH, Role.OFFICER, server.subscriptions::create)
-                    .route("GET", SubscriptionsEndpoint.PATH + "/*", Role.OFFICER, r -> server.fromStore(
-                            r.path(), () -> server.subscriptions.item(r)))
-                    .route("DELETE", SubscriptionsEndpoint.PATH + "/*", Role.OFFICER, r -> server.fromStore(
-                            r.path(), () -> server.subscriptions.item(r)))
+                    .route(
+                            "GET",
+                            SubscriptionsEndpoint.PATH + "/*",
+                            Role.OFFICER,
+                            r -> server.fromStore(r.path(), () -> server.subscriptions.item(r)))
+                    .route(
+                            "DELETE",
+                            SubscriptionsEndpoint.PATH + "/*",
+                            Role.OFFICER,
+                            r -> server.fromStore(r.path(), () -> server.subscriptions.item(r)))
                     .publicRoute("GET", "/healthz", r -> Response.json(200, Map.of("status", "ok")))
                     .build()
                     .start();

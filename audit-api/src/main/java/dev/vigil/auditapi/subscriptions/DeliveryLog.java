@@ -67,8 +67,8 @@ public final class DeliveryLog {
         boolean exists = client.indices().exists(e -> e.index(index)).value();
         if (!exists) {
             Map<String, Property> props = new LinkedHashMap<>();
-            for (String keyword : List.of(
-                    "tenant", "subscription_id", "delivery_id", "violation_id", "change", "outcome")) {
+            for (String keyword :
+                    List.of("tenant", "subscription_id", "delivery_id", "violation_id", "change", "outcome")) {
                 props.put(keyword, Property.of(p -> p.keyword(k -> k)));
             }
             props.put("attempt", Property.of(p -> p.integer(i -> i)));
@@ -88,16 +88,15 @@ public final class DeliveryLog {
 
     public void record(Attempt a) throws IOException {
         install();
-        client.index(i -> i.index(index)
-                .id(a.deliveryId() + ":" + a.attempt())
-                .document(a.document()));
+        client.index(i -> i.index(index).id(a.deliveryId() + ":" + a.attempt()).document(a.document()));
     }
 
     /** The latest attempts of one subscription of the tenant, newest first. */
     public List<Map<String, Object>> recent(String tenant, String subscriptionId, int size) throws IOException {
         install();
-        Query q = Query.of(b -> b.bool(x -> x.filter(f -> f.term(t -> t.field("tenant").value(tenant)))
-                .filter(f -> f.term(t -> t.field("subscription_id").value(subscriptionId)))));
+        Query q = Query.of(
+                b -> b.bool(x -> x.filter(f -> f.term(t -> t.field("tenant").value(tenant)))
+                        .filter(f -> f.term(t -> t.field("subscription_id").value(subscriptionId)))));
         var r = client.search(
                 s -> s.index(index)
                         .query(q)

@@ -87,7 +87,10 @@ public final class SecretBox {
             c.updateAAD(subscriptionId.getBytes(StandardCharsets.UTF_8));
             byte[] ct = c.doFinal(secret.getBytes(StandardCharsets.UTF_8));
             return Base64.getEncoder()
-                    .encodeToString(ByteBuffer.allocate(iv.length + ct.length).put(iv).put(ct).array());
+                    .encodeToString(ByteBuffer.allocate(iv.length + ct.length)
+                            .put(iv)
+                            .put(ct)
+                            .array());
         } catch (GeneralSecurityException e) {
             throw new IllegalStateException("AES-GCM unavailable", e);
         }

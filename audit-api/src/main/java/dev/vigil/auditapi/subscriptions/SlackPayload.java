@@ -25,7 +25,11 @@ final class SlackPayload {
                                 "type",
                                 "header",
                                 "text",
-                                Map.of("type", "plain_text", "text", truncate("Violation " + state + ": " + v.controlId(), 150))),
+                                Map.of(
+                                        "type",
+                                        "plain_text",
+                                        "text",
+                                        truncate("Violation " + state + ": " + v.controlId(), 150))),
                         Map.of("type", "section", "text", Map.of("type", "mrkdwn", "text", truncate(detail, 3000))),
                         Map.of(
                                 "type",

@@ -73,7 +73,8 @@ public final class SubscriptionStore implements AutoCloseable {
                         ConsumerConfig.CLIENT_ID_CONFIG, "vigil-audit-api-subscriptions-reader"),
                 new ByteArrayDeserializer(),
                 new ByteArrayDeserializer());
-        this.reader = Thread.ofPlatform().daemon().name("vigil-subscriptions-reader").unstarted(this::follow);
+        this.reader =
+                Thread.ofPlatform().daemon().name("vigil-subscriptions-reader").unstarted(this::follow);
     }
 
     public SubscriptionStore start() {

@@ -83,8 +83,10 @@ public final class SubscriptionsEndpoint {
         String tenant = request.principal().tenant();
         if (store.of(tenant).size() >= MAX_PER_TENANT) {
             throw new ProblemException(Problem.of(
-                    409, "too-many-subscriptions", "Too Many Subscriptions", "A tenant has at most " + MAX_PER_TENANT
-                            + " subscriptions; delete one first."));
+                    409,
+                    "too-many-subscriptions",
+                    "Too Many Subscriptions",
+                    "A tenant has at most " + MAX_PER_TENANT + " subscriptions; delete one first."));
         }
         byte[] idBytes = new byte[8];
         RANDOM.nextBytes(idBytes);
@@ -113,8 +115,9 @@ public final class SubscriptionsEndpoint {
     }
 
     public Response list(Request request) {
-        List<Map<String, Object>> out =
-                store.of(request.principal().tenant()).stream().map(SubscriptionsEndpoint::view).toList();
+        List<Map<String, Object>> out = store.of(request.principal().tenant()).stream()
+                .map(SubscriptionsEndpoint::view)
+                .toList();
         return Response.json(200, Map.of("subscriptions", out));
     }
 
@@ -155,8 +158,10 @@ public final class SubscriptionsEndpoint {
     private Subscription find(String tenant, String id) {
         return store.get(tenant, id)
                 .orElseThrow(() -> new ProblemException(Problem.of(
-                        404, "subscription-not-found", "Subscription Not Found", "No subscription " + id
-                                + " in your tenant.")));
+                        404,
+                        "subscription-not-found",
+                        "Subscription Not Found",
+                        "No subscription " + id + " in your tenant.")));
     }
 
     static Map<String, Object> view(Subscription s) {

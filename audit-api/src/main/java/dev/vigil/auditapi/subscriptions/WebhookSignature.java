@@ -29,7 +29,12 @@ public final class WebhookSignature {
 
     /** The receiver's check: right MAC, and a timestamp within {@code toleranceSeconds} of now. */
     public static boolean verify(
-            String secret, String timestampHeader, String signatureHeader, byte[] body, long nowSeconds, long toleranceSeconds) {
+            String secret,
+            String timestampHeader,
+            String signatureHeader,
+            byte[] body,
+            long nowSeconds,
+            long toleranceSeconds) {
         long ts;
         try {
             ts = Long.parseLong(timestampHeader.trim());

@@ -80,7 +80,8 @@ public final class WebhookWorker implements AutoCloseable {
         this.urls = new UrlPolicy(config.allowPrivateTargets());
         this.config = config;
         this.clock = clock;
-        long longest = config.webhookMaxAge().toMillis() + config.webhookTimeout().toMillis() * 2 + 60_000;
+        long longest =
+                config.webhookMaxAge().toMillis() + config.webhookTimeout().toMillis() * 2 + 60_000;
         this.consumer = new KafkaConsumer<>(
                 Map.of(
                         ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
@@ -92,7 +93,8 @@ public final class WebhookWorker implements AutoCloseable {
                         ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest",
                         ConsumerConfig.MAX_POLL_RECORDS_CONFIG, "50",
                         // A record's deliveries may take up to the max age; the group must not evict us meanwhile.
-                        ConsumerConfig.MAX_POLL_INTERVAL_MS_CONFIG, Long.toString(Math.min(Integer.MAX_VALUE, longest * 50)),
+                        ConsumerConfig.MAX_POLL_INTERVAL_MS_CONFIG,
+                                Long.toString(Math.min(Integer.MAX_VALUE, longest * 50)),
                         ConsumerConfig.CLIENT_ID_CONFIG, "vigil-audit-api-webhooks"),
                 new ByteArrayDeserializer(),
                 new ByteArrayDeserializer());
@@ -140,7 +142,12 @@ public final class WebhookWorker implements AutoCloseable {
         try {
             v = topic.valueSerde().deserializer().deserialize(topic.name(), r.value());
         } catch (RuntimeException e) {
-            LOG.warn("skipping an unreadable violation at {}-{}@{}: {}", r.topic(), r.partition(), r.offset(), e.toString());
+            LOG.warn(
+                    "skipping an unreadable violation at {}-{}@{}: {}",
+                    r.topic(),
+                    r.partition(),
+                    r.offset(),
+                    e.toString());
             return;
         }
         ViolationView view = ViolationView.of(v);
@@ -215,7 +222,10 @@ public final class WebhookWorker implements AutoCloseable {
                         .build();
                 HttpResponse<Void> response = http.send(request, HttpResponse.BodyHandlers.discarding());
                 status = response.statusCode();
-                retryAfter = response.headers().firstValue("Retry-After").map(this::retryAfter).orElse(null);
+                retryAfter = response.headers()
+                        .firstValue("Retry-After")
+                        .map(this::retryAfter)
+                        .orElse(null);
             } catch (IOException e) {
                 error = e.getClass().getSimpleName() + (e.getMessage() == null ? "" : ": " + e.getMessage());
             } catch (InterruptedException e) {
@@ -269,7 +279,8 @@ public final class WebhookWorker implements AutoCloseable {
             return Duration.ofSeconds(Math.max(0, Long.parseLong(value.trim())));
         } catch (NumberFormatException e) {
             try {
-                Instant at = ZonedDateTime.parse(value.trim(), DateTimeFormatter.RFC_1123_DATE_TIME).toInstant();
+                Instant at = ZonedDateTime.parse(value.trim(), DateTimeFormatter.RFC_1123_DATE_TIME)
+                        .toInstant();
                 Duration d = Duration.between(clock.instant(), at);
                 return d.isNegative() ? Duration.ZERO : d;
             } catch (RuntimeException ex) {
@@ -279,7 +290,13 @@ public final class WebhookWorker implements AutoCloseable {
     }
 
     private void logAttempt(
-            Subscription s, String deliveryId, ViolationView v, int attempt, Integer status, String error, String outcome) {
+            Subscription s,
+            String deliveryId,
+            ViolationView v,
+            int attempt,
+            Integer status,
+            String error,
+            String outcome) {
         try {
             log.record(new DeliveryLog.Attempt(
                     s.tenant(),

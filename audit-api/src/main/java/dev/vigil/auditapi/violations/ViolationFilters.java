@@ -18,7 +18,12 @@ public record ViolationFilters(String control, String severity, String scope, St
 
     /** From query parameters; a bad value is a 400 problem naming {@code /query/<name>}. */
     public static ViolationFilters fromQuery(Map<String, List<String>> query) {
-        return of(first(query, "control"), first(query, "severity"), first(query, "scope"), first(query, "framework"), "/query/");
+        return of(
+                first(query, "control"),
+                first(query, "severity"),
+                first(query, "scope"),
+                first(query, "framework"),
+                "/query/");
     }
 
     /**

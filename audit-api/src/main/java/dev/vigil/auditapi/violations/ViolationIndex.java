@@ -49,8 +49,7 @@ public final class ViolationIndex {
     }
 
     /** Latest state of every violation of the tenant matching the pushed-down filters. */
-    public Collection<ViolationView> current(String tenant, ViolationFilters f, String violationId)
-            throws IOException {
+    public Collection<ViolationView> current(String tenant, ViolationFilters f, String violationId) throws IOException {
         Query query = query(tenant, f, violationId);
         Map<String, ViolationView> latest = new HashMap<>();
         List<FieldValue> after = null;

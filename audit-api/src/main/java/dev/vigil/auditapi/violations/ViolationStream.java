@@ -92,9 +92,12 @@ public final class ViolationStream implements AutoCloseable {
                 consumer.close(Duration.ZERO);
             }
             if (e instanceof KafkaException) {
-                LOG.warn("cannot open a violation stream on {} ({}); answered 503: check that Kafka runs",
-                        topic.name(), e.toString());
-                return Response.problem(Problem.unavailable("The violation feed cannot be read right now; retry later."))
+                LOG.warn(
+                        "cannot open a violation stream on {} ({}); answered 503: check that Kafka runs",
+                        topic.name(),
+                        e.toString());
+                return Response.problem(
+                                Problem.unavailable("The violation feed cannot be read right now; retry later."))
                         .header("Retry-After", "5");
             }
             throw e;
@@ -187,8 +190,10 @@ public final class ViolationStream implements AutoCloseable {
                 if (!tenant.equals(v.getTenant()) || !filters.matches(view)) {
                     continue;
                 }
-                write(out, "event: violation\nid: " + encodeToken(next) + "\ndata: "
-                        + Json.mapper().writeValueAsString(view) + "\n\n");
+                write(
+                        out,
+                        "event: violation\nid: " + encodeToken(next) + "\ndata: "
+                                + Json.mapper().writeValueAsString(view) + "\n\n");
                 lastWrite = System.nanoTime();
             }
             if (System.nanoTime() - lastWrite >= keepAlive.toNanos()) {
@@ -208,7 +213,9 @@ public final class ViolationStream implements AutoCloseable {
         Map<String, Long> json = new TreeMap<>();
         next.forEach((p, o) -> json.put(Integer.toString(p), o));
         try {
-            return Base64.getUrlEncoder().withoutPadding().encodeToString(Json.mapper().writeValueAsBytes(json));
+            return Base64.getUrlEncoder()
+                    .withoutPadding()
+                    .encodeToString(Json.mapper().writeValueAsBytes(json));
         } catch (IOException e) {
             throw new IllegalStateException(e);
         }

@@ -86,9 +86,17 @@ public record ViolationView(
                 reqs == null || reqs.isEmpty() ? List.of() : Arrays.asList(reqs.split(",")),
                 l.get("violation.opened-at"),
                 d.timestamp(),
-                reasonOf(d.message(), state, l.get("violation.control-id"), d.scope(), l.get("violation.subject-key"), severity),
+                reasonOf(
+                        d.message(),
+                        state,
+                        l.get("violation.control-id"),
+                        d.scope(),
+                        l.get("violation.subject-key"),
+                        severity),
                 sequence,
-                d.chain() == null ? null : new ChainRef(d.chain().id(), d.chain().seq()),
+                d.chain() == null
+                        ? null
+                        : new ChainRef(d.chain().id(), d.chain().seq()),
                 null);
     }
 

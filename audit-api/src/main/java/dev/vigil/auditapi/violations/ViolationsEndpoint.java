@@ -75,9 +75,11 @@ public final class ViolationsEndpoint {
             throw ViolationFilters.invalid("/query/state", "state must be open or all.");
         }
         int size = size(request.param("size").orElse(null));
-        Position after = request.param("cursor").map(ViolationsEndpoint::decodeCursor).orElse(null);
+        Position after =
+                request.param("cursor").map(ViolationsEndpoint::decodeCursor).orElse(null);
         String tenant = request.principal().tenant();
-        List<ViolationView> all = ViolationIndex.ordered(index.current(tenant, filters, null), filters, state.equals("open"));
+        List<ViolationView> all =
+                ViolationIndex.ordered(index.current(tenant, filters, null), filters, state.equals("open"));
         int start = 0;
         if (after != null) {
             while (start < all.size() && !after.before(all.get(start))) {
@@ -225,7 +227,9 @@ public final class ViolationsEndpoint {
     static Position decodeCursor(String cursor) {
         try {
             JsonNode n = Json.mapper().readTree(Base64.getUrlDecoder().decode(cursor));
-            return new Position(Instant.parse(n.get("changed_at").asText()), n.get("violation_id").asText());
+            return new Position(
+                    Instant.parse(n.get("changed_at").asText()),
+                    n.get("violation_id").asText());
         } catch (IOException | RuntimeException e) {
             throw ViolationFilters.invalid("/query/cursor", "cursor is not a next value of this endpoint.");
         }

@@ -78,7 +78,9 @@ class WebhookDeliveryIT {
         globexOfficer = keys.mint("globex", Set.of(Role.OFFICER), "it officer").key();
         topic = Topics.withPrefix(prefix).violations();
         producer = new KafkaProducer<>(
-                Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, SharedServers.kafka().bootstrapServers()),
+                Map.of(
+                        ProducerConfig.BOOTSTRAP_SERVERS_CONFIG,
+                        SharedServers.kafka().bootstrapServers()),
                 topic.keySerde().serializer(),
                 topic.valueSerde().serializer());
         receiver = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
@@ -98,7 +100,8 @@ class WebhookDeliveryIT {
         byte[] body = ex.getRequestBody().readAllBytes();
         String ts = ex.getRequestHeaders().getFirst("Vigil-Timestamp");
         String sig = ex.getRequestHeaders().getFirst("Vigil-Signature");
-        boolean valid = WebhookSignature.verify(secret, ts, sig, body, Instant.now().getEpochSecond(), 300);
+        boolean valid =
+                WebhookSignature.verify(secret, ts, sig, body, Instant.now().getEpochSecond(), 300);
         received.add(new Received(
                 ex.getRequestURI().getPath(), ts, sig, ex.getRequestHeaders().getFirst("Vigil-Delivery"), body, valid));
         long attempts = received.stream()
@@ -124,19 +127,28 @@ class WebhookDeliveryIT {
         try (AuditApiServer server = AuditApiServer.start(config(true), keys)) {
             String base = server.baseUrl();
             String hookUrl = "http://127.0.0.1:" + receiver.getAddress().getPort() + "/hook";
-            JsonNode created = call(base, "POST", "/v1/subscriptions", officer, Map.of(
-                            "url", hookUrl, "format", "vigil", "filters", Map.of("control", "CM-04")))
+            JsonNode created = call(
+                            base,
+                            "POST",
+                            "/v1/subscriptions",
+                            officer,
+                            Map.of("url", hookUrl, "format", "vigil", "filters", Map.of("control", "CM-04")))
                     .body;
             String id = created.get("id").asText();
             hookSecret.set(created.get("secret").asText());
             assertThat(created.get("secret").asText()).startsWith("whsec_");
-            JsonNode slack = call(base, "POST", "/v1/subscriptions", officer, Map.of(
-                            "url",
-                            "http://127.0.0.1:" + receiver.getAddress().getPort() + "/slack",
-                            "format",
-                            "slack",
-                            "filters",
-                            Map.of("control", "CM-05", "framework", "soc2")))
+            JsonNode slack = call(
+                            base,
+                            "POST",
+                            "/v1/subscriptions",
+                            officer,
+                            Map.of(
+                                    "url",
+                                    "http://127.0.0.1:" + receiver.getAddress().getPort() + "/slack",
+                                    "format",
+                                    "slack",
+                                    "filters",
+                                    Map.of("control", "CM-05", "framework", "soc2")))
                     .body;
             slackSecret.set(slack.get("secret").asText());
 
@@ -145,7 +157,9 @@ class WebhookDeliveryIT {
                     .extracting(s -> s.get("id").asText())
                     .containsExactly(id, slack.get("id").asText());
             assertThat(listed.raw).doesNotContain(hookSecret.get()).doesNotContain("sealed");
-            assertThat(call(base, "GET", "/v1/subscriptions", globexOfficer, null).body.get("subscriptions"))
+            assertThat(call(base, "GET", "/v1/subscriptions", globexOfficer, null)
+                            .body
+                            .get("subscriptions"))
                     .isEmpty();
 
             send(violation("globex", "CM-04", "g-1"));
@@ -153,15 +167,24 @@ class WebhookDeliveryIT {
             send(violation("acme", "CM-04", "a-1"));
             send(violation("acme", "CM-05", "a-slack"));
 
-            List<Received> hook = await(() -> received.stream()
-                    .filter(r -> r.path().equals("/hook"))
-                    .toList(), l -> l.size() >= 3);
-            List<Received> slackGot =
-                    await(() -> received.stream().filter(r -> r.path().equals("/slack")).toList(), l -> !l.isEmpty());
+            List<Received> hook = await(
+                    () -> received.stream()
+                            .filter(r -> r.path().equals("/hook"))
+                            .toList(),
+                    l -> l.size() >= 3);
+            List<Received> slackGot = await(
+                    () -> received.stream()
+                            .filter(r -> r.path().equals("/slack"))
+                            .toList(),
+                    l -> !l.isEmpty());
 
             assertThat(hook).hasSize(3);
-            assertThat(hook).allSatisfy(r -> assertThat(r.valid()).as("signature verified by the receiver").isTrue());
-            assertThat(hook).extracting(Received::delivery).containsOnly(hook.get(0).delivery());
+            assertThat(hook).allSatisfy(r -> assertThat(r.valid())
+                    .as("signature verified by the receiver")
+                    .isTrue());
+            assertThat(hook)
+                    .extracting(Received::delivery)
+                    .containsOnly(hook.get(0).delivery());
             JsonNode delivered = Json.mapper().readTree(hook.get(2).body());
             assertThat(delivered.get("violation_id").asText()).isEqualTo("a-1");
             assertThat(delivered.get("control_id").asText()).isEqualTo("CM-04");
@@ -171,7 +194,8 @@ class WebhookDeliveryIT {
             // A captured request replayed later than the tolerance fails the receiver's check.
             Received last = hook.get(2);
             long ts = Long.parseLong(last.timestamp());
-            assertThat(WebhookSignature.verify(hookSecret.get(), last.timestamp(), last.signature(), last.body(), ts, 300))
+            assertThat(WebhookSignature.verify(
+                            hookSecret.get(), last.timestamp(), last.signature(), last.body(), ts, 300))
                     .isTrue();
             assertThat(WebhookSignature.verify(
                             hookSecret.get(), last.timestamp(), last.signature(), last.body(), ts + 301, 300))
@@ -202,8 +226,11 @@ class WebhookDeliveryIT {
 
             assertThat(call(base, "GET", "/v1/subscriptions/" + id + "/deliveries", globexOfficer, null).status)
                     .isEqualTo(404);
-            assertThat(call(base, "DELETE", "/v1/subscriptions/" + id, officer, null).status).isEqualTo(204);
-            assertThat(call(base, "GET", "/v1/subscriptions", officer, null).body.get("subscriptions"))
+            assertThat(call(base, "DELETE", "/v1/subscriptions/" + id, officer, null).status)
+                    .isEqualTo(204);
+            assertThat(call(base, "GET", "/v1/subscriptions", officer, null)
+                            .body
+                            .get("subscriptions"))
                     .extracting(s -> s.get("id").asText())
                     .containsExactly(slack.get("id").asText());
         }
@@ -213,33 +240,46 @@ class WebhookDeliveryIT {
     void shouldRefuseLoopbackTargetsAndBadSubscriptions() throws Exception {
         try (AuditApiServer server = AuditApiServer.start(config(false), keys)) {
             String base = server.baseUrl();
-            Reply loopback = call(
-                    base, "POST", "/v1/subscriptions", officer, Map.of("url", "http://127.0.0.1:9/hook"));
+            Reply loopback = call(base, "POST", "/v1/subscriptions", officer, Map.of("url", "http://127.0.0.1:9/hook"));
             assertThat(loopback.status).isEqualTo(400);
             assertThat(loopback.body.at("/errors/0/pointer").asText()).isEqualTo("/url");
             Reply format = call(
-                    base, "POST", "/v1/subscriptions", officer, Map.of("url", "https://93.184.216.34/x", "format", "xml"));
+                    base,
+                    "POST",
+                    "/v1/subscriptions",
+                    officer,
+                    Map.of("url", "https://93.184.216.34/x", "format", "xml"));
             assertThat(format.body.at("/errors/0/pointer").asText()).isEqualTo("/format");
-            Reply severity = call(base, "POST", "/v1/subscriptions", officer, Map.of(
-                    "url", "https://93.184.216.34/x", "filters", Map.of("severity", "urgent")));
+            Reply severity = call(
+                    base,
+                    "POST",
+                    "/v1/subscriptions",
+                    officer,
+                    Map.of("url", "https://93.184.216.34/x", "filters", Map.of("severity", "urgent")));
             assertThat(severity.body.at("/errors/0/pointer").asText()).isEqualTo("/filters/severity");
-            String auditor = keys.mint("acme", Set.of(Role.AUDITOR), "it auditor").key();
-            assertThat(call(base, "GET", "/v1/subscriptions", auditor, null).status).isEqualTo(403);
+            String auditor =
+                    keys.mint("acme", Set.of(Role.AUDITOR), "it auditor").key();
+            assertThat(call(base, "GET", "/v1/subscriptions", auditor, null).status)
+                    .isEqualTo(403);
         }
     }
 
     record Reply(int status, JsonNode body, String raw) {}
 
     private Reply call(String base, String method, String path, String key, Object json) throws Exception {
-        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(base + path)).header("Authorization", "Bearer " + key);
+        HttpRequest.Builder b =
+                HttpRequest.newBuilder(URI.create(base + path)).header("Authorization", "Bearer " + key);
         if (json != null) {
             b.header("Content-Type", "application/json")
-                    .method(method, HttpRequest.BodyPublishers.ofByteArray(Json.mapper().writeValueAsBytes(json)));
+                    .method(
+                            method,
+                            HttpRequest.BodyPublishers.ofByteArray(Json.mapper().writeValueAsBytes(json)));
         } else {
             b.method(method, HttpRequest.BodyPublishers.noBody());
         }
         HttpResponse<String> r = http.send(b.build(), HttpResponse.BodyHandlers.ofString());
-        return new Reply(r.statusCode(), r.body().isEmpty() ? null : Json.mapper().readTree(r.body()), r.body());
+        return new Reply(
+                r.statusCode(), r.body().isEmpty() ? null : Json.mapper().readTree(r.body()), r.body());
     }
 
     private static List<JsonNode> list(JsonNode array) {

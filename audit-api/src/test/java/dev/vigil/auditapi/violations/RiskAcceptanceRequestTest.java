@@ -38,14 +38,16 @@ class RiskAcceptanceRequestTest {
 
     @Test
     void shouldNameTheJustificationWhenItIsMissingBlankOrTooLong() {
-        assertThat(refused("{\"expires_at\":\"2026-04-01T00:00:00Z\"}").problem().pointer())
+        assertThat(refused("{\"expires_at\":\"2026-04-01T00:00:00Z\"}")
+                        .problem()
+                        .pointer())
                 .isEqualTo("/justification");
         assertThat(refused("{\"justification\":\"   \",\"expires_at\":\"2026-04-01T00:00:00Z\"}")
                         .problem()
                         .pointer())
                 .isEqualTo("/justification");
-        ProblemException tooLong = refused(
-                "{\"justification\":\"" + "x".repeat(2001) + "\",\"expires_at\":\"2026-04-01T00:00:00Z\"}");
+        ProblemException tooLong =
+                refused("{\"justification\":\"" + "x".repeat(2001) + "\",\"expires_at\":\"2026-04-01T00:00:00Z\"}");
         assertThat(tooLong.problem().pointer()).isEqualTo("/justification");
         assertThat(tooLong.problem().status()).isEqualTo(400);
         assertThat(tooLong.problem().detail()).contains("2001").contains("2000");
@@ -62,7 +64,9 @@ class RiskAcceptanceRequestTest {
     @Test
     void shouldNameTheExpiryWhenMissingUnparseablePastOrBeyondTheMaximum() {
         assertThat(refused("{\"justification\":\"j\"}").problem().pointer()).isEqualTo("/expires_at");
-        assertThat(refused("{\"justification\":\"j\",\"expires_at\":\"next week\"}").problem().pointer())
+        assertThat(refused("{\"justification\":\"j\",\"expires_at\":\"next week\"}")
+                        .problem()
+                        .pointer())
                 .isEqualTo("/expires_at");
         assertThat(refused("{\"justification\":\"j\",\"expires_at\":\"2026-04-01T00:00:00\"}")
                         .problem()
@@ -101,8 +105,7 @@ class RiskAcceptanceRequestTest {
                 null);
         RiskAcceptanceRequest r = new RiskAcceptanceRequest("temporary", Instant.parse("2026-03-15T00:00:00Z"));
 
-        PipelineEvent e =
-                ViolationsEndpoint.event(new Principal("k1", "acme", Set.of(Role.OFFICER)), v, r, NOW);
+        PipelineEvent e = ViolationsEndpoint.event(new Principal("k1", "acme", Set.of(Role.OFFICER)), v, r, NOW);
 
         assertThat(e.getKind()).isEqualTo(PipelineEventKind.RISK_ACCEPTED);
         assertThat(e.getTenant()).isEqualTo("acme");

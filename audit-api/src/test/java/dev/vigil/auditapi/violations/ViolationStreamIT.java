@@ -58,7 +58,9 @@ class ViolationStreamIT {
                 .withViolations(ViolationsConfig.defaults().withMaxStreams(3));
         topic = Topics.withPrefix(prefix).violations();
         producer = new KafkaProducer<>(
-                Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, SharedServers.kafka().bootstrapServers()),
+                Map.of(
+                        ProducerConfig.BOOTSTRAP_SERVERS_CONFIG,
+                        SharedServers.kafka().bootstrapServers()),
                 topic.keySerde().serializer(),
                 topic.valueSerde().serializer());
     }
@@ -86,23 +88,29 @@ class ViolationStreamIT {
             }
             // Dropped after two events: r-3 was sent by the broker, maybe read by the server, but not seen.
             send(violation("acme", SHOP, "r-1", "CM-04", Severity.HIGH, ViolationState.RESOLVED));
-            assertThat(first).extracting(e -> e.data().get("violation_id").asText()).containsExactly("r-1", "r-2");
+            assertThat(first)
+                    .extracting(e -> e.data().get("violation_id").asText())
+                    .containsExactly("r-1", "r-2");
             assertThat(first).extracting(SseClient.Event::type).containsOnly("violation");
             assertThat(first.get(0).data().get("change").asText()).isEqualTo("OPENED");
             assertThat(first.get(0).data().get("control_id").asText()).isEqualTo("CM-04");
             assertThat(first.get(0).data().get("scope").asText()).isEqualTo(SHOP);
 
-            try (SseClient resumed = new SseClient(url, acmeAuditor, first.get(1).id())) {
+            try (SseClient resumed =
+                    new SseClient(url, acmeAuditor, first.get(1).id())) {
                 assertThat(resumed.status).isEqualTo(200);
                 List<SseClient.Event> rest = List.of(resumed.next(), resumed.next());
                 send(violation("acme", SHOP, "r-4", "CM-04", Severity.HIGH, ViolationState.OPENED));
                 SseClient.Event last = resumed.next();
 
                 assertThat(rest)
-                        .extracting(e -> e.data().get("violation_id").asText() + ":" + e.data().get("change").asText())
+                        .extracting(e -> e.data().get("violation_id").asText() + ":"
+                                + e.data().get("change").asText())
                         .containsExactly("r-3:OPENED", "r-1:RESOLVED");
                 assertThat(last.data().get("violation_id").asText()).isEqualTo("r-4");
-                assertThat(rest).allSatisfy(e -> assertThat(e.data().get("tenant").asText()).isEqualTo("acme"));
+                assertThat(rest)
+                        .allSatisfy(
+                                e -> assertThat(e.data().get("tenant").asText()).isEqualTo("acme"));
             }
         }
     }
@@ -137,14 +145,20 @@ class ViolationStreamIT {
             String url = server.baseUrl() + ViolationStream.PATH;
             try (SseClient bad = new SseClient(url, acmeAuditor, "not-a-token")) {
                 assertThat(bad.status).isEqualTo(400);
-                assertThat(Json.mapper().readTree(bad.rawBody()).at("/errors/0/pointer").asText())
+                assertThat(Json.mapper()
+                                .readTree(bad.rawBody())
+                                .at("/errors/0/pointer")
+                                .asText())
                         .isEqualTo("/header/Last-Event-ID");
             }
             try (SseClient open = new SseClient(url, acmeAuditor, null)) {
                 open.awaitConnected();
                 try (SseClient refused = new SseClient(url, acmeAuditor, null)) {
                     assertThat(refused.status).isEqualTo(503);
-                    assertThat(Json.mapper().readTree(refused.rawBody()).get("type").asText())
+                    assertThat(Json.mapper()
+                                    .readTree(refused.rawBody())
+                                    .get("type")
+                                    .asText())
                             .endsWith("/unavailable");
                 }
             }

@@ -36,13 +36,28 @@ class ViolationStreamTest {
     void shouldMatchFrameworkByRequirementPrefixAndRefuseUnknownSeverity() {
         ViolationFilters soc2 = ViolationFilters.of(null, "high", null, "soc2", "/query/");
         ViolationView v = new ViolationView(
-                "v", "acme", "CM-04", "s", "k", "OPENED", "HIGH", java.util.List.of("SOC2:CC8.1"), null,
-                "2026-03-01T00:00:00Z", null, 1, null, null);
+                "v",
+                "acme",
+                "CM-04",
+                "s",
+                "k",
+                "OPENED",
+                "HIGH",
+                java.util.List.of("SOC2:CC8.1"),
+                null,
+                "2026-03-01T00:00:00Z",
+                null,
+                1,
+                null,
+                null);
         assertThat(soc2.matches(v)).isTrue();
-        assertThat(ViolationFilters.of(null, null, null, "GDPR", "/query/").matches(v)).isFalse();
-        assertThat(ViolationFilters.of("CM-05", null, null, null, "/query/").matches(v)).isFalse();
+        assertThat(ViolationFilters.of(null, null, null, "GDPR", "/query/").matches(v))
+                .isFalse();
+        assertThat(ViolationFilters.of("CM-05", null, null, null, "/query/").matches(v))
+                .isFalse();
         assertThat(catchThrowableOfType(
-                                ProblemException.class, () -> ViolationFilters.of(null, "severe", null, null, "/filters/"))
+                                ProblemException.class,
+                                () -> ViolationFilters.of(null, "severe", null, null, "/filters/"))
                         .problem()
                         .pointer())
                 .isEqualTo("/filters/severity");

@@ -79,8 +79,8 @@ class ViolationsEndpointIT {
         index.install(es);
         var bulk = es.bulk(b -> {
             b.refresh(Refresh.True);
-            docs.forEach(d -> b.operations(
-                    op -> op.create(c -> c.index(index.indexFor(d)).id(d.documentId()).document(d))));
+            docs.forEach(d -> b.operations(op ->
+                    op.create(c -> c.index(index.indexFor(d)).id(d.documentId()).document(d))));
             return b;
         });
         assertThat(bulk.errors()).isFalse();
@@ -119,8 +119,14 @@ class ViolationsEndpointIT {
                 scope,
                 new AuditDocument.Chain(tenant + "/" + scope, seq, "0".repeat(64), "1".repeat(64), 1),
                 new AuditDocument.Event(
-                        id + "#" + sequence, "VIOLATION_CHANGE", "violation." + state, "vigil:controls", "vigil",
-                        id, at, state),
+                        id + "#" + sequence,
+                        "VIOLATION_CHANGE",
+                        "violation." + state,
+                        "vigil:controls",
+                        "vigil",
+                        id,
+                        at,
+                        state),
                 null,
                 null,
                 "Violation " + state.toLowerCase(java.util.Locale.ROOT) + ": " + control + " on " + scope
@@ -133,11 +139,10 @@ class ViolationsEndpointIT {
     }
 
     private static HttpResponse<String> call(String method, String path, String key, String body) throws Exception {
-        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(server.baseUrl() + path))
-                .header("Authorization", "Bearer " + key);
+        HttpRequest.Builder b =
+                HttpRequest.newBuilder(URI.create(server.baseUrl() + path)).header("Authorization", "Bearer " + key);
         b.method(
-                method,
-                body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body));
+                method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body));
         return HTTP.send(b.build(), HttpResponse.BodyHandlers.ofString());
     }
 
@@ -145,7 +150,10 @@ class ViolationsEndpointIT {
         HttpResponse<String> r = call("GET", "/v1/violations" + query, key, null);
         assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
         List<String> out = new ArrayList<>();
-        Json.mapper().readTree(r.body()).get("violations").forEach(v -> out.add(v.get("violation_id").asText()));
+        Json.mapper()
+                .readTree(r.body())
+                .get("violations")
+                .forEach(v -> out.add(v.get("violation_id").asText()));
         return out;
     }
 
@@ -153,7 +161,8 @@ class ViolationsEndpointIT {
     void shouldListTheLatestStateOfEachOpenViolationNewestChangeFirst() throws Exception {
         assertThat(ids("", auditor)).containsExactly("v-d", "v-c", "v-b");
         assertThat(ids("?state=all", auditor)).containsExactly("v-d", "v-c", "v-a", "v-b");
-        JsonNode page = Json.mapper().readTree(call("GET", "/v1/violations?state=all", auditor, null).body());
+        JsonNode page = Json.mapper()
+                .readTree(call("GET", "/v1/violations?state=all", auditor, null).body());
         JsonNode a = page.get("violations").get(2);
         assertThat(a.get("state").asText()).isEqualTo("RESOLVED");
         assertThat(a.get("control_id").asText()).isEqualTo("CM-04");
@@ -175,17 +184,24 @@ class ViolationsEndpointIT {
         assertThat(ids("?state=all", globexOfficer)).containsExactly("v-g");
         HttpResponse<String> bad = call("GET", "/v1/violations?state=closed", auditor, null);
         assertThat(bad.statusCode()).isEqualTo(400);
-        assertThat(Json.mapper().readTree(bad.body()).at("/errors/0/pointer").asText()).isEqualTo("/query/state");
+        assertThat(Json.mapper().readTree(bad.body()).at("/errors/0/pointer").asText())
+                .isEqualTo("/query/state");
     }
 
     @Test
     void shouldPageWithTheNextCursor() throws Exception {
-        JsonNode first = Json.mapper().readTree(call("GET", "/v1/violations?size=2", auditor, null).body());
-        assertThat(first.get("violations")).extracting(v -> v.get("violation_id").asText()).containsExactly("v-d", "v-c");
+        JsonNode first = Json.mapper()
+                .readTree(call("GET", "/v1/violations?size=2", auditor, null).body());
+        assertThat(first.get("violations"))
+                .extracting(v -> v.get("violation_id").asText())
+                .containsExactly("v-d", "v-c");
         String next = first.get("next").asText();
         JsonNode second = Json.mapper()
-                .readTree(call("GET", "/v1/violations?size=2&cursor=" + next, auditor, null).body());
-        assertThat(second.get("violations")).extracting(v -> v.get("violation_id").asText()).containsExactly("v-b");
+                .readTree(call("GET", "/v1/violations?size=2&cursor=" + next, auditor, null)
+                        .body());
+        assertThat(second.get("violations"))
+                .extracting(v -> v.get("violation_id").asText())
+                .containsExactly("v-b");
         assertThat(second.get("next").isNull()).isTrue();
     }
 
@@ -193,17 +209,23 @@ class ViolationsEndpointIT {
     void shouldWriteARiskAcceptanceOnlyForAnOpenViolationOfTheCallersTenant() throws Exception {
         String expires = Instant.now().plus(Duration.ofDays(30)).toString();
         String body = "{\"justification\":\"compensating control: WAF\",\"expires_at\":\"" + expires + "\"}";
-        assertThat(call("POST", "/v1/violations/v-b/risk-acceptance", auditor, body).statusCode())
+        assertThat(call("POST", "/v1/violations/v-b/risk-acceptance", auditor, body)
+                        .statusCode())
                 .isEqualTo(403);
-        assertThat(call("POST", "/v1/violations/v-g/risk-acceptance", officer, body).statusCode())
+        assertThat(call("POST", "/v1/violations/v-g/risk-acceptance", officer, body)
+                        .statusCode())
                 .isEqualTo(404);
-        assertThat(call("POST", "/v1/violations/v-a/risk-acceptance", officer, body).statusCode())
+        assertThat(call("POST", "/v1/violations/v-a/risk-acceptance", officer, body)
+                        .statusCode())
                 .isEqualTo(409);
         HttpResponse<String> past = call(
-                "POST", "/v1/violations/v-b/risk-acceptance", officer,
+                "POST",
+                "/v1/violations/v-b/risk-acceptance",
+                officer,
                 "{\"justification\":\"x\",\"expires_at\":\"2020-01-01T00:00:00Z\"}");
         assertThat(past.statusCode()).isEqualTo(400);
-        assertThat(Json.mapper().readTree(past.body()).at("/errors/0/pointer").asText()).isEqualTo("/expires_at");
+        assertThat(Json.mapper().readTree(past.body()).at("/errors/0/pointer").asText())
+                .isEqualTo("/expires_at");
 
         HttpResponse<String> ok = call("POST", "/v1/violations/v-b/risk-acceptance", officer, body);
 
@@ -228,12 +250,15 @@ class ViolationsEndpointIT {
 
     private static <V> List<V> readAll(Topic<String, V> topic) {
         Map<String, Object> props = Map.of(
-                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, SharedServers.kafka().bootstrapServers(),
-                ConsumerConfig.GROUP_ID_CONFIG, "it-" + UUID.randomUUID(),
-                ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
+                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG,
+                SharedServers.kafka().bootstrapServers(),
+                ConsumerConfig.GROUP_ID_CONFIG,
+                "it-" + UUID.randomUUID(),
+                ConsumerConfig.AUTO_OFFSET_RESET_CONFIG,
+                "earliest");
         List<V> values = new ArrayList<>();
-        try (KafkaConsumer<String, V> consumer =
-                new KafkaConsumer<>(props, topic.keySerde().deserializer(), topic.valueSerde().deserializer())) {
+        try (KafkaConsumer<String, V> consumer = new KafkaConsumer<>(
+                props, topic.keySerde().deserializer(), topic.valueSerde().deserializer())) {
             consumer.subscribe(List.of(topic.name()));
             long deadline = System.nanoTime() + Duration.ofSeconds(15).toNanos();
             int emptyAfterData = 0;

@@ -97,8 +97,7 @@ public final class Topics {
         // Raw bytes of inputs the streams app could not read or process, kept like the inputs.
         this.streamsDeadLetters =
                 new Topic<>(prefix + "vigil.streams-dlq", Serdes.ByteArray(), Serdes.ByteArray(), 1, KEEP_FOREVER);
-        this.subscriptions =
-                new Topic<>(prefix + "vigil.subscriptions", key, Serdes.ByteArray(), 1, SUBSCRIPTIONS);
+        this.subscriptions = new Topic<>(prefix + "vigil.subscriptions", key, Serdes.ByteArray(), 1, SUBSCRIPTIONS);
     }
 
     public static Topics withPrefix(String prefix) {
