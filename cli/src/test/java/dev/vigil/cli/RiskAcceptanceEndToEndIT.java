@@ -79,7 +79,8 @@ class RiskAcceptanceEndToEndIT {
         SigningKeys.rotate(SigningKeyConfig.signingKeyFile("", data), SigningKeyConfig.publicKeysDir("", data));
         Map<String, String> wiring = Map.ofEntries(
                 Map.entry("vigil.kafka.bootstrap-servers", SharedServers.kafka().bootstrapServers()),
-                Map.entry("vigil.elasticsearch.url", SharedServers.elasticsearch().httpUrl()),
+                Map.entry(
+                        "vigil.elasticsearch.url", SharedServers.elasticsearch().httpUrl()),
                 Map.entry("vigil.topic-prefix", prefix),
                 Map.entry("vigil.index-prefix", prefix),
                 Map.entry("vigil.data-dir", data.toString()),
@@ -91,7 +92,8 @@ class RiskAcceptanceEndToEndIT {
                 Map.entry("vigil.audit-api.port", "0"));
         StreamsApp streams = StreamsApp.start(StreamsAppConfig.from(config(StreamsAppConfig.FIELDS, wiring)));
         try (streams;
-                AuditIndexer indexer = AuditIndexer.start(StreamsAppConfig.from(config(StreamsAppConfig.FIELDS, wiring)));
+                AuditIndexer indexer =
+                        AuditIndexer.start(StreamsAppConfig.from(config(StreamsAppConfig.FIELDS, wiring)));
                 IngestServer ingest = IngestServer.start(IngestConfig.from(config(IngestConfig.FIELDS, wiring)), keys);
                 AuditApiServer api =
                         AuditApiServer.start(AuditApiConfig.from(config(AuditApiConfig.FIELDS, wiring)), keys)) {
@@ -104,7 +106,8 @@ class RiskAcceptanceEndToEndIT {
                             .build(),
                     HttpResponse.BodyHandlers.ofInputStream());
             assertThat(sse.statusCode()).isEqualTo(200);
-            try (BufferedReader events = new BufferedReader(new InputStreamReader(sse.body(), StandardCharsets.UTF_8))) {
+            try (BufferedReader events =
+                    new BufferedReader(new InputStreamReader(sse.body(), StandardCharsets.UTF_8))) {
                 awaitLine(events, ": connected");
 
                 String eventId = UUID.randomUUID().toString();
@@ -132,8 +135,12 @@ class RiskAcceptanceEndToEndIT {
                 assertThat(listed.at("/violations/0/chain/id").asText()).isEqualTo("acme/" + SCOPE);
                 assertThat(listed.at("/violations/0/requirements").toString()).contains("SOC2:CC8.1");
 
-                HttpResponse<String> unknown = accept(api0, officer, "no-such-violation", "{\"justification\":\"j\","
-                        + "\"expires_at\":\"" + Instant.now().plusSeconds(60) + "\"}");
+                HttpResponse<String> unknown = accept(
+                        api0,
+                        officer,
+                        "no-such-violation",
+                        "{\"justification\":\"j\"," + "\"expires_at\":\""
+                                + Instant.now().plusSeconds(60) + "\"}");
                 assertThat(unknown.statusCode()).isEqualTo(404);
 
                 Instant expires = Instant.now().plusSeconds(15);
@@ -143,7 +150,8 @@ class RiskAcceptanceEndToEndIT {
                         violationId,
                         "{\"justification\":\"hotfix reviewed after the fact\",\"expires_at\":\"" + expires + "\"}");
                 assertThat(accepted.statusCode()).as(accepted.body()).isEqualTo(202);
-                String acceptanceId = Json.mapper().readTree(accepted.body()).get("event_id").asText();
+                String acceptanceId =
+                        Json.mapper().readTree(accepted.body()).get("event_id").asText();
 
                 List<String> changes = new ArrayList<>();
                 while (changes.size() < 3) {
@@ -157,8 +165,11 @@ class RiskAcceptanceEndToEndIT {
                 assertThat(changes).containsExactly("RISK_ACCEPTED", "RISK_EXPIRED", "REOPENED");
 
                 JsonNode trail = await(
-                        () -> get(api0, "/v1/audit/records?kind=RISK_ACCEPTANCE&scope="
-                                + URLEncoder.encode(SCOPE, StandardCharsets.UTF_8), officer),
+                        () -> get(
+                                api0,
+                                "/v1/audit/records?kind=RISK_ACCEPTANCE&scope="
+                                        + URLEncoder.encode(SCOPE, StandardCharsets.UTF_8),
+                                officer),
                         r -> r.get("records").size() == 1);
                 assertThat(trail.at("/records/0/event/id").asText()).isEqualTo(acceptanceId);
                 assertThat(trail.at("/records/0/user/id").asText()).startsWith("key:");
