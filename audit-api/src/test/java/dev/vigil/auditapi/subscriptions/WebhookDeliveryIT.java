@@ -86,6 +86,13 @@ class WebhookDeliveryIT {
         receiver = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
         receiver.createContext("/hook", ex -> receive(ex, hookSecret.get(), true));
         receiver.createContext("/slack", ex -> receive(ex, slackSecret.get(), false));
+        receiver.createContext("/down", ex -> {
+            received.add(
+                    new Received("/down", null, null, null, ex.getRequestBody().readAllBytes(), true));
+            ex.getResponseHeaders().set("Retry-After", "0");
+            ex.sendResponseHeaders(503, -1);
+            ex.close();
+        });
         receiver.start();
     }
 
@@ -233,6 +240,39 @@ class WebhookDeliveryIT {
                             .get("subscriptions"))
                     .extracting(s -> s.get("id").asText())
                     .containsExactly(slack.get("id").asText());
+        }
+    }
+
+    @Test
+    void shouldGiveUpAfterTheConfiguredAttemptsAndLogTheDeliveryAsFailed() throws Exception {
+        try (AuditApiServer server = AuditApiServer.start(config(true), keys)) {
+            String base = server.baseUrl();
+            String id = call(
+                            base,
+                            "POST",
+                            "/v1/subscriptions",
+                            officer,
+                            Map.of(
+                                    "url",
+                                    "http://127.0.0.1:" + receiver.getAddress().getPort() + "/down"))
+                    .body
+                    .get("id")
+                    .asText();
+
+            send(violation("acme", "CM-04", "down-1"));
+
+            List<JsonNode> log = await(
+                    () -> {
+                        Reply r = call(base, "GET", "/v1/subscriptions/" + id + "/deliveries", officer, null);
+                        return r.status == 200 ? list(r.body.get("deliveries")) : List.of();
+                    },
+                    l -> l.size() >= 5);
+            assertThat(log).extracting(d -> d.get("attempt").asInt()).containsExactly(5, 4, 3, 2, 1);
+            assertThat(log)
+                    .extracting(d -> d.get("outcome").asText())
+                    .containsExactly("failed", "retrying", "retrying", "retrying", "retrying");
+            assertThat(log).extracting(d -> d.get("status_code").asInt()).containsOnly(503);
+            assertThat(received.stream().filter(r -> r.path().equals("/down"))).hasSize(5);
         }
     }
 
