@@ -119,6 +119,10 @@ public final class WebhookWorker implements AutoCloseable {
                         return;
                     }
                     handle(r);
+                    if (closed.get()) {
+                        // Deliveries cut short by the shutdown: not committed, so the next start makes them.
+                        return;
+                    }
                     consumer.commitSync(Map.of(
                             new TopicPartition(r.topic(), r.partition()), new OffsetAndMetadata(r.offset() + 1)));
                 }
@@ -317,6 +321,8 @@ public final class WebhookWorker implements AutoCloseable {
     @Override
     public void close() {
         closed.set(true);
+        // Interrupts deliveries waiting out a backoff, so the worker thread stops at once.
+        deliveries.shutdownNow();
         if (thread.getState() == Thread.State.NEW) {
             consumer.close(Duration.ofSeconds(2));
         } else {
@@ -327,7 +333,6 @@ public final class WebhookWorker implements AutoCloseable {
                 Thread.currentThread().interrupt();
             }
         }
-        deliveries.shutdownNow();
-        http.close();
+        http.shutdownNow();
     }
 }
