@@ -240,6 +240,19 @@ class WebhookDeliveryIT {
                             .get("subscriptions"))
                     .extracting(s -> s.get("id").asText())
                     .containsExactly(slack.get("id").asText());
+
+            // Another instance rebuilds the same set from vigil.subscriptions: the deletion included.
+            try (AuditApiServer other = AuditApiServer.start(config(true), keys)) {
+                JsonNode seen = await(
+                        () -> call(other.baseUrl(), "GET", "/v1/subscriptions", officer, null).body,
+                        b -> b.get("subscriptions").size() == 1);
+                assertThat(seen.get("subscriptions"))
+                        .extracting(s ->
+                                s.get("id").asText() + " " + s.get("format").asText() + " "
+                                        + s.at("/filters/control").asText() + " "
+                                        + s.at("/filters/framework").asText())
+                        .containsExactly(slack.get("id").asText() + " slack CM-05 SOC2");
+            }
         }
     }
 
