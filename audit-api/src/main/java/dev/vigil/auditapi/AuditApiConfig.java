@@ -1,5 +1,6 @@
 package dev.vigil.auditapi;
 
+import dev.vigil.auditapi.violations.ViolationsConfig;
 import dev.vigil.common.config.Config;
 import dev.vigil.common.config.ConfigField;
 import dev.vigil.common.config.SharedFields;
@@ -22,7 +23,8 @@ public record AuditApiConfig(
         Path publicKeysDir,
         String kafkaBootstrapServers,
         String topicPrefix,
-        Path dataDir) {
+        Path dataDir,
+        ViolationsConfig violations) {
 
     /**
      * New settings go at the end of the component list, each with a {@code withXxx} copy method
@@ -46,7 +48,8 @@ public record AuditApiConfig(
                 publicKeysDir,
                 KAFKA_BOOTSTRAP_SERVERS.defaultValue(),
                 TOPIC_PREFIX.defaultValue(),
-                defaultDataDir());
+                defaultDataDir(),
+                ViolationsConfig.defaults());
     }
 
     /** Where Kafka is, and the topic prefix: access records and risk acceptances are written there. */
@@ -61,7 +64,8 @@ public record AuditApiConfig(
                 publicKeysDir,
                 bootstrapServers,
                 prefix,
-                dataDir);
+                dataDir,
+                violations);
     }
 
     public AuditApiConfig withDataDir(Path dir) {
@@ -75,7 +79,24 @@ public record AuditApiConfig(
                 publicKeysDir,
                 kafkaBootstrapServers,
                 topicPrefix,
-                dir);
+                dir,
+                violations);
+    }
+
+    /** Violations list, risk acceptance, stream and webhook settings. */
+    public AuditApiConfig withViolations(ViolationsConfig settings) {
+        return new AuditApiConfig(
+                elasticsearchUrl,
+                indexPrefix,
+                host,
+                port,
+                maxPageSize,
+                pitKeepAlive,
+                publicKeysDir,
+                kafkaBootstrapServers,
+                topicPrefix,
+                dataDir,
+                settings);
     }
 
     private static Path defaultDataDir() {
@@ -128,17 +149,20 @@ public record AuditApiConfig(
 
     public static final ConfigField<String> TOPIC_PREFIX = SharedFields.TOPIC_PREFIX;
 
-    public static final List<ConfigField<?>> FIELDS = List.of(
-            ELASTICSEARCH_URL,
-            INDEX_PREFIX,
-            HOST,
-            PORT,
-            MAX_PAGE_SIZE,
-            PIT_KEEP_ALIVE,
-            DATA_DIR,
-            PUBLIC_KEYS_DIR,
-            KAFKA_BOOTSTRAP_SERVERS,
-            TOPIC_PREFIX);
+    public static final List<ConfigField<?>> FIELDS = java.util.stream.Stream.concat(
+                    java.util.stream.Stream.of(
+                            ELASTICSEARCH_URL,
+                            INDEX_PREFIX,
+                            HOST,
+                            PORT,
+                            MAX_PAGE_SIZE,
+                            PIT_KEEP_ALIVE,
+                            DATA_DIR,
+                            PUBLIC_KEYS_DIR,
+                            KAFKA_BOOTSTRAP_SERVERS,
+                            TOPIC_PREFIX),
+                    ViolationsConfig.FIELDS.stream())
+            .toList();
 
     public static AuditApiConfig from(Config config) {
         Path dataDir = Path.of(config.get(DATA_DIR)).toAbsolutePath().normalize();
@@ -152,6 +176,7 @@ public record AuditApiConfig(
                 SigningKeyConfig.publicKeysDir(config.get(PUBLIC_KEYS_DIR), dataDir),
                 config.get(KAFKA_BOOTSTRAP_SERVERS),
                 config.get(TOPIC_PREFIX),
-                dataDir);
+                dataDir,
+                ViolationsConfig.from(config));
     }
 }

@@ -5,6 +5,16 @@ import co.elastic.clients.elasticsearch._types.ElasticsearchException;
 import co.elastic.clients.transport.TransportException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.vigil.auditapi.subscriptions.DeliveryLog;
+import dev.vigil.auditapi.subscriptions.SecretBox;
+import dev.vigil.auditapi.subscriptions.SubscriptionStore;
+import dev.vigil.auditapi.subscriptions.SubscriptionsEndpoint;
+import dev.vigil.auditapi.subscriptions.UrlPolicy;
+import dev.vigil.auditapi.subscriptions.WebhookWorker;
+import dev.vigil.auditapi.violations.ViolationIndex;
+import dev.vigil.auditapi.violations.ViolationStream;
+import dev.vigil.auditapi.violations.ViolationsConfig;
+import dev.vigil.auditapi.violations.ViolationsEndpoint;
 import dev.vigil.common.auth.ApiKeys;
 import dev.vigil.common.auth.Role;
 import dev.vigil.common.http.HttpService;
@@ -65,6 +75,11 @@ public final class AuditApiServer implements AutoCloseable {
     private final VerifyEndpoint verify;
     private final TrailInputs trailInputs;
     private final AccessLog accessLog;
+    private final ViolationsEndpoint violations;
+    private final ViolationStream violationStream;
+    private final SubscriptionStore subscriptionStore;
+    private final SubscriptionsEndpoint subscriptions;
+    private final WebhookWorker webhooks;
     private volatile boolean indexInstalled;
     private HttpService http;
 
@@ -81,6 +96,37 @@ public final class AuditApiServer implements AutoCloseable {
         // The topics are the streams app's to create (it starts first in `vigil up`).
         this.trailInputs = new TrailInputs(config.kafkaBootstrapServers(), config.topicPrefix(), Map.of());
         this.accessLog = new AccessLog(trailInputs, Clock.systemUTC());
+        ViolationsConfig vc = config.violations();
+        this.violations = new ViolationsEndpoint(
+                new ViolationIndex(client, index.alias(), vc.maxChanges()),
+                trailInputs,
+                accessLog,
+                Clock.systemUTC(),
+                config.maxPageSize(),
+                vc.riskMaxDays());
+        this.violationStream = new ViolationStream(
+                config.kafkaBootstrapServers(),
+                trailInputs.topics().violations(),
+                accessLog,
+                vc.maxStreams(),
+                vc.keepAlive());
+        this.subscriptionStore = new SubscriptionStore(
+                config.kafkaBootstrapServers(), trailInputs.topics().subscriptions());
+        SecretBox secrets = SecretBox.lazy(SecretBox.keyFile(config.dataDir()));
+        DeliveryLog deliveryLog = new DeliveryLog(client, config.indexPrefix());
+        this.subscriptions = new SubscriptionsEndpoint(
+                subscriptionStore, secrets, deliveryLog, new UrlPolicy(vc.allowPrivateTargets()), Clock.systemUTC());
+        this.webhooks = vc.webhooksEnabled()
+                ? new WebhookWorker(
+                        config.kafkaBootstrapServers(),
+                        config.topicPrefix() + "vigil-webhooks",
+                        trailInputs.topics().violations(),
+                        subscriptionStore,
+                        secrets,
+                        deliveryLog,
+                        vc,
+                        Clock.systemUTC())
+                : null;
     }
 
     /**
@@ -111,10 +157,38 @@ public final class AuditApiServer implements AutoCloseable {
                     .route("GET", CHECKPOINTS_PATH, Role.AUDITOR, server::checkpoints)
                     .route("GET", KEYS_PATH, Role.AUDITOR, server::keys)
                     .route("GET", VerifyEndpoint.PATH, Role.AUDITOR, server::verify)
+                    .route("GET", ViolationStream.PATH, Role.AUDITOR, server.violationStream::open)
+                    .route(
+                            "GET",
+                            ViolationsEndpoint.PATH,
+                            Role.AUDITOR,
+                            r -> server.fromStore(ViolationsEndpoint.PATH, () -> server.violations.list(r)))
+                    .route(
+                            "POST",
+                            ViolationsEndpoint.PATH + "/*",
+                            Role.OFFICER,
+                            r -> server.fromStore(r.path(), () -> server.violations.acceptRisk(r)))
+                    .route("GET", SubscriptionsEndpoint.PATH, Role.OFFICER, server.subscriptions::list)
+                    .route("POST", SubscriptionsEndpoint.PATH, Role.OFFICER, server.subscriptions::create)
+                    .route(
+                            "GET",
+                            SubscriptionsEndpoint.PATH + "/*",
+                            Role.OFFICER,
+                            r -> server.fromStore(r.path(), () -> server.subscriptions.item(r)))
+                    .route(
+                            "DELETE",
+                            SubscriptionsEndpoint.PATH + "/*",
+                            Role.OFFICER,
+                            r -> server.fromStore(r.path(), () -> server.subscriptions.item(r)))
                     .publicRoute("GET", "/healthz", r -> Response.json(200, Map.of("status", "ok")))
                     .build()
                     .start();
+            server.subscriptionStore.start();
+            if (server.webhooks != null) {
+                server.webhooks.start();
+            }
         } catch (RuntimeException e) {
+            server.closeSubscriptions();
             server.trailInputs.close();
             ElasticsearchClients.close(server.client);
             throw e;
@@ -128,11 +202,21 @@ public final class AuditApiServer implements AutoCloseable {
 
     @Override
     public void close() {
+        violationStream.close();
         if (http != null) {
             http.close();
         }
+        closeSubscriptions();
         trailInputs.close();
         ElasticsearchClients.close(client);
+    }
+
+    private void closeSubscriptions() {
+        violationStream.close();
+        if (webhooks != null) {
+            webhooks.close();
+        }
+        subscriptionStore.close();
     }
 
     private Response records(Request request) {

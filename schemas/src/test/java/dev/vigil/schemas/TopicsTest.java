@@ -23,7 +23,8 @@ class TopicsTest {
                         "it-1.vigil.violations",
                         "it-1.vigil.audit-trail",
                         "it-1.vigil.audit-checkpoints",
-                        "it-1.vigil.streams-dlq");
+                        "it-1.vigil.streams-dlq",
+                        "it-1.vigil.subscriptions");
     }
 
     @Test

@@ -52,6 +52,13 @@ public final class Topics {
             "max.message.bytes",
             String.valueOf(2 << 20));
 
+    /**
+     * Webhook subscriptions of audit-api, JSON values keyed {@code tenant/id}: compaction keeps the
+     * latest of each, a tombstone deletes one, so every audit-api instance rebuilds the same set.
+     */
+    private static final Map<String, String> SUBSCRIPTIONS =
+            Map.of("cleanup.policy", "compact", "retention.ms", "-1", "retention.bytes", "-1");
+
     /** Largest piece of a payload in one vigil.evidence record. */
     public static final int EVIDENCE_CHUNK_BYTES = 512 * 1024;
 
@@ -65,6 +72,7 @@ public final class Topics {
     private final Topic<String, AuditRecord> auditTrail;
     private final Topic<String, Checkpoint> auditCheckpoints;
     private final Topic<byte[], byte[]> streamsDeadLetters;
+    private final Topic<String, byte[]> subscriptions;
 
     private Topics(String prefix, int partitions) {
         this.prefix = prefix;
@@ -89,6 +97,7 @@ public final class Topics {
         // Raw bytes of inputs the streams app could not read or process, kept like the inputs.
         this.streamsDeadLetters =
                 new Topic<>(prefix + "vigil.streams-dlq", Serdes.ByteArray(), Serdes.ByteArray(), 1, KEEP_FOREVER);
+        this.subscriptions = new Topic<>(prefix + "vigil.subscriptions", key, Serdes.ByteArray(), 1, SUBSCRIPTIONS);
     }
 
     public static Topics withPrefix(String prefix) {
@@ -140,6 +149,11 @@ public final class Topics {
         return streamsDeadLetters;
     }
 
+    /** audit-api's webhook subscriptions (JSON, secrets encrypted), compacted. */
+    public Topic<String, byte[]> subscriptions() {
+        return subscriptions;
+    }
+
     public List<Topic<?, ?>> all() {
         return List.of(
                 pipelineEvents,
@@ -150,6 +164,7 @@ public final class Topics {
                 violations,
                 auditTrail,
                 auditCheckpoints,
-                streamsDeadLetters);
+                streamsDeadLetters,
+                subscriptions);
     }
 }
