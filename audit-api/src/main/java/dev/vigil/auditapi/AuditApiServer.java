@@ -5,6 +5,7 @@ import co.elastic.clients.elasticsearch._types.ElasticsearchException;
 import co.elastic.clients.transport.TransportException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.vigil.auditapi.admin.AdminEndpoints;
 import dev.vigil.common.auth.ApiKeys;
 import dev.vigil.common.auth.Role;
 import dev.vigil.common.http.HttpService;
@@ -90,6 +91,7 @@ public final class AuditApiServer implements AutoCloseable {
      */
     public static AuditApiServer start(AuditApiConfig config, ApiKeys keys) {
         AuditApiServer server = new AuditApiServer(config);
+        AdminEndpoints admin = new AdminEndpoints(keys, server.accessLog);
         try {
             server.ensureIndex();
         } catch (RuntimeException e) {
@@ -111,6 +113,12 @@ public final class AuditApiServer implements AutoCloseable {
                     .route("GET", CHECKPOINTS_PATH, Role.AUDITOR, server::checkpoints)
                     .route("GET", KEYS_PATH, Role.AUDITOR, server::keys)
                     .route("GET", VerifyEndpoint.PATH, Role.AUDITOR, server::verify)
+                    .route("GET", AdminEndpoints.KEYS_PATH, Role.ADMIN, admin::listKeys)
+                    .route("POST", AdminEndpoints.KEYS_PATH, Role.ADMIN, admin::createKey)
+                    .route("DELETE", AdminEndpoints.KEY_ROUTE, Role.ADMIN, admin::revokeKey)
+                    .route("GET", AdminEndpoints.TENANTS_PATH, Role.ADMIN, admin::listTenants)
+                    .route("POST", AdminEndpoints.TENANTS_PATH, Role.ADMIN, admin::createTenant)
+                    .publicRoute("GET", "/openapi.json", r -> Response.bytes(200, "application/json", openApi()))
                     .publicRoute("GET", "/healthz", r -> Response.json(200, Map.of("status", "ok")))
                     .build()
                     .start();
@@ -124,6 +132,23 @@ public final class AuditApiServer implements AutoCloseable {
 
     public String baseUrl() {
         return http.baseUrl();
+    }
+
+    /** Every route this server answers (tests check each one's authorization and documentation). */
+    public List<HttpService.Route> routes() {
+        return http.routes();
+    }
+
+    /** The OpenAPI 3.1 document of this service (resource {@code openapi.json}, tested against the server). */
+    static byte[] openApi() {
+        try (java.io.InputStream in = AuditApiServer.class.getResourceAsStream("openapi.json")) {
+            if (in == null) {
+                throw new IllegalStateException("openapi.json missing from the audit-api jar");
+            }
+            return in.readAllBytes();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
     }
 
     @Override
