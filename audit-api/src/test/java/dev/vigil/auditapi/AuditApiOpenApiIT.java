@@ -72,7 +72,9 @@ class AuditApiOpenApiIT {
                 Role.AUDITOR, keys.mint("acme", Set.of(Role.AUDITOR), "auditor").key(),
                 Role.OFFICER, keys.mint("acme", Set.of(Role.OFFICER), "officer").key(),
                 // A platform admin: allowed every admin operation, so each can be seen succeeding.
-                Role.ADMIN, keys.mint(AdminEndpoints.PLATFORM_TENANT, Set.of(Role.ADMIN), "admin").key());
+                Role.ADMIN,
+                        keys.mint(AdminEndpoints.PLATFORM_TENANT, Set.of(Role.ADMIN), "admin")
+                                .key());
         server = AuditApiServer.start(
                 TestConfigs.onSharedServers(
                         new AuditApiConfig(SharedServers.elasticsearch().httpUrl(), prefix, "127.0.0.1", 0, 500, "1m")
@@ -95,13 +97,11 @@ class AuditApiOpenApiIT {
     /** Operations as "method path-template", e.g. "delete /v1/admin/keys/{id}". */
     static List<String> documentedOperations() {
         List<String> ops = new ArrayList<>();
-        doc.get("paths").properties().forEach(p -> p.getValue()
-                .fieldNames()
-                .forEachRemaining(m -> {
-                    if (!m.equals("parameters")) {
-                        ops.add(m + " " + p.getKey());
-                    }
-                }));
+        doc.get("paths").properties().forEach(p -> p.getValue().fieldNames().forEachRemaining(m -> {
+            if (!m.equals("parameters")) {
+                ops.add(m + " " + p.getKey());
+            }
+        }));
         return ops;
     }
 
@@ -134,7 +134,9 @@ class AuditApiOpenApiIT {
         HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(target.baseUrl() + path))
                 .method(
                         method,
-                        body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofByteArray(body));
+                        body == null
+                                ? HttpRequest.BodyPublishers.noBody()
+                                : HttpRequest.BodyPublishers.ofByteArray(body));
         if (contentType != null) {
             b.header("Content-Type", contentType);
         }
@@ -216,7 +218,10 @@ class AuditApiOpenApiIT {
                         .isTrue();
             }
         }
-        assertThat(doc.get("security")).extracting(JsonNode::toString).asString().contains("bearer", "session");
+        assertThat(doc.get("security"))
+                .extracting(JsonNode::toString)
+                .asString()
+                .contains("bearer", "session");
     }
 
     @Test
@@ -229,7 +234,8 @@ class AuditApiOpenApiIT {
             String method = op.substring(0, op.indexOf(' ')).toUpperCase(Locale.ROOT);
             String path = concrete(op.substring(op.indexOf(' ') + 1));
             Role role = server.routes().stream()
-                    .filter(r -> r.method().equals(method) && r.path().equals(routePattern(op.substring(op.indexOf(' ') + 1))))
+                    .filter(r -> r.method().equals(method)
+                            && r.path().equals(routePattern(op.substring(op.indexOf(' ') + 1))))
                     .findFirst()
                     .orElseThrow()
                     .role();
@@ -267,7 +273,8 @@ class AuditApiOpenApiIT {
         String esUrl = "http://127.0.0.1:" + esPort;
         ApiKeys keys = new ApiKeys(List.of());
         String auditor = keys.mint("acme", Set.of(Role.OFFICER), "auditor").key();
-        String admin = keys.mint(AdminEndpoints.PLATFORM_TENANT, Set.of(Role.ADMIN), "admin").key();
+        String admin = keys.mint(AdminEndpoints.PLATFORM_TENANT, Set.of(Role.ADMIN), "admin")
+                .key();
         List<String> forbidden = List.of(
                 "dev.vigil",
                 "Exception",
@@ -293,9 +300,21 @@ class AuditApiOpenApiIT {
                             send(target, route.method(), path, null, null, null),
                             send(target, route.method(), path, "vgl_000000000000_" + "x".repeat(43), null, null),
                             send(target, route.method(), path, publisherKey, null, null),
-                            send(target, route.method(), path + "?size=-1&from=x&to=y&scope=&cursor=%25%25", key, null, null),
+                            send(
+                                    target,
+                                    route.method(),
+                                    path + "?size=-1&from=x&to=y&scope=&cursor=%25%25",
+                                    key,
+                                    null,
+                                    null),
                             send(target, route.method(), path, key, "application/json", "{\"roles\":[1]".getBytes()),
-                            send(target, route.method(), path, key, "application/json", "{\"roles\":[\"admin\"],\"tenant\":\"nope\"}".getBytes()),
+                            send(
+                                    target,
+                                    route.method(),
+                                    path,
+                                    key,
+                                    "application/json",
+                                    "{\"roles\":[\"admin\"],\"tenant\":\"nope\"}".getBytes()),
                             send(target, route.method(), path, key, null, null),
                             send(target, "PATCH", path, key, null, null));
                     for (HttpResponse<String> r : answers) {
@@ -307,7 +326,8 @@ class AuditApiOpenApiIT {
                         }
                     }
                 }
-                assertThat(send(target, "GET", "/v1/no/such/route", good, null, null).body())
+                assertThat(send(target, "GET", "/v1/no/such/route", good, null, null)
+                                .body())
                         .doesNotContain(forbidden);
             }
             assertThat(errors).isGreaterThan(4 * server.routes().size());

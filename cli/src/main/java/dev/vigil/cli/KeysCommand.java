@@ -53,12 +53,13 @@ final class KeysCommand implements Command {
         Config config = args.resolve(CliConfig.FIELDS, Map.of());
         Path file = CliConfig.apiKeysFile(config);
         if (tenant.equals(PLATFORM_TENANT) && !roles.equals(Set.of(Role.ADMIN))) {
-            throw new CliArgs.UsageException(
-                    "tenant '" + PLATFORM_TENANT + "' is the platform admins' tenant: its keys carry --role admin only");
+            throw new CliArgs.UsageException("tenant '" + PLATFORM_TENANT
+                    + "' is the platform admins' tenant: its keys carry --role admin only");
         }
         // Under the store's lock, so a key minted through the audit API at the same moment is kept too.
         ApiKeys.Minted minted = ApiKeys.watching(file)
-                .change(keys -> keys.mint(tenant, roles, args.option("description").orElse("")));
+                .change(keys ->
+                        keys.mint(tenant, roles, args.option("description").orElse("")));
         out.println(minted.key());
         return 0;
     }

@@ -45,7 +45,6 @@ import java.util.EnumSet;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
-
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
@@ -132,9 +131,10 @@ class AuthorizationMatrixIT {
                 case PUBLIC -> Outcome.ALLOWED;
                 // Authenticated by the webhook source's secret, which no API key replaces.
                 case SIGNED -> Outcome.UNAUTHORIZED;
-                case KEYED -> caller == Caller.NO_KEY || caller == Caller.BAD_KEY
-                        ? Outcome.UNAUTHORIZED
-                        : allowed.contains(caller) ? Outcome.ALLOWED : Outcome.FORBIDDEN;
+                case KEYED ->
+                    caller == Caller.NO_KEY || caller == Caller.BAD_KEY
+                            ? Outcome.UNAUTHORIZED
+                            : allowed.contains(caller) ? Outcome.ALLOWED : Outcome.FORBIDDEN;
             };
         }
     }
@@ -176,38 +176,48 @@ class AuthorizationMatrixIT {
                         .startsWith("3.1")));
         rows.put("ingest GET /healthz", open("/healthz"));
 
-        rows.put("audit-api GET /v1/audit/records", keyed(AUDIT_READERS, c -> Req.get("/v1/audit/records?size=100"), (r, own, s) -> {
-            s.assertThat(r.status()).isEqualTo(200);
-            List<String> tenants = new ArrayList<>();
-            r.json().get("records").forEach(d -> tenants.add(d.get("tenant").asText()));
-            if (own) {
-                s.assertThat(tenants).hasSize(SEEDED).containsOnly("acme");
-            } else {
-                s.assertThat(tenants).isEmpty();
-            }
-        }));
+        rows.put(
+                "audit-api GET /v1/audit/records",
+                keyed(AUDIT_READERS, c -> Req.get("/v1/audit/records?size=100"), (r, own, s) -> {
+                    s.assertThat(r.status()).isEqualTo(200);
+                    List<String> tenants = new ArrayList<>();
+                    r.json()
+                            .get("records")
+                            .forEach(d -> tenants.add(d.get("tenant").asText()));
+                    if (own) {
+                        s.assertThat(tenants).hasSize(SEEDED).containsOnly("acme");
+                    } else {
+                        s.assertThat(tenants).isEmpty();
+                    }
+                }));
         AllowedCheck evidence = (r, own, s) -> s.assertThat(r.status()).isEqualTo(own ? 200 : 404);
-        rows.put("audit-api GET /v1/evidence/*", keyed(AUDIT_READERS, c -> Req.get("/v1/evidence/" + t.evidenceSha), (r, own, s) -> {
-            evidence.check(r, own, s);
-            if (own) {
-                s.assertThat(r.body()).isEqualTo(EVIDENCE);
-            }
-        }));
+        rows.put(
+                "audit-api GET /v1/evidence/*",
+                keyed(AUDIT_READERS, c -> Req.get("/v1/evidence/" + t.evidenceSha), (r, own, s) -> {
+                    evidence.check(r, own, s);
+                    if (own) {
+                        s.assertThat(r.body()).isEqualTo(EVIDENCE);
+                    }
+                }));
         rows.put(
                 "audit-api HEAD /v1/evidence/*",
                 keyed(AUDIT_READERS, c -> new Req("HEAD", "/v1/evidence/" + t.evidenceSha, null, null), evidence));
-        rows.put("audit-api GET /v1/audit/checkpoints", keyed(AUDIT_READERS, c -> Req.get("/v1/audit/checkpoints"), (r, own, s) -> {
-            s.assertThat(r.status()).isEqualTo(200);
-            s.assertThat(r.json().get("checkpoints")).hasSize(own ? 1 : 0);
-        }));
+        rows.put(
+                "audit-api GET /v1/audit/checkpoints",
+                keyed(AUDIT_READERS, c -> Req.get("/v1/audit/checkpoints"), (r, own, s) -> {
+                    s.assertThat(r.status()).isEqualTo(200);
+                    s.assertThat(r.json().get("checkpoints")).hasSize(own ? 1 : 0);
+                }));
         rows.put(
                 "audit-api GET /v1/audit/keys",
                 keyed(AUDIT_READERS, c -> Req.get("/v1/audit/keys"), (r, own, s) -> s.assertThat(r.status())
                         .isEqualTo(200)));
-        rows.put("audit-api GET /v1/audit/verify", keyed(AUDIT_READERS, c -> Req.get("/v1/audit/verify"), (r, own, s) -> {
-            s.assertThat(r.status()).isEqualTo(200);
-            s.assertThat(r.json().at("/counts/documents").asInt()).isEqualTo(own ? SEEDED : 0);
-        }));
+        rows.put(
+                "audit-api GET /v1/audit/verify",
+                keyed(AUDIT_READERS, c -> Req.get("/v1/audit/verify"), (r, own, s) -> {
+                    s.assertThat(r.status()).isEqualTo(200);
+                    s.assertThat(r.json().at("/counts/documents").asInt()).isEqualTo(own ? SEEDED : 0);
+                }));
         rows.put("audit-api GET /v1/admin/keys", keyed(ADMINS, c -> Req.get(AdminEndpoints.KEYS_PATH), (r, own, s) -> {
             s.assertThat(r.status()).isEqualTo(200);
             List<String> ids = new ArrayList<>();
@@ -218,26 +228,34 @@ class AuthorizationMatrixIT {
         }));
         rows.put(
                 "audit-api POST /v1/admin/keys",
-                keyed(ADMINS, c -> Req.json("POST", AdminEndpoints.KEYS_PATH, "{\"roles\":[\"admin\"]}"), (r, own, s) -> {
-                    s.assertThat(r.status()).isEqualTo(201);
-                    s.assertThat(r.json().get("tenant").asText()).isNotEqualTo(own ? "globex" : "acme");
-                }));
+                keyed(
+                        ADMINS,
+                        c -> Req.json("POST", AdminEndpoints.KEYS_PATH, "{\"roles\":[\"admin\"]}"),
+                        (r, own, s) -> {
+                            s.assertThat(r.status()).isEqualTo(201);
+                            s.assertThat(r.json().get("tenant").asText()).isNotEqualTo(own ? "globex" : "acme");
+                        }));
         rows.put("audit-api DELETE /v1/admin/keys/*", keyed(ADMINS, c -> t.revokeVictim(), (r, own, s) -> {
-            // Only acme's admin and the platform admin reach acme's key; globex's gets the 404 of a key that is not there.
+            // Only acme's admin and the platform admin reach acme's key; globex's gets the 404 of a key that is not
+            // there.
             boolean reaches = own || t.lastCaller == Caller.PLATFORM_ADMIN;
             s.assertThat(r.status()).isEqualTo(reaches ? 204 : 404);
             s.assertThat(t.keys.find(t.victimId).isPresent()).isEqualTo(!reaches);
         }));
-        rows.put("audit-api GET /v1/admin/tenants", keyed(ADMINS, c -> Req.get(AdminEndpoints.TENANTS_PATH), (r, own, s) -> {
-            s.assertThat(r.status()).isEqualTo(200);
-            List<String> names = new ArrayList<>();
-            r.json().get("tenants").forEach(x -> names.add(x.get("tenant").asText()));
-            if (t.lastCaller == Caller.PLATFORM_ADMIN) {
-                s.assertThat(names).contains("acme", "globex", "vigil");
-            } else {
-                s.assertThat(names).containsExactly(own ? "acme" : "globex");
-            }
-        }));
+        rows.put(
+                "audit-api GET /v1/admin/tenants",
+                keyed(ADMINS, c -> Req.get(AdminEndpoints.TENANTS_PATH), (r, own, s) -> {
+                    s.assertThat(r.status()).isEqualTo(200);
+                    List<String> names = new ArrayList<>();
+                    r.json()
+                            .get("tenants")
+                            .forEach(x -> names.add(x.get("tenant").asText()));
+                    if (t.lastCaller == Caller.PLATFORM_ADMIN) {
+                        s.assertThat(names).contains("acme", "globex", "vigil");
+                    } else {
+                        s.assertThat(names).containsExactly(own ? "acme" : "globex");
+                    }
+                }));
         rows.put(
                 "audit-api POST /v1/admin/tenants",
                 keyed(
@@ -245,7 +263,8 @@ class AuthorizationMatrixIT {
                         c -> Req.json(
                                 "POST",
                                 AdminEndpoints.TENANTS_PATH,
-                                "{\"tenant\":\"t-" + UUID.randomUUID().toString().substring(0, 8) + "\"}"),
+                                "{\"tenant\":\"t-"
+                                        + UUID.randomUUID().toString().substring(0, 8) + "\"}"),
                         (r, own, s) -> s.assertThat(r.status()).isEqualTo(201)));
         rows.put("audit-api GET /openapi.json", open("/openapi.json"));
         rows.put("audit-api GET /healthz", open("/healthz"));
@@ -261,7 +280,8 @@ class AuthorizationMatrixIT {
     static AuthorizationMatrixIT fixture;
 
     final String prefix = "it-matrix-" + UUID.randomUUID().toString().substring(0, 8) + "-";
-    final String scope = "github.com/acme/matrix-" + UUID.randomUUID().toString().substring(0, 6);
+    final String scope =
+            "github.com/acme/matrix-" + UUID.randomUUID().toString().substring(0, 6);
     ApiKeys keys;
     final Map<Caller, ApiKeys.Minted> acme = new EnumMap<>(Caller.class);
     final Map<Caller, ApiKeys.Minted> globex = new EnumMap<>(Caller.class);
@@ -333,7 +353,8 @@ class AuthorizationMatrixIT {
     /** Acme's trail: one chain of records, the evidence of its first record and a checkpoint. */
     void seed(String esUrl) throws Exception {
         byte[] payload = EVIDENCE.getBytes(StandardCharsets.UTF_8);
-        evidenceSha = HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(payload));
+        evidenceSha =
+                HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(payload));
         List<AuditDocument> docs = new ArrayList<>();
         String prev = AuditChain.GENESIS_HASH;
         Instant t0 = Instant.parse("2026-03-01T08:00:00Z");
@@ -351,7 +372,8 @@ class AuthorizationMatrixIT {
                     .setEventTime(t0.plusSeconds(seq))
                     .setRecordedAt(t0.plusSeconds(seq + 1))
                     .setEvidenceSha256(seq == 1 ? evidenceSha : null)
-                    .setSubject(Subject.newBuilder().setCommitSha("acc0ffee" + seq).build())
+                    .setSubject(
+                            Subject.newBuilder().setCommitSha("acc0ffee" + seq).build())
                     .setSummary("build finished for " + scope)
                     .setInputTopic("vigil.pipeline-events")
                     .setInputPartition(0)
@@ -384,8 +406,10 @@ class AuthorizationMatrixIT {
                 b.refresh(Refresh.True);
                 docs.forEach(d -> b.operations(op -> op.create(
                         c -> c.index(auditIndex.indexFor(d)).id(d.documentId()).document(d))));
-                b.operations(op -> op.create(c -> c.index(evidenceAlias).id(chunk.documentId()).document(chunk)));
-                b.operations(op -> op.create(c -> c.index(checkpointAlias).id("acme-cp").document(checkpoint)));
+                b.operations(op -> op.create(
+                        c -> c.index(evidenceAlias).id(chunk.documentId()).document(chunk)));
+                b.operations(op ->
+                        op.create(c -> c.index(checkpointAlias).id("acme-cp").document(checkpoint)));
                 return b;
             });
             assertThat(bulk.errors()).as("seeding errors: %s", bulk.items()).isFalse();
@@ -412,7 +436,9 @@ class AuthorizationMatrixIT {
 
     /** A fresh acme key to revoke, so each caller's attempt is judged on a key that exists. */
     Req revokeVictim() {
-        victimId = keys.change(k -> k.mint("acme", Set.of(Role.AUDITOR), "matrix victim")).entry().id();
+        victimId = keys.change(k -> k.mint("acme", Set.of(Role.AUDITOR), "matrix victim"))
+                .entry()
+                .id();
         acmeMarkers.add(victimId);
         return new Req("DELETE", AdminEndpoints.KEYS_PATH + "/" + victimId, null, null);
     }
@@ -442,7 +468,8 @@ class AuthorizationMatrixIT {
         }
         try (HttpClient http = HttpClient.newHttpClient()) {
             HttpResponse<String> r = http.send(b.build(), HttpResponse.BodyHandlers.ofString());
-            return new Reply(r.statusCode(), r.headers().firstValue("Content-Type").orElse(""), r.body());
+            return new Reply(
+                    r.statusCode(), r.headers().firstValue("Content-Type").orElse(""), r.body());
         }
     }
 
@@ -460,7 +487,8 @@ class AuthorizationMatrixIT {
     @Test
     void shouldHaveAnExpectationForEveryRouteAndNoStaleOnes() {
         Set<String> routes = new TreeSet<>();
-        fixture.services().forEach((service, list) -> list.forEach(r -> routes.add(service + " " + r.method() + " " + r.path())));
+        fixture.services()
+                .forEach((service, list) -> list.forEach(r -> routes.add(service + " " + r.method() + " " + r.path())));
 
         assertThat(table(fixture).keySet())
                 .as("rows of the authorization table vs. the routes of the running services")
@@ -489,14 +517,19 @@ class AuthorizationMatrixIT {
                         Req req = row.request().apply(caller);
                         Reply reply = t.send(t.baseUrl(service.getKey()), req, t.keyOf(caller, tenant));
                         calls++;
-                        String what = name + " as " + caller + "/" + tenant + " -> " + reply.status() + " "
-                                + reply.body();
+                        String what =
+                                name + " as " + caller + "/" + tenant + " -> " + reply.status() + " " + reply.body();
                         Outcome expected = row.expected(caller);
                         switch (expected) {
-                            case UNAUTHORIZED -> softly.assertThat(reply.status()).as(what).isEqualTo(401);
-                            case FORBIDDEN -> softly.assertThat(reply.status()).as(what).isEqualTo(403);
+                            case UNAUTHORIZED ->
+                                softly.assertThat(reply.status()).as(what).isEqualTo(401);
+                            case FORBIDDEN ->
+                                softly.assertThat(reply.status()).as(what).isEqualTo(403);
                             case ALLOWED -> {
-                                softly.assertThat(reply.status()).as(what).isNotIn(401, 403).isLessThan(500);
+                                softly.assertThat(reply.status())
+                                        .as(what)
+                                        .isNotIn(401, 403)
+                                        .isLessThan(500);
                                 boolean own = tenant == Tenant.OWN && caller != Caller.PLATFORM_ADMIN;
                                 SoftAssertions checks = new SoftAssertions();
                                 row.onAllowed().check(reply, own, checks);
@@ -507,7 +540,8 @@ class AuthorizationMatrixIT {
                             softly.assertThat(reply.contentType()).as(what).isEqualTo("application/problem+json");
                         }
                         if (tenant == Tenant.OTHER || caller == Caller.NO_KEY || caller == Caller.BAD_KEY) {
-                            // The request may name acme's key or evidence (echoed in instance/detail); nothing else of acme's may show.
+                            // The request may name acme's key or evidence (echoed in instance/detail); nothing else of
+                            // acme's may show.
                             String echoed = req.path().substring(req.path().lastIndexOf('/') + 1);
                             String answer = reply.body().replace(req.path(), "").replace(echoed, "");
                             softly.assertThat(answer).as(what).doesNotContain(t.acmeMarkers);
@@ -528,16 +562,23 @@ class AuthorizationMatrixIT {
     void refuseRevokedKey() throws Exception {
         ApiKeys.Minted publisher = keys.change(k -> k.mint("acme", Set.of(Role.PUBLISHER, Role.AUDITOR), "to revoke"));
         assertThat(send(ingest.baseUrl(), newEvent(), publisher.key()).status()).isEqualTo(202);
-        assertThat(send(auditApi.baseUrl(), Req.get("/v1/audit/keys"), publisher.key()).status()).isEqualTo(200);
+        assertThat(send(auditApi.baseUrl(), Req.get("/v1/audit/keys"), publisher.key())
+                        .status())
+                .isEqualTo(200);
 
         Reply revoked = send(
                 auditApi.baseUrl(),
-                new Req("DELETE", AdminEndpoints.KEYS_PATH + "/" + publisher.entry().id(), null, null),
+                new Req(
+                        "DELETE",
+                        AdminEndpoints.KEYS_PATH + "/" + publisher.entry().id(),
+                        null,
+                        null),
                 acme.get(Caller.ADMIN).key());
 
         assertThat(revoked.status()).isEqualTo(204);
         assertThat(send(ingest.baseUrl(), newEvent(), publisher.key()).status()).isEqualTo(401);
-        assertThat(send(auditApi.baseUrl(), Req.get("/v1/audit/keys"), publisher.key()).status()).isEqualTo(401);
+        assertThat(send(auditApi.baseUrl(), Req.get("/v1/audit/keys"), publisher.key())
+                        .status())
+                .isEqualTo(401);
     }
-
 }

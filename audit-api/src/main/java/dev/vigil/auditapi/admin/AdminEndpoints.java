@@ -60,7 +60,8 @@ public final class AdminEndpoints {
 
     /** {@code GET /v1/admin/keys[?tenant=]}: the keys of one tenant, never their hashes. */
     public Response listKeys(Request request) {
-        String tenant = targetTenant(request.principal(), request.param("tenant").orElse(null), "/query/tenant");
+        String tenant =
+                targetTenant(request.principal(), request.param("tenant").orElse(null), "/query/tenant");
         List<Map<String, Object>> list = keys.entries().stream()
                 .filter(e -> e.tenant().equals(tenant))
                 .map(AdminEndpoints::view)
@@ -85,15 +86,20 @@ public final class AdminEndpoints {
         }
         ApiKeys.Minted minted = keys.change(k -> {
             ApiKeys.Minted m = k.mint(tenant, roles, description);
-            record(request, tenant, "admin.key-created", Map.of(
-                    "key_id", m.entry().id(),
-                    "key_tenant", tenant,
-                    "key_roles", roleNames(roles)));
+            record(
+                    request,
+                    tenant,
+                    "admin.key-created",
+                    Map.of(
+                            "key_id", m.entry().id(),
+                            "key_tenant", tenant,
+                            "key_roles", roleNames(roles)));
             return m;
         });
         Map<String, Object> answer = view(minted.entry());
         answer.put("key", minted.key());
-        return Response.json(201, answer).header("Location", KEYS_PATH + "/" + minted.entry().id());
+        return Response.json(201, answer)
+                .header("Location", KEYS_PATH + "/" + minted.entry().id());
     }
 
     /** {@code DELETE /v1/admin/keys/{id}}: revokes; refused by every service once they reloaded the store. */
@@ -114,10 +120,14 @@ public final class AdminEndpoints {
             ApiKeys.Entry entry = k.find(id)
                     .filter(e -> isPlatformAdmin(caller) || e.tenant().equals(caller.tenant()))
                     .orElseThrow(() -> new ProblemException(Problem.notFound()));
-            record(request, entry.tenant(), "admin.key-revoked", Map.of(
-                    "key_id", id,
-                    "key_tenant", entry.tenant(),
-                    "key_roles", roleNames(entry.roles())));
+            record(
+                    request,
+                    entry.tenant(),
+                    "admin.key-revoked",
+                    Map.of(
+                            "key_id", id,
+                            "key_tenant", entry.tenant(),
+                            "key_roles", roleNames(entry.roles())));
             return k.revoke(id);
         });
         return Response.bytes(204, null, new byte[0]);
@@ -126,8 +136,8 @@ public final class AdminEndpoints {
     /** {@code GET /v1/admin/tenants}: every tenant for a platform admin, one's own otherwise. */
     public Response listTenants(Request request) {
         Principal caller = request.principal();
-        Map<String, Long> keyCounts = keys.entries().stream()
-                .collect(Collectors.groupingBy(ApiKeys.Entry::tenant, Collectors.counting()));
+        Map<String, Long> keyCounts =
+                keys.entries().stream().collect(Collectors.groupingBy(ApiKeys.Entry::tenant, Collectors.counting()));
         List<Map<String, Object>> list = new ArrayList<>();
         for (ApiKeys.Tenant t : keys.tenants()) {
             if (isPlatformAdmin(caller) || t.tenant().equals(caller.tenant())) {
@@ -243,8 +253,8 @@ public final class AdminEndpoints {
             return "";
         }
         if (!d.isTextual() || d.asText().length() > MAX_DESCRIPTION) {
-            throw invalid("/body/description", "description must be a string of at most " + MAX_DESCRIPTION
-                    + " characters.");
+            throw invalid(
+                    "/body/description", "description must be a string of at most " + MAX_DESCRIPTION + " characters.");
         }
         return d.asText();
     }
@@ -264,7 +274,10 @@ public final class AdminEndpoints {
         String media = request.mediaType();
         if (!media.isEmpty() && !media.equals("application/json")) {
             throw new ProblemException(Problem.of(
-                    415, "unsupported-media-type", "Unsupported Media Type", "Send the request body as application/json."));
+                    415,
+                    "unsupported-media-type",
+                    "Unsupported Media Type",
+                    "Send the request body as application/json."));
         }
         try {
             JsonNode node = Json.mapper().readTree(request.body());
@@ -281,7 +294,12 @@ public final class AdminEndpoints {
         Map<String, Object> v = new LinkedHashMap<>();
         v.put("id", e.id());
         v.put("tenant", e.tenant());
-        v.put("roles", e.roles().stream().map(r -> r.name().toLowerCase(Locale.ROOT)).sorted().toList());
+        v.put(
+                "roles",
+                e.roles().stream()
+                        .map(r -> r.name().toLowerCase(Locale.ROOT))
+                        .sorted()
+                        .toList());
         v.put("description", e.description() == null ? "" : e.description());
         v.put("created_at", e.createdAt() == null ? null : e.createdAt().toString());
         return v;

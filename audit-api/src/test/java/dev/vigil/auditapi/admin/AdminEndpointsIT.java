@@ -87,9 +87,7 @@ class AdminEndpointsIT {
         HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(server.baseUrl() + path))
                 .method(
                         method,
-                        json == null
-                                ? HttpRequest.BodyPublishers.noBody()
-                                : HttpRequest.BodyPublishers.ofString(json));
+                        json == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(json));
         if (json != null) {
             b.header("Content-Type", "application/json");
         }
@@ -99,14 +97,18 @@ class AdminEndpointsIT {
         try (HttpClient http = HttpClient.newHttpClient()) {
             HttpResponse<String> r = http.send(b.build(), HttpResponse.BodyHandlers.ofString());
             JsonNode body = r.body().isEmpty() ? null : Json.mapper().readTree(r.body());
-            return new Reply(r.statusCode(), r.headers().firstValue("Content-Type").orElse(null), body, r.body());
+            return new Reply(
+                    r.statusCode(), r.headers().firstValue("Content-Type").orElse(null), body, r.body());
         }
     }
 
     @Test
     void shouldMintAKeyShownOnceStoredAsAHashAndListedWithoutIt() throws Exception {
         Reply created = send(
-                "POST", AdminEndpoints.KEYS_PATH, acmeAdmin.key(), "{\"roles\":[\"auditor\"],\"description\":\"ext audit\"}");
+                "POST",
+                AdminEndpoints.KEYS_PATH,
+                acmeAdmin.key(),
+                "{\"roles\":[\"auditor\"],\"description\":\"ext audit\"}");
 
         assertThat(created.status()).isEqualTo(201);
         String key = created.body().get("key").asText();
@@ -123,36 +125,51 @@ class AdminEndpointsIT {
         assertThat(listed.status()).isEqualTo(200);
         assertThat(listed.body().get("keys"))
                 .extracting(k -> k.get("id").asText())
-                .containsExactlyInAnyOrder(acmeAdmin.entry().id(), acmeAuditor.entry().id(), id);
-        assertThat(listed.raw()).doesNotContain("sha256").doesNotContain(acmeAdmin.entry().sha256());
+                .containsExactlyInAnyOrder(
+                        acmeAdmin.entry().id(), acmeAuditor.entry().id(), id);
+        assertThat(listed.raw())
+                .doesNotContain("sha256")
+                .doesNotContain(acmeAdmin.entry().sha256());
         assertThat(listed.body().get("keys")).noneMatch(k -> k.has("key"));
     }
 
     @Test
     void shouldRefuseARevokedKeyAtOnceInThisAndAnotherWatchingService() throws Exception {
         ApiKeys ingestView = ApiKeys.watching(file);
-        assertThat(send("GET", "/v1/audit/keys", acmeAuditor.key(), null).status()).isEqualTo(200);
+        assertThat(send("GET", "/v1/audit/keys", acmeAuditor.key(), null).status())
+                .isEqualTo(200);
         assertThat(ingestView.authenticate(acmeAuditor.key())).isPresent();
 
-        Reply revoked = send("DELETE", AdminEndpoints.KEYS_PATH + "/" + acmeAuditor.entry().id(), acmeAdmin.key(), null);
+        Reply revoked = send(
+                "DELETE", AdminEndpoints.KEYS_PATH + "/" + acmeAuditor.entry().id(), acmeAdmin.key(), null);
 
         assertThat(revoked.status()).isEqualTo(204);
-        assertThat(send("GET", "/v1/audit/keys", acmeAuditor.key(), null).status()).isEqualTo(401);
+        assertThat(send("GET", "/v1/audit/keys", acmeAuditor.key(), null).status())
+                .isEqualTo(401);
         assertThat(ingestView.authenticate(acmeAuditor.key())).isEmpty();
-        assertThat(send("DELETE", AdminEndpoints.KEYS_PATH + "/" + acmeAuditor.entry().id(), acmeAdmin.key(), null)
+        assertThat(send(
+                                "DELETE",
+                                AdminEndpoints.KEYS_PATH + "/"
+                                        + acmeAuditor.entry().id(),
+                                acmeAdmin.key(),
+                                null)
                         .status())
                 .isEqualTo(404);
     }
 
     @Test
     void shouldAnswerAnotherTenantsKeyAsAbsentAndLeaveItWorking() throws Exception {
-        Reply refused = send("DELETE", AdminEndpoints.KEYS_PATH + "/" + acmeAuditor.entry().id(), globexAdmin.key(), null);
+        Reply refused = send(
+                "DELETE", AdminEndpoints.KEYS_PATH + "/" + acmeAuditor.entry().id(), globexAdmin.key(), null);
 
         assertThat(refused.status()).isEqualTo(404);
         assertThat(refused.contentType()).isEqualTo("application/problem+json");
         assertThat(refused.raw()).doesNotContain("acme");
-        assertThat(send("GET", "/v1/audit/keys", acmeAuditor.key(), null).status()).isEqualTo(200);
-        assertThat(send("GET", AdminEndpoints.KEYS_PATH, globexAdmin.key(), null).body().get("keys"))
+        assertThat(send("GET", "/v1/audit/keys", acmeAuditor.key(), null).status())
+                .isEqualTo(200);
+        assertThat(send("GET", AdminEndpoints.KEYS_PATH, globexAdmin.key(), null)
+                        .body()
+                        .get("keys"))
                 .extracting(k -> k.get("tenant").asText())
                 .containsOnly("globex");
     }
@@ -161,12 +178,13 @@ class AdminEndpointsIT {
     void shouldKeepATenantAdminInsideItsTenant() throws Exception {
         Reply otherTenantKey = send(
                 "POST", AdminEndpoints.KEYS_PATH, acmeAdmin.key(), "{\"roles\":[\"auditor\"],\"tenant\":\"globex\"}");
-        Reply platformKey = send(
-                "POST", AdminEndpoints.KEYS_PATH, acmeAdmin.key(), "{\"roles\":[\"admin\"],\"tenant\":\"vigil\"}");
+        Reply platformKey =
+                send("POST", AdminEndpoints.KEYS_PATH, acmeAdmin.key(), "{\"roles\":[\"admin\"],\"tenant\":\"vigil\"}");
         Reply otherTenantList = send("GET", AdminEndpoints.KEYS_PATH + "?tenant=globex", acmeAdmin.key(), null);
         Reply newTenant = send("POST", AdminEndpoints.TENANTS_PATH, acmeAdmin.key(), "{\"tenant\":\"initech\"}");
         Reply tenants = send("GET", AdminEndpoints.TENANTS_PATH, acmeAdmin.key(), null);
-        Reply self = send("DELETE", AdminEndpoints.KEYS_PATH + "/" + acmeAdmin.entry().id(), acmeAdmin.key(), null);
+        Reply self = send(
+                "DELETE", AdminEndpoints.KEYS_PATH + "/" + acmeAdmin.entry().id(), acmeAdmin.key(), null);
 
         assertThat(List.of(otherTenantKey, platformKey, otherTenantList, newTenant))
                 .allSatisfy(r -> {
@@ -177,19 +195,30 @@ class AdminEndpointsIT {
                 .extracting(t -> t.get("tenant").asText())
                 .containsExactly("acme");
         assertThat(self.status()).isEqualTo(409);
-        assertThat(ApiKeys.load(file).tenants()).extracting(ApiKeys.Tenant::tenant).doesNotContain("initech");
+        assertThat(ApiKeys.load(file).tenants())
+                .extracting(ApiKeys.Tenant::tenant)
+                .doesNotContain("initech");
         assertThat(ApiKeys.load(file).entries()).hasSize(4);
     }
 
     @Test
     void shouldLetAPlatformAdminCreateATenantAndItsFirstAdmin() throws Exception {
         Reply unknown = send(
-                "POST", AdminEndpoints.KEYS_PATH, platformAdmin.key(), "{\"roles\":[\"admin\"],\"tenant\":\"initech\"}");
+                "POST",
+                AdminEndpoints.KEYS_PATH,
+                platformAdmin.key(),
+                "{\"roles\":[\"admin\"],\"tenant\":\"initech\"}");
         Reply tenant = send(
-                "POST", AdminEndpoints.TENANTS_PATH, platformAdmin.key(), "{\"tenant\":\"initech\",\"description\":\"Initech\"}");
+                "POST",
+                AdminEndpoints.TENANTS_PATH,
+                platformAdmin.key(),
+                "{\"tenant\":\"initech\",\"description\":\"Initech\"}");
         Reply again = send("POST", AdminEndpoints.TENANTS_PATH, platformAdmin.key(), "{\"tenant\":\"initech\"}");
         Reply admin = send(
-                "POST", AdminEndpoints.KEYS_PATH, platformAdmin.key(), "{\"roles\":[\"admin\"],\"tenant\":\"initech\"}");
+                "POST",
+                AdminEndpoints.KEYS_PATH,
+                platformAdmin.key(),
+                "{\"roles\":[\"admin\"],\"tenant\":\"initech\"}");
         Reply dataRoleInPlatform =
                 send("POST", AdminEndpoints.KEYS_PATH, platformAdmin.key(), "{\"roles\":[\"auditor\"]}");
         Reply badRole = send("POST", AdminEndpoints.KEYS_PATH, acmeAdmin.key(), "{\"roles\":[\"root\"]}");
@@ -200,17 +229,18 @@ class AdminEndpointsIT {
         assertThat(tenant.body().get("description").asText()).isEqualTo("Initech");
         assertThat(again.status()).isEqualTo(409);
         assertThat(admin.status()).isEqualTo(201);
-        assertThat(keys.authenticate(admin.body().get("key").asText()))
-                .hasValueSatisfying(p -> {
-                    assertThat(p.tenant()).isEqualTo("initech");
-                    assertThat(p.has(Role.ADMIN)).isTrue();
-                    assertThat(AdminEndpoints.isPlatformAdmin(p)).isFalse();
-                });
+        assertThat(keys.authenticate(admin.body().get("key").asText())).hasValueSatisfying(p -> {
+            assertThat(p.tenant()).isEqualTo("initech");
+            assertThat(p.has(Role.ADMIN)).isTrue();
+            assertThat(AdminEndpoints.isPlatformAdmin(p)).isFalse();
+        });
         assertThat(dataRoleInPlatform.status()).isEqualTo(400);
         assertThat(dataRoleInPlatform.body().at("/errors/0/pointer").asText()).isEqualTo("/body/roles");
         assertThat(badRole.status()).isEqualTo(400);
         assertThat(badRole.body().at("/errors/0/pointer").asText()).isEqualTo("/body/roles/0");
-        assertThat(send("GET", AdminEndpoints.TENANTS_PATH, platformAdmin.key(), null).body().get("tenants"))
+        assertThat(send("GET", AdminEndpoints.TENANTS_PATH, platformAdmin.key(), null)
+                        .body()
+                        .get("tenants"))
                 .extracting(t -> t.get("tenant").asText())
                 .containsExactly("acme", "globex", "initech", "vigil");
     }

@@ -102,7 +102,8 @@ public final class ApiKeys {
     /** A snapshot of the file (missing: empty), not watched; {@link #save} writes it back. */
     public static ApiKeys load(Path file) {
         State s = read(file);
-        return new ApiKeys(List.copyOf(s.byId().values()), List.copyOf(s.tenants().values()), null, Clock.systemUTC());
+        return new ApiKeys(
+                List.copyOf(s.byId().values()), List.copyOf(s.tenants().values()), null, Clock.systemUTC());
     }
 
     /** The file's keys, re-read whenever the file changes; {@link #change} writes through to it. */
@@ -144,8 +145,8 @@ public final class ApiKeys {
             Path lockFile = file.resolveSibling(file.getFileName() + ".lock");
             try {
                 Files.createDirectories(file.getParent());
-                try (FileChannel channel = FileChannel.open(
-                                lockFile, StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+                try (FileChannel channel =
+                                FileChannel.open(lockFile, StandardOpenOption.CREATE, StandardOpenOption.WRITE);
                         FileLock ignored = channel.lock()) {
                     state = read(file);
                     stamp = stamp(file);

@@ -63,7 +63,9 @@ class ApiKeysTest {
 
         assertThat(revoked).isTrue();
         assertThat(reader.authenticate(minted.key())).isEmpty();
-        assertThat(reader.entries()).extracting(ApiKeys.Entry::id).doesNotContain(minted.entry().id());
+        assertThat(reader.entries())
+                .extracting(ApiKeys.Entry::id)
+                .doesNotContain(minted.entry().id());
     }
 
     @Test
@@ -76,8 +78,8 @@ class ApiKeysTest {
 
         cli.save(file);
 
-        assertThat(service.authenticate(key)).hasValueSatisfying(p -> assertThat(p.tenant())
-                .isEqualTo("globex"));
+        assertThat(service.authenticate(key))
+                .hasValueSatisfying(p -> assertThat(p.tenant()).isEqualTo("globex"));
     }
 
     @Test
@@ -86,8 +88,12 @@ class ApiKeysTest {
         ApiKeys first = ApiKeys.watching(file);
         ApiKeys second = ApiKeys.watching(file);
 
-        String a = first.change(k -> k.mint("acme", Set.of(Role.AUDITOR), "a")).entry().id();
-        String b = second.change(k -> k.mint("acme", Set.of(Role.AUDITOR), "b")).entry().id();
+        String a = first.change(k -> k.mint("acme", Set.of(Role.AUDITOR), "a"))
+                .entry()
+                .id();
+        String b = second.change(k -> k.mint("acme", Set.of(Role.AUDITOR), "b"))
+                .entry()
+                .id();
 
         assertThat(ApiKeys.load(file).entries()).extracting(ApiKeys.Entry::id).containsExactlyInAnyOrder(a, b);
     }
@@ -137,7 +143,7 @@ class ApiKeysTest {
         Path file = dir.resolve("api-keys.json");
         Files.write(file, dev.vigil.common.json.Json.mapper().writeValueAsBytes(old.entries()));
 
-        assertThat(ApiKeys.watching(file).authenticate(key)).hasValueSatisfying(p -> assertThat(p.tenant())
-                .isEqualTo("acme"));
+        assertThat(ApiKeys.watching(file).authenticate(key))
+                .hasValueSatisfying(p -> assertThat(p.tenant()).isEqualTo("acme"));
     }
 }
