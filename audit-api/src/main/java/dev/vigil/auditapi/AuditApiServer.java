@@ -40,6 +40,9 @@ import org.slf4j.LoggerFactory;
  *   <tr><td>GET /v1/audit/checkpoints</td><td>auditor (officer passes)</td><td>signed checkpoints, newest first</td></tr>
  *   <tr><td>GET /v1/audit/keys</td><td>auditor (officer passes)</td><td>the checkpoint public key ring</td></tr>
  *   <tr><td>GET /v1/audit/verify</td><td>auditor (officer passes)</td><td>verification report ({@link VerifyEndpoint})</td></tr>
+ *   <tr><td>GET, POST /v1/admin/keys; DELETE /v1/admin/keys/{id}; GET, POST /v1/admin/tenants</td>
+ *       <td>admin</td><td>keys and tenants ({@link AdminEndpoints})</td></tr>
+ *   <tr><td>GET /openapi.json</td><td>public</td><td>the OpenAPI 3.1 document</td></tr>
  *   <tr><td>GET /healthz</td><td>public</td><td>{@code {"status":"ok"}}</td></tr>
  * </table>
  *
