@@ -15,6 +15,7 @@ import dev.vigil.auditapi.violations.ViolationIndex;
 import dev.vigil.auditapi.violations.ViolationStream;
 import dev.vigil.auditapi.violations.ViolationsConfig;
 import dev.vigil.auditapi.violations.ViolationsEndpoint;
+import dev.vigil.auditapi.admin.AdminEndpoints;
 import dev.vigil.common.auth.ApiKeys;
 import dev.vigil.common.auth.Role;
 import dev.vigil.common.http.HttpService;
@@ -49,6 +50,9 @@ import org.slf4j.LoggerFactory;
  *   <tr><td>GET /v1/audit/checkpoints</td><td>auditor (officer passes)</td><td>signed checkpoints, newest first</td></tr>
  *   <tr><td>GET /v1/audit/keys</td><td>auditor (officer passes)</td><td>the checkpoint public key ring</td></tr>
  *   <tr><td>GET /v1/audit/verify</td><td>auditor (officer passes)</td><td>verification report ({@link VerifyEndpoint})</td></tr>
+ *   <tr><td>GET, POST /v1/admin/keys; DELETE /v1/admin/keys/{id}; GET, POST /v1/admin/tenants</td>
+ *       <td>admin</td><td>keys and tenants ({@link AdminEndpoints})</td></tr>
+ *   <tr><td>GET /openapi.json</td><td>public</td><td>the OpenAPI 3.1 document</td></tr>
  *   <tr><td>GET /healthz</td><td>public</td><td>{@code {"status":"ok"}}</td></tr>
  * </table>
  *
@@ -136,6 +140,7 @@ public final class AuditApiServer implements AutoCloseable {
      */
     public static AuditApiServer start(AuditApiConfig config, ApiKeys keys) {
         AuditApiServer server = new AuditApiServer(config);
+        AdminEndpoints admin = new AdminEndpoints(keys, server.accessLog);
         try {
             server.ensureIndex();
         } catch (RuntimeException e) {
@@ -180,6 +185,12 @@ public final class AuditApiServer implements AutoCloseable {
                             SubscriptionsEndpoint.PATH + "/*",
                             Role.OFFICER,
                             r -> server.fromStore(r.path(), () -> server.subscriptions.item(r)))
+                    .route("GET", AdminEndpoints.KEYS_PATH, Role.ADMIN, admin::listKeys)
+                    .route("POST", AdminEndpoints.KEYS_PATH, Role.ADMIN, admin::createKey)
+                    .route("DELETE", AdminEndpoints.KEY_ROUTE, Role.ADMIN, admin::revokeKey)
+                    .route("GET", AdminEndpoints.TENANTS_PATH, Role.ADMIN, admin::listTenants)
+                    .route("POST", AdminEndpoints.TENANTS_PATH, Role.ADMIN, admin::createTenant)
+                    .publicRoute("GET", "/openapi.json", r -> Response.bytes(200, "application/json", openApi()))
                     .publicRoute("GET", "/healthz", r -> Response.json(200, Map.of("status", "ok")))
                     .build()
                     .start();
@@ -198,6 +209,23 @@ public final class AuditApiServer implements AutoCloseable {
 
     public String baseUrl() {
         return http.baseUrl();
+    }
+
+    /** Every route this server answers (tests check each one's authorization and documentation). */
+    public List<HttpService.Route> routes() {
+        return http.routes();
+    }
+
+    /** The OpenAPI 3.1 document of this service (resource {@code openapi.json}, tested against the server). */
+    static byte[] openApi() {
+        try (java.io.InputStream in = AuditApiServer.class.getResourceAsStream("openapi.json")) {
+            if (in == null) {
+                throw new IllegalStateException("openapi.json missing from the audit-api jar");
+            }
+            return in.readAllBytes();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
     }
 
     @Override

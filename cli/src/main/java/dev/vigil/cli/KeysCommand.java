@@ -17,6 +17,9 @@ import java.util.stream.Collectors;
  */
 final class KeysCommand implements Command {
 
+    /** Same as the audit API's AdminEndpoints.PLATFORM_TENANT (docs/adr/0008-roles-and-tenants.md). */
+    static final String PLATFORM_TENANT = "vigil";
+
     private final CliArgs args;
     private final PrintStream out;
 
@@ -49,10 +52,14 @@ final class KeysCommand implements Command {
         }
         Config config = args.resolve(CliConfig.FIELDS, Map.of());
         Path file = CliConfig.apiKeysFile(config);
-        ApiKeys keys = ApiKeys.load(file);
-        ApiKeys.Minted minted =
-                keys.mint(tenant, roles, args.option("description").orElse(""));
-        keys.save(file);
+        if (tenant.equals(PLATFORM_TENANT) && !roles.equals(Set.of(Role.ADMIN))) {
+            throw new CliArgs.UsageException("tenant '" + PLATFORM_TENANT
+                    + "' is the platform admins' tenant: its keys carry --role admin only");
+        }
+        // Under the store's lock, so a key minted through the audit API at the same moment is kept too.
+        ApiKeys.Minted minted = ApiKeys.watching(file)
+                .change(keys ->
+                        keys.mint(tenant, roles, args.option("description").orElse("")));
         out.println(minted.key());
         return 0;
     }

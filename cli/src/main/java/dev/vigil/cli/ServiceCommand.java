@@ -35,11 +35,11 @@ final class ServiceCommand implements Command {
             switch (name) {
                 case "ingest" -> {
                     Services.ensureTopics(args, Map.of());
-                    services.startIngest(args, Map.of(), ApiKeys.load(CliConfig.apiKeysFile(config)));
+                    services.startIngest(args, Map.of(), ApiKeys.watching(CliConfig.apiKeysFile(config)));
                     out.println("vigil ingest listening on " + services.ingestUrl());
                 }
                 case "audit-api" -> {
-                    services.startAuditApi(args, Map.of(), ApiKeys.load(CliConfig.apiKeysFile(config)));
+                    services.startAuditApi(args, Map.of(), ApiKeys.watching(CliConfig.apiKeysFile(config)));
                     out.println("vigil audit-api listening on " + services.auditApiUrl());
                 }
                 default -> {

@@ -112,7 +112,8 @@ final class UpCommand implements Command {
             }
 
             Path keysFile = CliConfig.apiKeysFile(config);
-            ApiKeys keys = ApiKeys.load(keysFile);
+            // Watching: keys minted or revoked later (audit API admin endpoints, vigil keys create) apply at once.
+            ApiKeys keys = ApiKeys.watching(keysFile);
             if (keys.isEmpty()) {
                 writeDevKeys(keys, keysFile, data.resolve("dev-keys.env"));
             }
@@ -199,7 +200,8 @@ final class UpCommand implements Command {
     }
 
     /**
-     * First start: one publisher and one auditor key for tenant "default". Only their hashes go
+     * First start: one publisher and one auditor key for tenant "default", and one platform admin
+     * key (tenant "vigil") for the audit API's /v1/admin endpoints. Only their hashes go
      * to the key store; the keys themselves are written once to a 0600 file for the local user.
      */
     private void writeDevKeys(ApiKeys keys, Path keysFile, Path envFile) {
@@ -207,9 +209,14 @@ final class UpCommand implements Command {
                 .key();
         String auditor = keys.mint(DEFAULT_TENANT, Set.of(Role.OFFICER), "vigil up: local auditor/officer")
                 .key();
+        String admin = keys.mint(KeysCommand.PLATFORM_TENANT, Set.of(Role.ADMIN), "vigil up: local platform admin")
+                .key();
         keys.save(keysFile);
         try {
-            Files.writeString(envFile, "VIGIL_PUBLISHER_KEY=" + publisher + "\nVIGIL_AUDITOR_KEY=" + auditor + "\n");
+            Files.writeString(
+                    envFile,
+                    "VIGIL_PUBLISHER_KEY=" + publisher + "\nVIGIL_AUDITOR_KEY=" + auditor + "\nVIGIL_ADMIN_KEY=" + admin
+                            + "\n");
             try {
                 Files.setPosixFilePermissions(envFile, PosixFilePermissions.fromString("rw-------"));
             } catch (UnsupportedOperationException e) {

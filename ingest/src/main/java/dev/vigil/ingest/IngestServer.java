@@ -134,6 +134,11 @@ public final class IngestServer implements AutoCloseable {
         return http.baseUrl();
     }
 
+    /** Every route this server answers (tests check each one's authorization and documentation). */
+    public List<HttpService.Route> routes() {
+        return http.routes();
+    }
+
     @Override
     public void close() {
         // Stop taking requests first so in-flight ones can still reach the producer.

@@ -84,6 +84,11 @@ public final class HttpService implements AutoCloseable {
         return this;
     }
 
+    /** Every route, in registration order: lets tests check each endpoint's authorization and documentation. */
+    public List<Route> routes() {
+        return routes;
+    }
+
     public int port() {
         return server.getAddress().getPort();
     }
