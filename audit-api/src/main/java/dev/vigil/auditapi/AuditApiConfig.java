@@ -22,7 +22,8 @@ public record AuditApiConfig(
         Path publicKeysDir,
         String kafkaBootstrapServers,
         String topicPrefix,
-        Path dataDir) {
+        Path dataDir,
+        boolean uiSecureCookie) {
 
     /**
      * New settings go at the end of the component list, each with a {@code withXxx} copy method
@@ -46,7 +47,8 @@ public record AuditApiConfig(
                 publicKeysDir,
                 KAFKA_BOOTSTRAP_SERVERS.defaultValue(),
                 TOPIC_PREFIX.defaultValue(),
-                defaultDataDir());
+                defaultDataDir(),
+                UI_SECURE_COOKIE.defaultValue());
     }
 
     /** Where Kafka is, and the topic prefix: access records and risk acceptances are written there. */
@@ -61,7 +63,8 @@ public record AuditApiConfig(
                 publicKeysDir,
                 bootstrapServers,
                 prefix,
-                dataDir);
+                dataDir,
+                uiSecureCookie);
     }
 
     public AuditApiConfig withDataDir(Path dir) {
@@ -75,7 +78,24 @@ public record AuditApiConfig(
                 publicKeysDir,
                 kafkaBootstrapServers,
                 topicPrefix,
-                dir);
+                dir,
+                uiSecureCookie);
+    }
+
+    /** Whether the UI's session cookie is marked Secure (the UI is served over https). */
+    public AuditApiConfig withUiSecureCookie(boolean secure) {
+        return new AuditApiConfig(
+                elasticsearchUrl,
+                indexPrefix,
+                host,
+                port,
+                maxPageSize,
+                pitKeepAlive,
+                publicKeysDir,
+                kafkaBootstrapServers,
+                topicPrefix,
+                dataDir,
+                secure);
     }
 
     private static Path defaultDataDir() {
@@ -128,6 +148,15 @@ public record AuditApiConfig(
 
     public static final ConfigField<String> TOPIC_PREFIX = SharedFields.TOPIC_PREFIX;
 
+    /**
+     * Behind TLS (directly or through a proxy) the session cookie must say Secure, or a browser
+     * would also send it over plain http; on http://localhost a Secure cookie would never be sent.
+     */
+    public static final ConfigField<Boolean> UI_SECURE_COOKIE = ConfigField.bool(
+            "vigil.audit-api.ui.secure-cookie",
+            false,
+            "Mark the UI session cookie Secure; set it to true whenever the UI is reached over https.");
+
     public static final List<ConfigField<?>> FIELDS = List.of(
             ELASTICSEARCH_URL,
             INDEX_PREFIX,
@@ -138,7 +167,8 @@ public record AuditApiConfig(
             DATA_DIR,
             PUBLIC_KEYS_DIR,
             KAFKA_BOOTSTRAP_SERVERS,
-            TOPIC_PREFIX);
+            TOPIC_PREFIX,
+            UI_SECURE_COOKIE);
 
     public static AuditApiConfig from(Config config) {
         Path dataDir = Path.of(config.get(DATA_DIR)).toAbsolutePath().normalize();
@@ -152,6 +182,7 @@ public record AuditApiConfig(
                 SigningKeyConfig.publicKeysDir(config.get(PUBLIC_KEYS_DIR), dataDir),
                 config.get(KAFKA_BOOTSTRAP_SERVERS),
                 config.get(TOPIC_PREFIX),
-                dataDir);
+                dataDir,
+                config.get(UI_SECURE_COOKIE));
     }
 }

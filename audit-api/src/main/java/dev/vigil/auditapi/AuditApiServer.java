@@ -5,6 +5,9 @@ import co.elastic.clients.elasticsearch._types.ElasticsearchException;
 import co.elastic.clients.transport.TransportException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.vigil.auditapi.ui.LoginLimiter;
+import dev.vigil.auditapi.ui.UiRoutes;
+import dev.vigil.auditapi.ui.UiSessions;
 import dev.vigil.common.auth.ApiKeys;
 import dev.vigil.common.auth.Role;
 import dev.vigil.common.http.HttpService;
@@ -40,6 +43,8 @@ import org.slf4j.LoggerFactory;
  *   <tr><td>GET /v1/audit/keys</td><td>auditor (officer passes)</td><td>the checkpoint public key ring</td></tr>
  *   <tr><td>GET /v1/audit/verify</td><td>auditor (officer passes)</td><td>verification report ({@link VerifyEndpoint})</td></tr>
  *   <tr><td>GET /healthz</td><td>public</td><td>{@code {"status":"ok"}}</td></tr>
+ *   <tr><td>GET /ui/*, POST|GET|DELETE /ui/session</td><td>public</td><td>the web UI and its browser
+ *       login ({@link UiRoutes}); {@code /v1/*} also accept its session cookie</td></tr>
  * </table>
  *
  * <p>Every search is confined to the tenant of the caller's key. Validation errors are 400
@@ -101,7 +106,8 @@ public final class AuditApiServer implements AutoCloseable {
                     e.getMessage());
         }
         try {
-            server.http = HttpService.builder("audit-api")
+            UiRoutes ui = new UiRoutes(new UiSessions(keys), new LoginLimiter(), config.uiSecureCookie());
+            server.http = ui.register(HttpService.builder("audit-api"))
                     .bind(config.host(), config.port())
                     .apiKeys(keys)
                     .maxBodyBytes(64 * 1024)
