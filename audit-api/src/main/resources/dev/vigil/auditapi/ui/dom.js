@@ -1,4 +1,4 @@
-// DOM building without innerHTML: every value from the API goes in as text, never as markup.
+// DOM building from elements and text nodes only: every value from the API goes in as text, never as markup.
 
 export function h(tag, attrs, ...children) {
   const el = document.createElement(tag);
