@@ -1,6 +1,6 @@
 // Calls to the audit API from the page. The browser authenticates with the HttpOnly session
 // cookie (never readable here); the CSRF token lives in this module's memory only, never in
-// localStorage or the DOM, and is sent on every request that changes state.
+// browser storage or the DOM, and is sent on every request that changes state.
 
 let csrfToken = null;
 let onSessionLost = () => {};
