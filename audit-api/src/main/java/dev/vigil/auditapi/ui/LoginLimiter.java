@@ -53,9 +53,11 @@ public final class LoginLimiter {
                 byAddress.clear();
             }
         }
-        byAddress.compute(key(address), (k, w) -> w == null || !now.isBefore(w.start().plus(window))
-                ? new Window(now, 1)
-                : new Window(w.start(), w.failures() + 1));
+        byAddress.compute(
+                key(address),
+                (k, w) -> w == null || !now.isBefore(w.start().plus(window))
+                        ? new Window(now, 1)
+                        : new Window(w.start(), w.failures() + 1));
     }
 
     private static String key(String address) {

@@ -46,6 +46,7 @@ public final class UiRoutes {
     private static final String CHARTJS_PREFIX = "/ui/vendor/chart.js/";
     /** Names the app's files may have: no dots in directories, so no way up and out of the folder. */
     private static final Pattern APP_FILE = Pattern.compile("([a-z0-9-]+/)*[a-z0-9-]+\\.(html|js|css|svg)");
+
     private static final Map<String, String> VENDOR_FILES =
             Map.of("chart.umd.min.js", "dist/chart.umd.min.js", "LICENSE.md", "LICENSE.md");
 
@@ -122,16 +123,18 @@ public final class UiRoutes {
         if (session.isEmpty()) {
             limiter.recordFailure(address);
             LOG.info("UI login from {} failed: unknown or malformed API key", address);
-            return secured(Response.problem(
-                    Problem.of(401, "login-failed", "Unauthorized", "This API key is not valid.")
+            return secured(
+                    Response.problem(Problem.of(401, "login-failed", "Unauthorized", "This API key is not valid.")
                             .withInstance(SESSION_PATH)));
         }
         UiSessions.Session s = session.get();
-        LOG.info("UI login of key {} (tenant {}) from {}", s.principal().keyId(), s.principal().tenant(), address);
+        LOG.info(
+                "UI login of key {} (tenant {}) from {}",
+                s.principal().keyId(),
+                s.principal().tenant(),
+                address);
         return secured(Response.json(200, sessionBody(s)))
-                .header(
-                        "Set-Cookie",
-                        cookie(s.id(), sessions.absoluteTimeout().toSeconds()));
+                .header("Set-Cookie", cookie(s.id(), sessions.absoluteTimeout().toSeconds()));
     }
 
     private Response logout(Request request) {
@@ -145,8 +148,7 @@ public final class UiRoutes {
                                 403,
                                 "csrf-token-invalid",
                                 "Forbidden",
-                                "Logging out needs the session's token in the " + HttpService.CSRF_HEADER
-                                        + " header.")
+                                "Logging out needs the session's token in the " + HttpService.CSRF_HEADER + " header.")
                         .withInstance(SESSION_PATH));
             }
             sessions.logout(session.get().id());
@@ -167,9 +169,11 @@ public final class UiRoutes {
             throw new ProblemException(Problem.invalidField(
                     "invalid-login", "Bad Request", "", "The body is not JSON: {\"api_key\": \"...\"} expected."));
         }
-        if (json == null || !json.path("api_key").isTextual() || json.path("api_key").asText().isBlank()) {
-            throw new ProblemException(
-                    Problem.invalidField("invalid-login", "Bad Request", "/api_key", "api_key must be a non-empty string."));
+        if (json == null
+                || !json.path("api_key").isTextual()
+                || json.path("api_key").asText().isBlank()) {
+            throw new ProblemException(Problem.invalidField(
+                    "invalid-login", "Bad Request", "/api_key", "api_key must be a non-empty string."));
         }
         return json.get("api_key").asText().trim();
     }

@@ -40,8 +40,16 @@ class UiRoutesTest {
         service = ui.register(HttpService.builder("ui-test"))
                 .bind("127.0.0.1", 0)
                 .apiKeys(keys)
-                .route("GET", "/v1/whoami", Role.AUDITOR, r -> Response.json(200, Map.of("tenant", r.principal().tenant())))
-                .route("POST", "/v1/act", Role.OFFICER, r -> Response.json(202, Map.of("tenant", r.principal().tenant())))
+                .route(
+                        "GET",
+                        "/v1/whoami",
+                        Role.AUDITOR,
+                        r -> Response.json(200, Map.of("tenant", r.principal().tenant())))
+                .route(
+                        "POST",
+                        "/v1/act",
+                        Role.OFFICER,
+                        r -> Response.json(202, Map.of("tenant", r.principal().tenant())))
                 .build()
                 .start();
     }
@@ -53,7 +61,9 @@ class UiRoutesTest {
 
     HttpResponse<String> send(String method, String path, Map<String, String> headers, String body) throws Exception {
         HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(service.baseUrl() + path))
-                .method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body));
+                .method(
+                        method,
+                        body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body));
         headers.forEach(b::header);
         return client.send(b.build(), HttpResponse.BodyHandlers.ofString());
     }
@@ -90,7 +100,10 @@ class UiRoutesTest {
 
     @Test
     void shouldAnswer304WhenTheBrowsersCopyIsCurrent() throws Exception {
-        String etag = send("GET", "/ui/app.js", Map.of(), null).headers().firstValue("ETag").orElseThrow();
+        String etag = send("GET", "/ui/app.js", Map.of(), null)
+                .headers()
+                .firstValue("ETag")
+                .orElseThrow();
 
         var response = send("GET", "/ui/app.js", Map.of("If-None-Match", etag), null);
 
@@ -157,7 +170,10 @@ class UiRoutesTest {
         var read = send("GET", "/v1/whoami", Map.of("Cookie", cookie), null);
         var forged = send("POST", "/v1/act", Map.of("Cookie", cookie, "Content-Type", "application/json"), "{}");
         var genuine = send(
-                "POST", "/v1/act", Map.of("Cookie", cookie, "X-CSRF-Token", token, "Content-Type", "application/json"), "{}");
+                "POST",
+                "/v1/act",
+                Map.of("Cookie", cookie, "X-CSRF-Token", token, "Content-Type", "application/json"),
+                "{}");
 
         assertThat(read.statusCode()).isEqualTo(200);
         assertThat(Json.mapper().readTree(read.body()).get("tenant").asText()).isEqualTo("acme");
@@ -178,12 +194,13 @@ class UiRoutesTest {
         var logout = send("DELETE", "/ui/session", Map.of("Cookie", cookie, "X-CSRF-Token", token), null);
         var after = send("GET", "/v1/whoami", Map.of("Cookie", cookie), null);
 
-        assertThat(Json.mapper().readTree(current.body()).get("csrf_token").asText()).isEqualTo(token);
+        assertThat(Json.mapper().readTree(current.body()).get("csrf_token").asText())
+                .isEqualTo(token);
         assertThat(logoutWithoutToken.statusCode()).isEqualTo(403);
         assertThat(logout.statusCode()).isEqualTo(204);
-        assertThat(logout.headers().firstValue("Set-Cookie")).hasValueSatisfying(c -> assertThat(c)
-                .startsWith("vigil_session=;")
-                .contains("Max-Age=0"));
+        assertThat(logout.headers().firstValue("Set-Cookie"))
+                .hasValueSatisfying(
+                        c -> assertThat(c).startsWith("vigil_session=;").contains("Max-Age=0"));
         assertThat(after.statusCode()).isEqualTo(401);
     }
 
@@ -204,7 +221,10 @@ class UiRoutesTest {
     @Test
     void shouldRefuseALoginThatIsNotJson() throws Exception {
         var response = send(
-                "POST", "/ui/session", Map.of("Content-Type", "application/x-www-form-urlencoded"), "api_key=" + officerKey);
+                "POST",
+                "/ui/session",
+                Map.of("Content-Type", "application/x-www-form-urlencoded"),
+                "api_key=" + officerKey);
 
         assertThat(response.statusCode()).isEqualTo(415);
         assertThat(response.headers().firstValue("Set-Cookie")).isEmpty();
@@ -223,9 +243,15 @@ class UiRoutesTest {
         assertThat(html).isNotEmpty();
         for (Path file : html) {
             String text = Files.readString(file);
-            assertThat(inlineScript.matcher(text).find()).as("inline <script> in %s", file).isFalse();
-            assertThat(inlineHandler.matcher(text).find()).as("inline event handler in %s", file).isFalse();
-            assertThat(inlineStyle.matcher(text).find()).as("inline style in %s", file).isFalse();
+            assertThat(inlineScript.matcher(text).find())
+                    .as("inline <script> in %s", file)
+                    .isFalse();
+            assertThat(inlineHandler.matcher(text).find())
+                    .as("inline event handler in %s", file)
+                    .isFalse();
+            assertThat(inlineStyle.matcher(text).find())
+                    .as("inline style in %s", file)
+                    .isFalse();
             assertThat(text).as("CDN in %s", file).doesNotContain("http://", "https://");
         }
         List<Path> scripts;

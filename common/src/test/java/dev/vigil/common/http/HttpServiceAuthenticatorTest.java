@@ -36,12 +36,12 @@ class HttpServiceAuthenticatorTest {
         Authenticator cookies = headers -> {
             String cookie = headers.getFirst("Cookie");
             if (AUDITOR_COOKIE.equals(cookie)) {
-                return Optional.of(new Authenticator.Authenticated(
-                        new Principal("s1", "globex", Set.of(Role.AUDITOR)), TOKEN));
+                return Optional.of(
+                        new Authenticator.Authenticated(new Principal("s1", "globex", Set.of(Role.AUDITOR)), TOKEN));
             }
             if (PUBLISHER_COOKIE.equals(cookie)) {
-                return Optional.of(new Authenticator.Authenticated(
-                        new Principal("s2", "globex", Set.of(Role.PUBLISHER)), TOKEN));
+                return Optional.of(
+                        new Authenticator.Authenticated(new Principal("s2", "globex", Set.of(Role.PUBLISHER)), TOKEN));
             }
             return Optional.empty();
         };
@@ -49,7 +49,11 @@ class HttpServiceAuthenticatorTest {
                 .bind("127.0.0.1", 0)
                 .apiKeys(keys)
                 .authenticator(cookies)
-                .route("GET", "/v1/read", Role.AUDITOR, r -> Response.json(200, Map.of("tenant", r.principal().tenant())))
+                .route(
+                        "GET",
+                        "/v1/read",
+                        Role.AUDITOR,
+                        r -> Response.json(200, Map.of("tenant", r.principal().tenant())))
                 .route(
                         "POST",
                         "/v1/write",
@@ -66,7 +70,11 @@ class HttpServiceAuthenticatorTest {
 
     static HttpResponse<String> send(String method, String path, Map<String, String> headers) throws Exception {
         HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(service.baseUrl() + path))
-                .method(method, method.equals("GET") ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString("{}"));
+                .method(
+                        method,
+                        method.equals("GET")
+                                ? HttpRequest.BodyPublishers.noBody()
+                                : HttpRequest.BodyPublishers.ofString("{}"));
         headers.forEach(b::header);
         return client.send(b.build(), HttpResponse.BodyHandlers.ofString());
     }
@@ -118,8 +126,8 @@ class HttpServiceAuthenticatorTest {
 
     @Test
     void shouldLetAnApiKeyPostWithoutACsrfTokenAndIgnoreTheCookie() throws Exception {
-        var response = send(
-                "POST", "/v1/write", Map.of("Authorization", "Bearer " + auditorKey, "Cookie", AUDITOR_COOKIE));
+        var response =
+                send("POST", "/v1/write", Map.of("Authorization", "Bearer " + auditorKey, "Cookie", AUDITOR_COOKIE));
 
         assertThat(response.statusCode()).isEqualTo(200);
         assertThat(field(response, "tenant")).isEqualTo("acme");
