@@ -213,6 +213,9 @@ public final class HttpService implements AutoCloseable {
         }
     }
 
+    /** The policy of every response that does not set its own: nothing loads or runs, not even in a frame. */
+    public static final String API_CONTENT_SECURITY_POLICY = "default-src 'none'; frame-ancestors 'none'; sandbox";
+
     /** The header a cookie-authenticated state-changing request echoes its session's CSRF token in. */
     public static final String CSRF_HEADER = "X-CSRF-Token";
 
@@ -265,6 +268,10 @@ public final class HttpService implements AutoCloseable {
         headers.set("Cache-Control", "no-store");
         headers.set("Referrer-Policy", "no-referrer");
         headers.set("X-Frame-Options", "DENY");
+        // API answers are data, never pages: a browser that opens one (a raw evidence payload sent
+        // as text/html, say, with the UI's session cookie) must run nothing in it. The UI's own
+        // pages replace this with their policy.
+        headers.set("Content-Security-Policy", API_CONTENT_SECURITY_POLICY);
         if (response.contentType() != null) {
             headers.set("Content-Type", response.contentType());
         }

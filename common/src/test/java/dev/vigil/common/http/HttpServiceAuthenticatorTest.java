@@ -141,6 +141,14 @@ class HttpServiceAuthenticatorTest {
     }
 
     @Test
+    void shouldForbidEveryActiveContentInAnApiAnswerABrowserMightRender() throws Exception {
+        var response = send("GET", "/v1/read", Map.of("Cookie", AUDITOR_COOKIE));
+
+        assertThat(response.headers().firstValue("Content-Security-Policy"))
+                .hasValue("default-src 'none'; frame-ancestors 'none'; sandbox");
+    }
+
+    @Test
     void shouldAnswer401ToAnUnknownCookie() throws Exception {
         var response = send("GET", "/v1/read", Map.of("Cookie", "session=forged"));
 
