@@ -24,7 +24,8 @@ public record AuditApiConfig(
         String kafkaBootstrapServers,
         String topicPrefix,
         Path dataDir,
-        ViolationsConfig violations) {
+        ViolationsConfig violations,
+        boolean uiSecureCookie) {
 
     /**
      * New settings go at the end of the component list, each with a {@code withXxx} copy method
@@ -49,7 +50,8 @@ public record AuditApiConfig(
                 KAFKA_BOOTSTRAP_SERVERS.defaultValue(),
                 TOPIC_PREFIX.defaultValue(),
                 defaultDataDir(),
-                ViolationsConfig.defaults());
+                ViolationsConfig.defaults(),
+                UI_SECURE_COOKIE.defaultValue());
     }
 
     /** Where Kafka is, and the topic prefix: access records and risk acceptances are written there. */
@@ -65,7 +67,8 @@ public record AuditApiConfig(
                 bootstrapServers,
                 prefix,
                 dataDir,
-                violations);
+                violations,
+                uiSecureCookie);
     }
 
     public AuditApiConfig withDataDir(Path dir) {
@@ -80,7 +83,8 @@ public record AuditApiConfig(
                 kafkaBootstrapServers,
                 topicPrefix,
                 dir,
-                violations);
+                violations,
+                uiSecureCookie);
     }
 
     /** Violations list, risk acceptance, stream and webhook settings. */
@@ -96,7 +100,25 @@ public record AuditApiConfig(
                 kafkaBootstrapServers,
                 topicPrefix,
                 dataDir,
-                settings);
+                settings,
+                uiSecureCookie);
+    }
+
+    /** Whether the UI's session cookie is marked Secure (the UI is served over https). */
+    public AuditApiConfig withUiSecureCookie(boolean secure) {
+        return new AuditApiConfig(
+                elasticsearchUrl,
+                indexPrefix,
+                host,
+                port,
+                maxPageSize,
+                pitKeepAlive,
+                publicKeysDir,
+                kafkaBootstrapServers,
+                topicPrefix,
+                dataDir,
+                violations,
+                secure);
     }
 
     private static Path defaultDataDir() {
@@ -149,6 +171,15 @@ public record AuditApiConfig(
 
     public static final ConfigField<String> TOPIC_PREFIX = SharedFields.TOPIC_PREFIX;
 
+    /**
+     * Behind TLS (directly or through a proxy) the session cookie must say Secure, or a browser
+     * would also send it over plain http; on http://localhost a Secure cookie would never be sent.
+     */
+    public static final ConfigField<Boolean> UI_SECURE_COOKIE = ConfigField.bool(
+            "vigil.audit-api.ui.secure-cookie",
+            false,
+            "Mark the UI session cookie Secure; set it to true whenever the UI is reached over https.");
+
     public static final List<ConfigField<?>> FIELDS = java.util.stream.Stream.concat(
                     java.util.stream.Stream.of(
                             ELASTICSEARCH_URL,
@@ -160,7 +191,8 @@ public record AuditApiConfig(
                             DATA_DIR,
                             PUBLIC_KEYS_DIR,
                             KAFKA_BOOTSTRAP_SERVERS,
-                            TOPIC_PREFIX),
+                            TOPIC_PREFIX,
+                            UI_SECURE_COOKIE),
                     ViolationsConfig.FIELDS.stream())
             .toList();
 
@@ -177,6 +209,7 @@ public record AuditApiConfig(
                 config.get(KAFKA_BOOTSTRAP_SERVERS),
                 config.get(TOPIC_PREFIX),
                 dataDir,
-                ViolationsConfig.from(config));
+                ViolationsConfig.from(config),
+                config.get(UI_SECURE_COOKIE));
     }
 }

@@ -16,6 +16,9 @@ import dev.vigil.auditapi.violations.ViolationStream;
 import dev.vigil.auditapi.violations.ViolationsConfig;
 import dev.vigil.auditapi.violations.ViolationsEndpoint;
 import dev.vigil.auditapi.admin.AdminEndpoints;
+import dev.vigil.auditapi.ui.LoginLimiter;
+import dev.vigil.auditapi.ui.UiRoutes;
+import dev.vigil.auditapi.ui.UiSessions;
 import dev.vigil.common.auth.ApiKeys;
 import dev.vigil.common.auth.Role;
 import dev.vigil.common.http.HttpService;
@@ -54,6 +57,8 @@ import org.slf4j.LoggerFactory;
  *       <td>admin</td><td>keys and tenants ({@link AdminEndpoints})</td></tr>
  *   <tr><td>GET /openapi.json</td><td>public</td><td>the OpenAPI 3.1 document</td></tr>
  *   <tr><td>GET /healthz</td><td>public</td><td>{@code {"status":"ok"}}</td></tr>
+ *   <tr><td>GET /ui/*, POST|GET|DELETE /ui/session</td><td>public</td><td>the web UI and its browser
+ *       login ({@link UiRoutes}); {@code /v1/*} also accept its session cookie</td></tr>
  * </table>
  *
  * <p>Every search is confined to the tenant of the caller's key. Validation errors are 400
@@ -152,7 +157,8 @@ public final class AuditApiServer implements AutoCloseable {
                     e.getMessage());
         }
         try {
-            server.http = HttpService.builder("audit-api")
+            UiRoutes ui = new UiRoutes(new UiSessions(keys), new LoginLimiter(), config.uiSecureCookie());
+            server.http = ui.register(HttpService.builder("audit-api"))
                     .bind(config.host(), config.port())
                     .apiKeys(keys)
                     .maxBodyBytes(64 * 1024)

@@ -49,6 +49,8 @@ final class PipelineHarness implements AutoCloseable {
             keys.mint("acme", Set.of(Role.PUBLISHER), "test publisher").key();
     final String auditorKey =
             keys.mint("acme", Set.of(Role.AUDITOR), "test auditor").key();
+    final String officerKey =
+            keys.mint("acme", Set.of(Role.OFFICER), "test officer").key();
     final HttpClient http = HttpClient.newHttpClient();
     private final Map<String, String> wiring;
     private StreamsApp streams;
@@ -95,6 +97,14 @@ final class PipelineHarness implements AutoCloseable {
         ingest = IngestServer.start(IngestConfig.from(config(IngestConfig.FIELDS)), keys);
         auditApi = AuditApiServer.start(AuditApiConfig.from(config(AuditApiConfig.FIELDS)), keys);
         return this;
+    }
+
+    String ingestUrl() {
+        return ingest.baseUrl();
+    }
+
+    String auditApiUrl() {
+        return auditApi.baseUrl();
     }
 
     void startStreams() {

@@ -11,6 +11,8 @@ import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.BindException;
 import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -55,11 +57,13 @@ public final class HttpService implements AutoCloseable {
     private final List<Route> routes;
     private final ApiKeys apiKeys;
     private final long maxBodyBytes;
+    private final Authenticator authenticator;
 
     private HttpService(Builder b) throws IOException {
         this.name = b.name;
         this.routes = List.copyOf(b.routes);
         this.apiKeys = Objects.requireNonNull(b.apiKeys, "apiKeys");
+        this.authenticator = b.authenticator;
         this.maxBodyBytes = b.maxBodyBytes;
         try {
             this.server = HttpServer.create(new InetSocketAddress(b.host, b.port), 256);
@@ -146,7 +150,7 @@ public final class HttpService implements AutoCloseable {
         Route r = route.get();
         Principal principal = null;
         if (r.role() != null) {
-            principal = authenticate(exchange).orElse(null);
+            principal = authenticate(exchange, method).orElse(null);
             if (principal == null) {
                 return Response.problem(Problem.unauthorized().withInstance(path))
                         .header("WWW-Authenticate", "Bearer realm=\"vigil\"");
@@ -159,12 +163,23 @@ public final class HttpService implements AutoCloseable {
         }
         byte[] body = readBody(exchange);
         String rawQuery = exchange.getRequestURI().getRawQuery();
+        InetSocketAddress peer = exchange.getRemoteAddress();
+        String remote = peer == null || peer.getAddress() == null
+                ? null
+                : peer.getAddress().getHostAddress();
         Request request = new Request(
-                method, path, rawQuery, Request.parseQuery(rawQuery), exchange.getRequestHeaders(), body, principal);
+                method,
+                path,
+                rawQuery,
+                Request.parseQuery(rawQuery),
+                exchange.getRequestHeaders(),
+                body,
+                principal,
+                remote);
         return r.handler().handle(request);
     }
 
-    private Optional<Principal> authenticate(HttpExchange exchange) {
+    private Optional<Principal> authenticate(HttpExchange exchange, String method) {
         String auth = exchange.getRequestHeaders().getFirst("Authorization");
         String key = null;
         if (auth != null && auth.regionMatches(true, 0, "Bearer ", 0, 7)) {
@@ -172,8 +187,42 @@ public final class HttpService implements AutoCloseable {
         } else {
             key = exchange.getRequestHeaders().getFirst("X-Api-Key");
         }
-        return apiKeys.authenticate(key);
+        if (key != null || authenticator == null) {
+            // A presented key decides alone: a bad key is not rescued by a cookie sent alongside.
+            return apiKeys.authenticate(key);
+        }
+        Optional<Authenticator.Authenticated> session = authenticator.authenticate(exchange.getRequestHeaders());
+        if (session.isPresent() && !"GET".equals(method) && !"HEAD".equals(method)) {
+            requireCsrfToken(exchange, session.get().csrfToken());
+        }
+        return session.map(Authenticator.Authenticated::principal);
     }
+
+    /**
+     * A cookie rides along on requests another site makes the browser send; only a page of this
+     * origin can read the token and echo it in a header, so a missing or wrong token means the
+     * request may be forged.
+     */
+    private static void requireCsrfToken(HttpExchange exchange, String expected) {
+        String presented = exchange.getRequestHeaders().getFirst(CSRF_HEADER);
+        boolean matches = presented != null
+                && MessageDigest.isEqual(
+                        presented.getBytes(StandardCharsets.UTF_8), expected.getBytes(StandardCharsets.UTF_8));
+        if (!matches) {
+            throw new ProblemException(Problem.of(
+                    403,
+                    "csrf-token-invalid",
+                    "Forbidden",
+                    "A session-authenticated request that changes state must carry the session's token in the "
+                            + CSRF_HEADER + " header."));
+        }
+    }
+
+    /** The policy of every response that does not set its own: nothing loads or runs, not even in a frame. */
+    public static final String API_CONTENT_SECURITY_POLICY = "default-src 'none'; frame-ancestors 'none'; sandbox";
+
+    /** The header a cookie-authenticated state-changing request echoes its session's CSRF token in. */
+    public static final String CSRF_HEADER = "X-CSRF-Token";
 
     private byte[] readBody(HttpExchange exchange) throws IOException {
         String declared = exchange.getRequestHeaders().getFirst("Content-Length");
@@ -224,6 +273,10 @@ public final class HttpService implements AutoCloseable {
         headers.set("Cache-Control", "no-store");
         headers.set("Referrer-Policy", "no-referrer");
         headers.set("X-Frame-Options", "DENY");
+        // API answers are data, never pages: a browser that opens one (a raw evidence payload sent
+        // as text/html, say, with the UI's session cookie) must run nothing in it. The UI's own
+        // pages replace this with their policy.
+        headers.set("Content-Security-Policy", API_CONTENT_SECURITY_POLICY);
         if (response.contentType() != null) {
             headers.set("Content-Type", response.contentType());
         }
@@ -271,6 +324,7 @@ public final class HttpService implements AutoCloseable {
         private ApiKeys apiKeys;
         private long maxBodyBytes = 10L * 1024 * 1024;
         private final List<Route> routes = new ArrayList<>();
+        private Authenticator authenticator;
 
         private Builder(String name) {
             this.name = name;
@@ -284,6 +338,15 @@ public final class HttpService implements AutoCloseable {
 
         public Builder apiKeys(ApiKeys keys) {
             this.apiKeys = keys;
+            return this;
+        }
+
+        /**
+         * Also accept callers this authenticator recognises (a browser session) on role-checked
+         * routes, when they present no API key; their non-GET/HEAD requests must carry the CSRF token.
+         */
+        public Builder authenticator(Authenticator authenticator) {
+            this.authenticator = authenticator;
             return this;
         }
 

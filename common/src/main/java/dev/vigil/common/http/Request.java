@@ -11,7 +11,11 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
-/** One HTTP request as a handler sees it: body already read (within the size limit), caller authenticated. */
+/**
+ * One HTTP request as a handler sees it: body already read (within the size limit), caller
+ * authenticated. {@code remoteAddress} is the peer's IP address (null when unknown), for limits
+ * per client such as failed logins.
+ */
 public record Request(
         String method,
         String path,
@@ -19,7 +23,20 @@ public record Request(
         Map<String, List<String>> query,
         Headers headers,
         byte[] body,
-        Principal principal) {
+        Principal principal,
+        String remoteAddress) {
+
+    /** A request whose peer address is not known (tests, handlers called directly). */
+    public Request(
+            String method,
+            String path,
+            String rawQuery,
+            Map<String, List<String>> query,
+            Headers headers,
+            byte[] body,
+            Principal principal) {
+        this(method, path, rawQuery, query, headers, body, principal, null);
+    }
 
     public Optional<String> header(String name) {
         return Optional.ofNullable(headers.getFirst(name));
