@@ -22,7 +22,8 @@ public record AuditApiConfig(
         Path publicKeysDir,
         String kafkaBootstrapServers,
         String topicPrefix,
-        Path dataDir) {
+        Path dataDir,
+        Path exportSigningKeyFile) {
 
     /**
      * New settings go at the end of the component list, each with a {@code withXxx} copy method
@@ -46,7 +47,8 @@ public record AuditApiConfig(
                 publicKeysDir,
                 KAFKA_BOOTSTRAP_SERVERS.defaultValue(),
                 TOPIC_PREFIX.defaultValue(),
-                defaultDataDir());
+                defaultDataDir(),
+                resolveExportSigningKeyFile("", defaultDataDir()));
     }
 
     /** Where Kafka is, and the topic prefix: access records and risk acceptances are written there. */
@@ -61,7 +63,8 @@ public record AuditApiConfig(
                 publicKeysDir,
                 bootstrapServers,
                 prefix,
-                dataDir);
+                dataDir,
+                exportSigningKeyFile);
     }
 
     public AuditApiConfig withDataDir(Path dir) {
@@ -75,7 +78,31 @@ public record AuditApiConfig(
                 publicKeysDir,
                 kafkaBootstrapServers,
                 topicPrefix,
-                dir);
+                dir,
+                exportSigningKeyFile);
+    }
+
+    /** The Ed25519 key evidence bundles are signed with (never the trail's checkpoint key). */
+    public AuditApiConfig withExportSigningKeyFile(Path file) {
+        return new AuditApiConfig(
+                elasticsearchUrl,
+                indexPrefix,
+                host,
+                port,
+                maxPageSize,
+                pitKeepAlive,
+                publicKeysDir,
+                kafkaBootstrapServers,
+                topicPrefix,
+                dataDir,
+                file);
+    }
+
+    /** The configured export signing key file, or {@code <data-dir>/keys/}{@value #DEFAULT_EXPORT_KEY_FILE}. */
+    public static Path resolveExportSigningKeyFile(String configured, Path dataDir) {
+        return configured == null || configured.isBlank()
+                ? SigningKeyConfig.keysDir(dataDir).resolve(DEFAULT_EXPORT_KEY_FILE)
+                : Path.of(configured).toAbsolutePath().normalize();
     }
 
     private static Path defaultDataDir() {
@@ -128,6 +155,15 @@ public record AuditApiConfig(
 
     public static final ConfigField<String> TOPIC_PREFIX = SharedFields.TOPIC_PREFIX;
 
+    public static final String DEFAULT_EXPORT_KEY_FILE = "export-signing-key.pem";
+
+    public static final ConfigField<String> EXPORT_SIGNING_KEY_FILE = ConfigField.string(
+            "vigil.audit-api.export-signing-key-file",
+            "",
+            "PEM (PKCS#8) Ed25519 key the audit API signs evidence bundles with; a key of its own, not the"
+                    + " checkpoint signing key. Empty: <data-dir>/keys/" + DEFAULT_EXPORT_KEY_FILE
+                    + " (written by `vigil up`).");
+
     public static final List<ConfigField<?>> FIELDS = List.of(
             ELASTICSEARCH_URL,
             INDEX_PREFIX,
@@ -138,7 +174,8 @@ public record AuditApiConfig(
             DATA_DIR,
             PUBLIC_KEYS_DIR,
             KAFKA_BOOTSTRAP_SERVERS,
-            TOPIC_PREFIX);
+            TOPIC_PREFIX,
+            EXPORT_SIGNING_KEY_FILE);
 
     public static AuditApiConfig from(Config config) {
         Path dataDir = Path.of(config.get(DATA_DIR)).toAbsolutePath().normalize();
@@ -152,6 +189,7 @@ public record AuditApiConfig(
                 SigningKeyConfig.publicKeysDir(config.get(PUBLIC_KEYS_DIR), dataDir),
                 config.get(KAFKA_BOOTSTRAP_SERVERS),
                 config.get(TOPIC_PREFIX),
-                dataDir);
+                dataDir,
+                resolveExportSigningKeyFile(config.get(EXPORT_SIGNING_KEY_FILE), dataDir));
     }
 }
