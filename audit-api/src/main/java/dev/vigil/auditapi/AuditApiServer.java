@@ -65,6 +65,8 @@ public final class AuditApiServer implements AutoCloseable {
     private final VerifyEndpoint verify;
     private final TrailInputs trailInputs;
     private final AccessLog accessLog;
+    private final ExportEndpoint exports;
+    private final BundleEndpoint bundles;
     private volatile boolean indexInstalled;
     private HttpService http;
 
@@ -81,6 +83,17 @@ public final class AuditApiServer implements AutoCloseable {
         // The topics are the streams app's to create (it starts first in `vigil up`).
         this.trailInputs = new TrailInputs(config.kafkaBootstrapServers(), config.topicPrefix(), Map.of());
         this.accessLog = new AccessLog(trailInputs, Clock.systemUTC());
+        this.exports = new ExportEndpoint(
+                client, index.alias(), config.pitKeepAlive(), config.maxPageSize(), accessLog, Clock.systemUTC());
+        this.bundles = new BundleEndpoint(
+                client,
+                config.indexPrefix(),
+                config.pitKeepAlive(),
+                config.maxPageSize(),
+                config.publicKeysDir(),
+                config.exportSigningKeyFile(),
+                accessLog,
+                Clock.systemUTC());
     }
 
     /**
@@ -111,6 +124,8 @@ public final class AuditApiServer implements AutoCloseable {
                     .route("GET", CHECKPOINTS_PATH, Role.AUDITOR, server::checkpoints)
                     .route("GET", KEYS_PATH, Role.AUDITOR, server::keys)
                     .route("GET", VerifyEndpoint.PATH, Role.AUDITOR, server::verify)
+                    .route("GET", ExportEndpoint.PATH, Role.AUDITOR, r -> server.fromStore(ExportEndpoint.PATH, () -> server.exports.handle(r)))
+                    .route("GET", BundleEndpoint.PATH, Role.AUDITOR, r -> server.fromStore(BundleEndpoint.PATH, () -> server.bundles.handle(r)))
                     .publicRoute("GET", "/healthz", r -> Response.json(200, Map.of("status", "ok")))
                     .build()
                     .start();
@@ -253,6 +268,18 @@ public final class AuditApiServer implements AutoCloseable {
             key.put("algorithm", e.algorithm());
             key.put("public_key_pem", e.pem());
             key.put("active", e.active());
+            key.put("purpose", "checkpoint");
+            keys.add(key);
+        }
+        // The key evidence bundles are signed with, so an auditor can trust a bundle's manifest.
+        if (java.nio.file.Files.exists(config.exportSigningKeyFile())) {
+            dev.vigil.trail.checkpoint.SigningKey export = BundleEndpoint.loadKey(config.exportSigningKeyFile());
+            Map<String, Object> key = new LinkedHashMap<>();
+            key.put("key_id", export.keyId());
+            key.put("algorithm", "Ed25519");
+            key.put("public_key_pem", dev.vigil.trail.checkpoint.SigningKeys.publicPem(export.publicKey()));
+            key.put("active", true);
+            key.put("purpose", "export");
             keys.add(key);
         }
         return Response.json(200, Map.of("keys", keys));

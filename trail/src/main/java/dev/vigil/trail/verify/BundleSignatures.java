@@ -1,9 +1,9 @@
 package dev.vigil.trail.verify;
 
 import dev.vigil.trail.checkpoint.CheckpointSignatures;
+import dev.vigil.trail.checkpoint.SigningKey;
 import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
-import java.security.PrivateKey;
 import java.security.PublicKey;
 import java.security.Signature;
 import java.util.Base64;
@@ -17,15 +17,9 @@ public final class BundleSignatures {
 
     private BundleSignatures() {}
 
-    public static String sign(byte[] manifest, PrivateKey key) {
-        try {
-            Signature s = Signature.getInstance(CheckpointSignatures.ALGORITHM);
-            s.initSign(key);
-            s.update(manifest);
-            return Base64.getEncoder().encodeToString(s.sign()) + "\n";
-        } catch (GeneralSecurityException e) {
-            throw new IllegalStateException("cannot sign the bundle manifest with Ed25519", e);
-        }
+    /** The content of {@code manifest.sig}: the base64 signature and a line end. */
+    public static String sign(byte[] manifest, SigningKey key) {
+        return Base64.getEncoder().encodeToString(key.signBytes(manifest)) + "\n";
     }
 
     /** False for a signature that is not base64, or does not verify with {@code key}. */
