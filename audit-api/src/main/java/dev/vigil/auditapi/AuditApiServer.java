@@ -124,8 +124,16 @@ public final class AuditApiServer implements AutoCloseable {
                     .route("GET", CHECKPOINTS_PATH, Role.AUDITOR, server::checkpoints)
                     .route("GET", KEYS_PATH, Role.AUDITOR, server::keys)
                     .route("GET", VerifyEndpoint.PATH, Role.AUDITOR, server::verify)
-                    .route("GET", ExportEndpoint.PATH, Role.AUDITOR, r -> server.fromStore(ExportEndpoint.PATH, () -> server.exports.handle(r)))
-                    .route("GET", BundleEndpoint.PATH, Role.AUDITOR, r -> server.fromStore(BundleEndpoint.PATH, () -> server.bundles.handle(r)))
+                    .route(
+                            "GET",
+                            ExportEndpoint.PATH,
+                            Role.AUDITOR,
+                            r -> server.fromStore(ExportEndpoint.PATH, () -> server.exports.handle(r)))
+                    .route(
+                            "GET",
+                            BundleEndpoint.PATH,
+                            Role.AUDITOR,
+                            r -> server.fromStore(BundleEndpoint.PATH, () -> server.bundles.handle(r)))
                     .publicRoute("GET", "/healthz", r -> Response.json(200, Map.of("status", "ok")))
                     .build()
                     .start();

@@ -9,7 +9,6 @@ import co.elastic.clients.elasticsearch._types.aggregations.CompositeAggregation
 import co.elastic.clients.elasticsearch._types.aggregations.CompositeBucket;
 import co.elastic.clients.elasticsearch._types.query_dsl.Query;
 import co.elastic.clients.elasticsearch.core.SearchResponse;
-import co.elastic.clients.elasticsearch.core.search.Hit;
 import dev.vigil.common.http.Problem;
 import dev.vigil.common.http.ProblemException;
 import dev.vigil.common.http.Request;
@@ -66,7 +65,8 @@ final class BundleEndpoint {
 
     static final String PATH = "/v1/audit/export/bundle";
     private static final int CHAIN_PAGE = 500;
-    private static final List<SortOptions> CHAIN_ORDER = List.of(ascending(AuditFields.CHAIN_SEQ), ascending("_shard_doc"));
+    private static final List<SortOptions> CHAIN_ORDER =
+            List.of(ascending(AuditFields.CHAIN_SEQ), ascending("_shard_doc"));
 
     private final ElasticsearchClient client;
     private final String indexPrefix;
@@ -118,7 +118,12 @@ final class BundleEndpoint {
         String tenant = request.principal().tenant();
         SigningKey key = loadKey(exportKeyFile);
         VerifyRequest verifyRequest = new VerifyRequest(
-                tenant, parsed.scope(), parsed.from(), parsed.to(), VerifyEndpoint.MAX_DOCUMENTS, VerifyEndpoint.TIME_LIMIT);
+                tenant,
+                parsed.scope(),
+                parsed.from(),
+                parsed.to(),
+                VerifyEndpoint.MAX_DOCUMENTS,
+                VerifyEndpoint.TIME_LIMIT);
         Map<String, long[]> spans = chainSpans(tenant, parsed);
         String trailPit = openPit(trailAlias);
         String checkpointPit = openPit(checkpointAlias);
@@ -200,13 +205,17 @@ final class BundleEndpoint {
 
         VerifyReport report = new TrailVerifier(client, indexPrefix, PemKeyRing.load(publicKeysDir))
                 .verify(verifyRequest, null, null);
-        entries.add(Entry.whole(zip, BundleManifest.VERIFICATION, (report.toJson() + "\n").getBytes(StandardCharsets.UTF_8)));
+        entries.add(Entry.whole(
+                zip, BundleManifest.VERIFICATION, (report.toJson() + "\n").getBytes(StandardCharsets.UTF_8)));
 
         for (PublicKeyRing.Entry k : PublicKeyRing.load(publicKeysDir).entries()) {
-            entries.add(Entry.whole(zip, BundleManifest.KEYS_DIR + k.keyId() + ".pem", k.pem().getBytes(StandardCharsets.US_ASCII)));
+            entries.add(Entry.whole(
+                    zip, BundleManifest.KEYS_DIR + k.keyId() + ".pem", k.pem().getBytes(StandardCharsets.US_ASCII)));
         }
         entries.add(Entry.whole(
-                zip, BundleManifest.EXPORT_KEY, SigningKeys.publicPem(key.publicKey()).getBytes(StandardCharsets.US_ASCII)));
+                zip,
+                BundleManifest.EXPORT_KEY,
+                SigningKeys.publicPem(key.publicKey()).getBytes(StandardCharsets.US_ASCII)));
 
         BundleManifest manifest = new BundleManifest(
                 BundleManifest.FORMAT,
@@ -240,22 +249,19 @@ final class BundleEndpoint {
             SearchResponse<Void> r;
             try {
                 r = client.search(
-                        s -> s.index(trailAlias)
-                                .size(0)
-                                .query(query)
-                                .aggregations("chains", a -> a.composite(c -> {
-                                            c.size(CHAIN_PAGE)
-                                                    .sources(co.elastic.clients.util.NamedValue.of(
-                                                            "chain",
-                                                            CompositeAggregationSource.of(
-                                                                    cs -> cs.terms(t -> t.field(AuditFields.CHAIN_ID)))));
-                                            if (afterKey != null) {
-                                                c.after(afterKey);
-                                            }
-                                            return c;
-                                        })
-                                        .aggregations("min", m -> m.min(x -> x.field(AuditFields.CHAIN_SEQ)))
-                                        .aggregations("max", m -> m.max(x -> x.field(AuditFields.CHAIN_SEQ)))),
+                        s -> s.index(trailAlias).size(0).query(query).aggregations("chains", a -> a.composite(c -> {
+                                    c.size(CHAIN_PAGE)
+                                            .sources(co.elastic.clients.util.NamedValue.of(
+                                                    "chain",
+                                                    CompositeAggregationSource.of(
+                                                            cs -> cs.terms(t -> t.field(AuditFields.CHAIN_ID)))));
+                                    if (afterKey != null) {
+                                        c.after(afterKey);
+                                    }
+                                    return c;
+                                })
+                                .aggregations("min", m -> m.min(x -> x.field(AuditFields.CHAIN_SEQ)))
+                                .aggregations("max", m -> m.max(x -> x.field(AuditFields.CHAIN_SEQ)))),
                         Void.class);
             } catch (ElasticsearchException e) {
                 if (e.status() == 404) {
@@ -279,15 +285,16 @@ final class BundleEndpoint {
     }
 
     private static Query chainQuery(String tenant, String chain, long fromSeq, Long toSeq) {
-        return Query.of(q -> q.bool(b -> b.filter(f -> f.term(t -> t.field(AuditFields.TENANT).value(tenant)))
-                .filter(f -> f.term(t -> t.field(AuditFields.CHAIN_ID).value(chain)))
-                .filter(f -> f.range(r -> r.number(n -> {
-                    n.field(AuditFields.CHAIN_SEQ).gte((double) fromSeq);
-                    if (toSeq != null) {
-                        n.lte((double) toSeq);
-                    }
-                    return n;
-                })))));
+        return Query.of(q -> q.bool(
+                b -> b.filter(f -> f.term(t -> t.field(AuditFields.TENANT).value(tenant)))
+                        .filter(f -> f.term(t -> t.field(AuditFields.CHAIN_ID).value(chain)))
+                        .filter(f -> f.range(r -> r.number(n -> {
+                            n.field(AuditFields.CHAIN_SEQ).gte((double) fromSeq);
+                            if (toSeq != null) {
+                                n.lte((double) toSeq);
+                            }
+                            return n;
+                        })))));
     }
 
     private String openPit(String alias) throws IOException {

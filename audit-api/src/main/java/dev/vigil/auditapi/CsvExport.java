@@ -52,7 +52,8 @@ final class CsvExport {
 
     static void record(Writer out, AuditDocument d) throws IOException {
         AuditDocument.Chain c = d.chain();
-        AuditDocument.Event e = d.event() == null ? new AuditDocument.Event(null, null, null, null, null, null, null, null) : d.event();
+        AuditDocument.Event e =
+                d.event() == null ? new AuditDocument.Event(null, null, null, null, null, null, null, null) : d.event();
         AuditDocument.Subject s = d.subject() == null
                 ? new AuditDocument.Subject(null, null, null, null, null, null, null, null)
                 : d.subject();

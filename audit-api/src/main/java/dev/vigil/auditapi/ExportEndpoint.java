@@ -62,9 +62,7 @@ final class ExportEndpoint {
                 .id();
         try {
             accessLog.record(
-                    request,
-                    "export",
-                    Map.of("format", parsed.format().name().toLowerCase(java.util.Locale.ROOT)));
+                    request, "export", Map.of("format", parsed.format().name().toLowerCase(java.util.Locale.ROOT)));
         } catch (RuntimeException e) {
             closeQuietly(pit);
             throw e;
@@ -72,34 +70,38 @@ final class ExportEndpoint {
         Query query = RecordSearch.query(tenant, parsed.filters());
         Response.BodyWriter writer =
                 switch (parsed.format()) {
-                    case CSV -> out -> {
-                        Writer w = new BufferedWriter(new OutputStreamWriter(out, StandardCharsets.UTF_8), 64 * 1024);
-                        CsvExport.header(w);
-                        for (Iterator<AuditDocument> it = records(pit, query); it.hasNext(); ) {
-                            CsvExport.record(w, it.next());
-                        }
-                        w.flush();
-                    };
-                    case JSONL -> out -> {
-                        OutputStream o = new java.io.BufferedOutputStream(out, 64 * 1024);
-                        for (Iterator<AuditDocument> it = records(pit, query); it.hasNext(); ) {
-                            // The document as stored (null fields omitted, as when it was hashed):
-                            // each line re-verifies on its own.
-                            o.write(Json.mapper().writeValueAsBytes(it.next()));
-                            o.write('\n');
-                        }
-                        o.flush();
-                    };
-                    case OSCAL -> out -> {
-                        try (JsonGenerator g = Json.mapper().getFactory().createGenerator(new NonClosing(out))) {
-                            OscalExport.write(
-                                    g,
-                                    new OscalExport.Period(
-                                            tenant, parsed.scope(), parsed.from(), parsed.to(), clock.instant()),
-                                    records(pit, query),
-                                    control -> records(pit, withVerdictOf(query, control)));
-                        }
-                    };
+                    case CSV ->
+                        out -> {
+                            Writer w =
+                                    new BufferedWriter(new OutputStreamWriter(out, StandardCharsets.UTF_8), 64 * 1024);
+                            CsvExport.header(w);
+                            for (Iterator<AuditDocument> it = records(pit, query); it.hasNext(); ) {
+                                CsvExport.record(w, it.next());
+                            }
+                            w.flush();
+                        };
+                    case JSONL ->
+                        out -> {
+                            OutputStream o = new java.io.BufferedOutputStream(out, 64 * 1024);
+                            for (Iterator<AuditDocument> it = records(pit, query); it.hasNext(); ) {
+                                // The document as stored (null fields omitted, as when it was hashed):
+                                // each line re-verifies on its own.
+                                o.write(Json.mapper().writeValueAsBytes(it.next()));
+                                o.write('\n');
+                            }
+                            o.flush();
+                        };
+                    case OSCAL ->
+                        out -> {
+                            try (JsonGenerator g = Json.mapper().getFactory().createGenerator(new NonClosing(out))) {
+                                OscalExport.write(
+                                        g,
+                                        new OscalExport.Period(
+                                                tenant, parsed.scope(), parsed.from(), parsed.to(), clock.instant()),
+                                        records(pit, query),
+                                        control -> records(pit, withVerdictOf(query, control)));
+                            }
+                        };
                 };
         Response.BodyWriter closing = out -> {
             try {
@@ -135,7 +137,8 @@ final class ExportEndpoint {
     static Query withVerdictOf(Query query, String control) {
         return Query.of(q -> q.bool(b -> b.filter(query)
                 .filter(f -> f.nested(n -> n.path("verdicts")
-                        .query(nq -> nq.term(t -> t.field(AuditFields.VERDICT_CONTROL).value(control)))))));
+                        .query(nq -> nq.term(
+                                t -> t.field(AuditFields.VERDICT_CONTROL).value(control)))))));
     }
 
     private void closeQuietly(String pit) {

@@ -58,7 +58,8 @@ final class OscalExport {
         g.writeStringField("uuid", UUID.randomUUID().toString());
         g.writeObjectFieldStart("metadata");
         g.writeStringField(
-                "title", "Vigil audit trail assessment results for tenant " + p.tenant()
+                "title",
+                "Vigil audit trail assessment results for tenant " + p.tenant()
                         + (p.scope() == null ? "" : ", scope " + p.scope()));
         g.writeStringField("last-modified", p.now().toString());
         g.writeStringField("version", p.now().toString());
@@ -70,16 +71,20 @@ final class OscalExport {
         g.writeEndObject();
         g.writeObjectFieldStart("import-ap");
         g.writeStringField("href", IMPORT_AP_PLACEHOLDER);
-        g.writeStringField("remarks", "Vigil evaluates its control catalog continuously; no OSCAL assessment plan is published.");
+        g.writeStringField(
+                "remarks", "Vigil evaluates its control catalog continuously; no OSCAL assessment plan is published.");
         g.writeEndObject();
 
         g.writeArrayFieldStart("results");
         g.writeStartObject();
         g.writeStringField("uuid", UUID.randomUUID().toString());
-        g.writeStringField("title", "Audit trail " + (p.from() == null ? "from its start" : "from " + p.from())
-                + (p.to() == null ? " to " + p.now() : " to " + p.to()));
         g.writeStringField(
-                "description", "Every trail record of the period is an observation; every control with verdicts in"
+                "title",
+                "Audit trail " + (p.from() == null ? "from its start" : "from " + p.from())
+                        + (p.to() == null ? " to " + p.now() : " to " + p.to()));
+        g.writeStringField(
+                "description",
+                "Every trail record of the period is an observation; every control with verdicts in"
                         + " the period is a finding.");
         // start is required; without 'from', the period starts with the trail (the epoch stands for it).
         g.writeStringField("start", (p.from() == null ? Instant.EPOCH : p.from()).toString());
@@ -105,7 +110,8 @@ final class OscalExport {
             if (d.verdicts() != null) {
                 for (AuditDocument.Verdict v : d.verdicts()) {
                     if (v.controlId() != null) {
-                        controls.computeIfAbsent(v.controlId(), k -> new Tally()).add(v);
+                        controls.computeIfAbsent(v.controlId(), k -> new Tally())
+                                .add(v);
                     }
                 }
             }
@@ -135,9 +141,8 @@ final class OscalExport {
         g.writeStringField("uuid", observationUuid(d).toString());
         g.writeStringField("title", (kind == null ? "RECORD" : kind) + (type == null ? "" : " " + type));
         g.writeStringField(
-                "description", d.message() != null && !d.message().isBlank()
-                        ? d.message()
-                        : "Trail record " + d.documentId());
+                "description",
+                d.message() != null && !d.message().isBlank() ? d.message() : "Trail record " + d.documentId());
         g.writeArrayFieldStart("props");
         prop(g, "chain-id", d.chain().id());
         prop(g, "chain-seq", Long.toString(d.chain().seq()));
@@ -158,8 +163,10 @@ final class OscalExport {
             g.writeArrayFieldStart("relevant-evidence");
             g.writeStartObject();
             g.writeStringField("href", EvidenceEndpoint.url(d.evidence().sha256()));
-            g.writeStringField("description", "The raw input this record was chained from, SHA-256 "
-                    + d.evidence().sha256() + ".");
+            g.writeStringField(
+                    "description",
+                    "The raw input this record was chained from, SHA-256 "
+                            + d.evidence().sha256() + ".");
             g.writeEndObject();
             g.writeEndArray();
         }
@@ -172,14 +179,16 @@ final class OscalExport {
         g.writeStartObject();
         g.writeStringField("uuid", nameUuid("finding\n" + control).toString());
         g.writeStringField("title", "Control " + control);
-        g.writeStringField("description", String.format(
-                java.util.Locale.ROOT,
-                "Verdicts of %s in the period: %d pass, %d fail, %d not applicable, %d error.",
-                control,
-                t.pass,
-                t.fail,
-                t.notApplicable,
-                t.error));
+        g.writeStringField(
+                "description",
+                String.format(
+                        java.util.Locale.ROOT,
+                        "Verdicts of %s in the period: %d pass, %d fail, %d not applicable, %d error.",
+                        control,
+                        t.pass,
+                        t.fail,
+                        t.notApplicable,
+                        t.error));
         if (!t.requirements.isEmpty()) {
             g.writeArrayFieldStart("props");
             for (String r : t.requirements) {
@@ -213,7 +222,8 @@ final class OscalExport {
 
     /** Same record (chain, seq, hash), same uuid, in every export. */
     static UUID observationUuid(AuditDocument d) {
-        return nameUuid("record\n" + d.chain().id() + "\n" + d.chain().seq() + "\n" + d.chain().hash());
+        return nameUuid("record\n" + d.chain().id() + "\n" + d.chain().seq() + "\n"
+                + d.chain().hash());
     }
 
     /** RFC 9562 version 5 (SHA-1 name-based) uuid: OSCAL accepts versions 4 and 5 only. */

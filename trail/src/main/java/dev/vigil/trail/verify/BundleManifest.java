@@ -45,5 +45,8 @@ public record BundleManifest(
     public record Entry(String name, String sha256, long size) {}
 
     public record ChainSpan(
-            String id, @JsonProperty("first_seq") long firstSeq, @JsonProperty("last_seq") long lastSeq, long records) {}
+            String id,
+            @JsonProperty("first_seq") long firstSeq,
+            @JsonProperty("last_seq") long lastSeq,
+            long records) {}
 }

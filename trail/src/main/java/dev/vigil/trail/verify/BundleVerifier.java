@@ -20,8 +20,8 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collections;
-import java.util.HexFormat;
 import java.util.HashSet;
+import java.util.HexFormat;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -124,21 +124,26 @@ public final class BundleVerifier {
                 try {
                     manifest = Json.mapper().readValue(manifestBytes, BundleManifest.class);
                 } catch (IOException e) {
-                    add(Finding.Kind.MANIFEST_SIGNATURE, BundleManifest.MANIFEST, "manifest.json is not a bundle manifest: "
-                            + e.getMessage());
+                    add(
+                            Finding.Kind.MANIFEST_SIGNATURE,
+                            BundleManifest.MANIFEST,
+                            "manifest.json is not a bundle manifest: " + e.getMessage());
                 }
             }
             if (manifest != null) {
                 if (!BundleManifest.FORMAT.equals(manifest.format())) {
-                    add(Finding.Kind.MANIFEST_SIGNATURE, BundleManifest.MANIFEST, "manifest.json declares format '"
-                            + manifest.format() + "', not " + BundleManifest.FORMAT);
+                    add(
+                            Finding.Kind.MANIFEST_SIGNATURE,
+                            BundleManifest.MANIFEST,
+                            "manifest.json declares format '" + manifest.format() + "', not " + BundleManifest.FORMAT);
                 }
                 signature(manifestBytes);
                 entries();
             }
             Map<String, PublicKey> checkpointKeys = trusted != null ? trusted : bundleKeys();
             if (checkpointKeys.isEmpty()) {
-                warnings.add("no checkpoint public key available: every checkpoint is reported as signed by an unknown key");
+                warnings.add(
+                        "no checkpoint public key available: every checkpoint is reported as signed by an unknown key");
             }
             chains(checkpointKeys);
             serverReport();
@@ -147,14 +152,18 @@ public final class BundleVerifier {
         byte[] manifestBytes() throws IOException {
             ZipEntry e = zip.getEntry(BundleManifest.MANIFEST);
             if (e == null) {
-                add(Finding.Kind.MANIFEST_SIGNATURE, BundleManifest.MANIFEST,
+                add(
+                        Finding.Kind.MANIFEST_SIGNATURE,
+                        BundleManifest.MANIFEST,
                         "the bundle has no manifest.json: nothing vouches for its content");
                 return null;
             }
             try (InputStream in = zip.getInputStream(e)) {
                 byte[] bytes = in.readNBytes(MAX_MANIFEST_BYTES + 1);
                 if (bytes.length > MAX_MANIFEST_BYTES) {
-                    add(Finding.Kind.MANIFEST_SIGNATURE, BundleManifest.MANIFEST,
+                    add(
+                            Finding.Kind.MANIFEST_SIGNATURE,
+                            BundleManifest.MANIFEST,
                             "manifest.json is larger than " + MAX_MANIFEST_BYTES + " bytes");
                     return null;
                 }
@@ -177,21 +186,28 @@ public final class BundleVerifier {
             if (trusted != null) {
                 key = keyId == null ? null : trusted.get(keyId);
                 if (key == null) {
-                    add(Finding.Kind.MANIFEST_SIGNATURE, BundleManifest.MANIFEST, "the manifest names exporter key "
-                            + keyId + ", which is not among the trusted keys: the bundle's origin is not proven");
+                    add(
+                            Finding.Kind.MANIFEST_SIGNATURE,
+                            BundleManifest.MANIFEST,
+                            "the manifest names exporter key " + keyId
+                                    + ", which is not among the trusted keys: the bundle's origin is not proven");
                     return;
                 }
             } else {
                 key = bundleExportKey();
                 if (key == null) {
-                    add(Finding.Kind.MANIFEST_SIGNATURE, BundleManifest.MANIFEST,
+                    add(
+                            Finding.Kind.MANIFEST_SIGNATURE,
+                            BundleManifest.MANIFEST,
                             "the bundle carries no readable export-key.pem to check manifest.sig with");
                     return;
                 }
                 String actual = CheckpointSignatures.keyId(key);
                 if (!actual.equals(keyId)) {
-                    add(Finding.Kind.MANIFEST_SIGNATURE, BundleManifest.MANIFEST, "export-key.pem holds key " + actual
-                            + " but the manifest names exporter key " + keyId);
+                    add(
+                            Finding.Kind.MANIFEST_SIGNATURE,
+                            BundleManifest.MANIFEST,
+                            "export-key.pem holds key " + actual + " but the manifest names exporter key " + keyId);
                     return;
                 }
                 warnings.add("no --trusted-keys given: the manifest signature was checked with the key inside the"
@@ -199,8 +215,11 @@ public final class BundleVerifier {
                         + " that key id with the export key GET /v1/audit/keys publishes, or pass --trusted-keys DIR");
             }
             if (!BundleSignatures.verify(manifestBytes, sig, key)) {
-                add(Finding.Kind.MANIFEST_SIGNATURE, BundleManifest.MANIFEST, "manifest.sig does not verify with"
-                        + " exporter key " + keyId + ": the manifest or its signature was altered");
+                add(
+                        Finding.Kind.MANIFEST_SIGNATURE,
+                        BundleManifest.MANIFEST,
+                        "manifest.sig does not verify with" + " exporter key " + keyId
+                                + ": the manifest or its signature was altered");
             }
         }
 
@@ -223,7 +242,10 @@ public final class BundleVerifier {
                 listed.add(entry.name());
                 ZipEntry e = zip.getEntry(entry.name());
                 if (e == null) {
-                    add(Finding.Kind.ENTRY_MISMATCH, entry.name(), "listed in the manifest but missing from the bundle");
+                    add(
+                            Finding.Kind.ENTRY_MISMATCH,
+                            entry.name(),
+                            "listed in the manifest but missing from the bundle");
                     continue;
                 }
                 MessageDigest sha = sha256();
@@ -237,9 +259,12 @@ public final class BundleVerifier {
                 }
                 String hash = HexFormat.of().formatHex(sha.digest());
                 if (!hash.equals(entry.sha256()) || size != entry.size()) {
-                    add(Finding.Kind.ENTRY_MISMATCH, entry.name(), "SHA-256 " + shortHash(hash) + " (" + size
-                            + " bytes) is not the manifest's " + shortHash(entry.sha256()) + " (" + entry.size()
-                            + " bytes): the entry was changed after export");
+                    add(
+                            Finding.Kind.ENTRY_MISMATCH,
+                            entry.name(),
+                            "SHA-256 " + shortHash(hash) + " (" + size
+                                    + " bytes) is not the manifest's " + shortHash(entry.sha256()) + " (" + entry.size()
+                                    + " bytes): the entry was changed after export");
                 }
             }
             for (ZipEntry e : Collections.list(zip.entries())) {
@@ -248,7 +273,10 @@ public final class BundleVerifier {
                         && !listed.contains(name)
                         && !name.equals(BundleManifest.MANIFEST)
                         && !name.equals(BundleManifest.SIGNATURE)) {
-                    add(Finding.Kind.ENTRY_MISMATCH, name, "in the bundle but not listed in its manifest: it was added");
+                    add(
+                            Finding.Kind.ENTRY_MISMATCH,
+                            name,
+                            "in the bundle but not listed in its manifest: it was added");
                 }
             }
         }
@@ -283,7 +311,8 @@ public final class BundleVerifier {
             }
             ZipEntry cpEntry = zip.getEntry(BundleManifest.CHECKPOINTS);
             try (BufferedReader records = reader(recordsEntry);
-                    BufferedReader cps = cpEntry == null ? new BufferedReader(java.io.Reader.nullReader()) : reader(cpEntry)) {
+                    BufferedReader cps =
+                            cpEntry == null ? new BufferedReader(java.io.Reader.nullReader()) : reader(cpEntry)) {
                 Peekable<Line<AuditDocument>> d =
                         new Peekable<>(lines(records, BundleManifest.RECORDS, AuditDocument.class));
                 Peekable<Line<CheckpointDocument>> c =
@@ -293,12 +322,17 @@ public final class BundleVerifier {
                     String chain = d.peek().value().chain().id();
                     if (!done.add(chain)) {
                         Line<AuditDocument> stray = d.next();
-                        add(Finding.Kind.ENTRY_MISMATCH, BundleManifest.RECORDS, "line " + stray.number()
-                                + " (" + stray.value().documentId() + ") is out of chain order: the file was rearranged");
+                        add(
+                                Finding.Kind.ENTRY_MISMATCH,
+                                BundleManifest.RECORDS,
+                                "line " + stray.number() + " (" + stray.value().documentId()
+                                        + ") is out of chain order: the file was rearranged");
                         continue;
                     }
                     BundleManifest.ChainSpan span = spans.remove(chain);
-                    long firstSeq = span != null ? span.firstSeq() : d.peek().value().chain().seq();
+                    long firstSeq = span != null
+                            ? span.firstSeq()
+                            : d.peek().value().chain().seq();
                     ChainCheck check = new ChainCheck(chain, firstSeq, keys);
                     while (c.hasNext() && c.peek().value().chain().id().compareTo(chain) < 0) {
                         c.next();
@@ -315,8 +349,11 @@ public final class BundleVerifier {
                             if (l.seq() == pending.seq()) {
                                 same.add(l);
                             } else if (l.seq() < pending.seq()) {
-                                add(Finding.Kind.ENTRY_MISMATCH, BundleManifest.RECORDS, "line " + line.number() + " ("
-                                        + l.id() + ") is out of seq order: the file was rearranged");
+                                add(
+                                        Finding.Kind.ENTRY_MISMATCH,
+                                        BundleManifest.RECORDS,
+                                        "line " + line.number() + " (" + l.id()
+                                                + ") is out of seq order: the file was rearranged");
                             } else {
                                 next = l;
                                 break;
@@ -346,8 +383,9 @@ public final class BundleVerifier {
                                 Finding.Kind.TRUNCATED,
                                 chain,
                                 List.of(lastFed + 1, span.lastSeq()),
-                                "the bundle's records end at seq " + lastFed + " but its manifest lists the chain up to seq "
-                                        + span.lastSeq() + ": its tail was removed"));
+                                "the bundle's records end at seq " + lastFed
+                                        + " but its manifest lists the chain up to seq " + span.lastSeq()
+                                        + ": its tail was removed"));
                     }
                 }
             } catch (UncheckedIOException e) {
@@ -372,7 +410,10 @@ public final class BundleVerifier {
                 if (r != null && r.has("intact") && !r.get("intact").asBoolean()) {
                     warnings.add("the server's own verification at export time (verification.json) did not report the"
                             + " trail intact: " + r.path("findings_total").asLong() + " finding(s)"
-                            + (r.path("complete").asBoolean(true) ? "" : ", incomplete: " + r.path("incomplete_reason").asText()));
+                            + (r.path("complete").asBoolean(true)
+                                    ? ""
+                                    : ", incomplete: "
+                                            + r.path("incomplete_reason").asText()));
                 }
             } catch (IOException ex) {
                 warnings.add("verification.json is not readable JSON: " + ex.getMessage());
@@ -414,11 +455,16 @@ public final class BundleVerifier {
                             if (valid(value)) {
                                 next = new Line<>(number, value);
                             } else {
-                                add(Finding.Kind.ENTRY_MISMATCH, entry, "line " + number + " lacks its chain id or hash");
+                                add(
+                                        Finding.Kind.ENTRY_MISMATCH,
+                                        entry,
+                                        "line " + number + " lacks its chain id or hash");
                             }
                         } catch (IOException e) {
-                            add(Finding.Kind.ENTRY_MISMATCH, entry, "line " + number + " is not a JSON document of this"
-                                    + " entry's kind");
+                            add(
+                                    Finding.Kind.ENTRY_MISMATCH,
+                                    entry,
+                                    "line " + number + " is not a JSON document of this" + " entry's kind");
                         }
                     }
                     return true;
@@ -447,7 +493,8 @@ public final class BundleVerifier {
 
     private static boolean valid(Object value) {
         return switch (value) {
-            case AuditDocument d -> d.chain() != null && d.chain().id() != null && d.chain().hash() != null;
+            case AuditDocument d ->
+                d.chain() != null && d.chain().id() != null && d.chain().hash() != null;
             case CheckpointDocument c -> c.chain() != null && c.chain().id() != null && c.keyId() != null;
             default -> false;
         };
