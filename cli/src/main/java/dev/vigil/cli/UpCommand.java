@@ -1,12 +1,12 @@
 package dev.vigil.cli;
 
+import dev.vigil.auditapi.AuditApiConfig;
 import dev.vigil.common.auth.ApiKeys;
 import dev.vigil.common.auth.Role;
 import dev.vigil.common.config.Config;
 import dev.vigil.embedded.ChildServer;
 import dev.vigil.embedded.ElasticsearchServerMain;
 import dev.vigil.embedded.KafkaServerMain;
-import dev.vigil.auditapi.AuditApiConfig;
 import dev.vigil.trail.checkpoint.SigningKey;
 import dev.vigil.trail.checkpoint.SigningKeyConfig;
 import dev.vigil.trail.checkpoint.SigningKeys;
