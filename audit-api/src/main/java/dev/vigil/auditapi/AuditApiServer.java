@@ -39,6 +39,8 @@ import org.slf4j.LoggerFactory;
  *   <tr><td>GET /v1/audit/checkpoints</td><td>auditor (officer passes)</td><td>signed checkpoints, newest first</td></tr>
  *   <tr><td>GET /v1/audit/keys</td><td>auditor (officer passes)</td><td>the checkpoint public key ring</td></tr>
  *   <tr><td>GET /v1/audit/verify</td><td>auditor (officer passes)</td><td>verification report ({@link VerifyEndpoint})</td></tr>
+ *   <tr><td>GET /v1/audit/export</td><td>auditor (officer passes)</td><td>CSV, JSON Lines or OSCAL, streamed ({@link ExportEndpoint})</td></tr>
+ *   <tr><td>GET /v1/audit/export/bundle</td><td>auditor (officer passes)</td><td>signed evidence bundle ({@link BundleEndpoint})</td></tr>
  *   <tr><td>GET /healthz</td><td>public</td><td>{@code {"status":"ok"}}</td></tr>
  * </table>
  *

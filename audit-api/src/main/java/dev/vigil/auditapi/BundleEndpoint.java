@@ -78,7 +78,6 @@ final class BundleEndpoint {
     private final Path exportKeyFile;
     private final AccessLog accessLog;
     private final Clock clock;
-
     BundleEndpoint(
             ElasticsearchClient client,
             String indexPrefix,
@@ -124,28 +123,33 @@ final class BundleEndpoint {
                 parsed.to(),
                 VerifyEndpoint.MAX_DOCUMENTS,
                 VerifyEndpoint.TIME_LIMIT);
-        Map<String, long[]> spans = chainSpans(tenant, parsed);
-        String trailPit = openPit(trailAlias);
-        String checkpointPit = openPit(checkpointAlias);
+        String trailPit = null;
+        String checkpointPit = null;
         try {
+            Map<String, long[]> spans = chainSpans(tenant, parsed);
+            trailPit = openPit(trailAlias);
+            checkpointPit = openPit(checkpointAlias);
             accessLog.record(request, "export", Map.of("format", "bundle"));
-        } catch (RuntimeException e) {
+            String records = trailPit;
+            String checkpoints = checkpointPit;
+            Response.BodyWriter writer = out -> {
+                try {
+                    write(out, tenant, parsed, verifyRequest, spans, records, checkpoints, key);
+                } finally {
+                    closeQuietly(records);
+                    closeQuietly(checkpoints);
+                }
+            };
+            return Response.stream(200, "application/zip", writer)
+                    .header("Content-Disposition", "attachment; filename=\"" + parsed.fileName(tenant, "zip") + "\"")
+                    .header("Cache-Control", "no-store");
+        } catch (IOException | RuntimeException e) {
             closeQuietly(trailPit);
             closeQuietly(checkpointPit);
             throw e;
         }
-        Response.BodyWriter writer = out -> {
-            try {
-                write(out, tenant, parsed, verifyRequest, spans, trailPit, checkpointPit, key);
-            } finally {
-                closeQuietly(trailPit);
-                closeQuietly(checkpointPit);
-            }
-        };
-        return Response.stream(200, "application/zip", writer)
-                .header("Content-Disposition", "attachment; filename=\"" + parsed.fileName(tenant, "zip") + "\"")
-                .header("Cache-Control", "no-store");
     }
+
 
     private void write(
             OutputStream out,
