@@ -78,6 +78,7 @@ final class BundleEndpoint {
     private final Path exportKeyFile;
     private final AccessLog accessLog;
     private final Clock clock;
+
     BundleEndpoint(
             ElasticsearchClient client,
             String indexPrefix,
@@ -149,7 +150,6 @@ final class BundleEndpoint {
             throw e;
         }
     }
-
 
     private void write(
             OutputStream out,

@@ -35,7 +35,8 @@ class CsvExportTest {
                 "acme",
                 "shop",
                 new AuditDocument.Chain("acme/shop", 4, "p".repeat(64), "h".repeat(64), 1),
-                new AuditDocument.Event("e-4", "EVALUATION", "pipeline.BUILD_FINISHED", "cdevents", "/ci", "s-4", null, "SUCCESS"),
+                new AuditDocument.Event(
+                        "e-4", "EVALUATION", "pipeline.BUILD_FINISHED", "cdevents", "/ci", "s-4", null, "SUCCESS"),
                 new AuditDocument.Subject("c0ffee", "main", null, null, null, "production", null, null),
                 new AuditDocument.User("alice"),
                 "built, tested",
