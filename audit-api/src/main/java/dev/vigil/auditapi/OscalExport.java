@@ -88,7 +88,7 @@ final class OscalExport {
                         + " the period is a finding.");
         // start is required; without 'from', the period starts with the trail (the epoch stands for it).
         g.writeStringField("start", (p.from() == null ? Instant.EPOCH : p.from()).toString());
-        g.writeStringField("end", (p.to() == null ? p.now() : p.to()).toString());
+        g.writeStringField("end", end(p).toString());
         g.writeObjectFieldStart("reviewed-controls");
         g.writeArrayFieldStart("control-selections");
         g.writeStartObject();
@@ -131,6 +131,14 @@ final class OscalExport {
         g.writeEndObject();
         g.writeEndObject();
         g.flush();
+    }
+
+    /** {@code to}, else the export time, but never before {@code start} (a period in the future is empty). */
+    static Instant end(Period p) {
+        if (p.to() != null) {
+            return p.to();
+        }
+        return p.from() != null && p.from().isAfter(p.now()) ? p.from() : p.now();
     }
 
     private static void observation(JsonGenerator g, AuditDocument d) throws IOException {

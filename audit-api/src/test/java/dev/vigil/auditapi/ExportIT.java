@@ -417,6 +417,24 @@ class ExportIT {
     }
 
     @Test
+    void shouldExportAnEmptyPeriodAsAValidOscalDocumentWithoutObservations() throws Exception {
+        HttpResponse<byte[]> r = get(ExportEndpoint.PATH + "?format=oscal&from=2030-01-01T00:00:00Z", acmeAuditor);
+
+        assertThat(r.statusCode()).isEqualTo(200);
+        JsonNode doc = Json.mapper().readTree(r.body());
+        JsonSchema schema;
+        try (InputStream in = ExportIT.class.getResourceAsStream("/oscal/oscal-ar-1.1.2_schema.json")) {
+            schema = JsonSchemaFactory.getInstance(SpecVersion.VersionFlag.V7).getSchema(in);
+        }
+        assertThat(schema.validate(doc)).isEmpty();
+        JsonNode result = doc.at("/assessment-results/results/0");
+        assertThat(result.get("start").asText()).isEqualTo("2030-01-01T00:00:00Z");
+        assertThat(result.get("end").asText()).isEqualTo("2030-01-01T00:00:00Z");
+        assertThat(result.has("observations")).isFalse();
+        assertThat(result.has("findings")).isFalse();
+    }
+
+    @Test
     void shouldRefuseAnUnknownFormatAndAPublisherKey() throws Exception {
         HttpResponse<byte[]> bad = get(ExportEndpoint.PATH + "?format=xlsx", acmeAuditor);
         assertThat(bad.statusCode()).isEqualTo(400);

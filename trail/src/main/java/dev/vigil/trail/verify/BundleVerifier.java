@@ -267,8 +267,14 @@ public final class BundleVerifier {
                                     + " bytes): the entry was changed after export");
                 }
             }
+            Set<String> seen = new HashSet<>();
             for (ZipEntry e : Collections.list(zip.entries())) {
                 String name = e.getName();
+                if (!seen.add(name)) {
+                    // Tools disagree on which of two same-named entries they extract: only one was checked.
+                    add(Finding.Kind.ENTRY_MISMATCH, name, "appears twice in the bundle: one copy was added");
+                    continue;
+                }
                 if (!e.isDirectory()
                         && !listed.contains(name)
                         && !name.equals(BundleManifest.MANIFEST)
