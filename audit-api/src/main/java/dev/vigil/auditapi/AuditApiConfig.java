@@ -7,11 +7,17 @@ import dev.vigil.common.config.SharedFields;
 import dev.vigil.trail.checkpoint.SigningKeyConfig;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.function.Consumer;
 import java.util.regex.Pattern;
+import java.util.stream.Stream;
 
 /**
  * Configuration of the audit API. Every key is declared here with its default and validation,
  * so {@link Config#resolve} reports all problems of a configuration at once.
+ *
+ * <p>A new setting is a new component at the end, a field of {@link Parts}, and a
+ * {@code withXxx} method through {@link #with}; the short constructors give defaults, so tests
+ * name only what they change.
  */
 public record AuditApiConfig(
         String elasticsearchUrl,
@@ -25,12 +31,9 @@ public record AuditApiConfig(
         String topicPrefix,
         Path dataDir,
         ViolationsConfig violations,
-        boolean uiSecureCookie) {
+        boolean uiSecureCookie,
+        Path exportSigningKeyFile) {
 
-    /**
-     * New settings go at the end of the component list, each with a {@code withXxx} copy method
-     * and a default in the short constructors, so tests name only what they change.
-     */
     public AuditApiConfig(
             String elasticsearchUrl,
             String indexPrefix,
@@ -51,78 +54,8 @@ public record AuditApiConfig(
                 TOPIC_PREFIX.defaultValue(),
                 defaultDataDir(),
                 ViolationsConfig.defaults(),
-                UI_SECURE_COOKIE.defaultValue());
-    }
-
-    /** Where Kafka is, and the topic prefix: access records and risk acceptances are written there. */
-    public AuditApiConfig withKafka(String bootstrapServers, String prefix) {
-        return new AuditApiConfig(
-                elasticsearchUrl,
-                indexPrefix,
-                host,
-                port,
-                maxPageSize,
-                pitKeepAlive,
-                publicKeysDir,
-                bootstrapServers,
-                prefix,
-                dataDir,
-                violations,
-                uiSecureCookie);
-    }
-
-    public AuditApiConfig withDataDir(Path dir) {
-        return new AuditApiConfig(
-                elasticsearchUrl,
-                indexPrefix,
-                host,
-                port,
-                maxPageSize,
-                pitKeepAlive,
-                publicKeysDir,
-                kafkaBootstrapServers,
-                topicPrefix,
-                dir,
-                violations,
-                uiSecureCookie);
-    }
-
-    /** Violations list, risk acceptance, stream and webhook settings. */
-    public AuditApiConfig withViolations(ViolationsConfig settings) {
-        return new AuditApiConfig(
-                elasticsearchUrl,
-                indexPrefix,
-                host,
-                port,
-                maxPageSize,
-                pitKeepAlive,
-                publicKeysDir,
-                kafkaBootstrapServers,
-                topicPrefix,
-                dataDir,
-                settings,
-                uiSecureCookie);
-    }
-
-    /** Whether the UI's session cookie is marked Secure (the UI is served over https). */
-    public AuditApiConfig withUiSecureCookie(boolean secure) {
-        return new AuditApiConfig(
-                elasticsearchUrl,
-                indexPrefix,
-                host,
-                port,
-                maxPageSize,
-                pitKeepAlive,
-                publicKeysDir,
-                kafkaBootstrapServers,
-                topicPrefix,
-                dataDir,
-                violations,
-                secure);
-    }
-
-    private static Path defaultDataDir() {
-        return Path.of(SharedFields.DATA_DIR.defaultValue()).toAbsolutePath().normalize();
+                UI_SECURE_COOKIE.defaultValue(),
+                resolveExportSigningKeyFile("", defaultDataDir()));
     }
 
     /** With the default public key ring, {@code <default data-dir>/keys/public}. */
@@ -136,6 +69,97 @@ public record AuditApiConfig(
                 maxPageSize,
                 pitKeepAlive,
                 SigningKeyConfig.publicKeysDir("", defaultDataDir()));
+    }
+
+    /** The components as mutable fields, for copies that change a few of them. */
+    private static final class Parts {
+        String elasticsearchUrl;
+        String indexPrefix;
+        String host;
+        int port;
+        int maxPageSize;
+        String pitKeepAlive;
+        Path publicKeysDir;
+        String kafkaBootstrapServers;
+        String topicPrefix;
+        Path dataDir;
+        ViolationsConfig violations;
+        boolean uiSecureCookie;
+        Path exportSigningKeyFile;
+
+        AuditApiConfig build() {
+            return new AuditApiConfig(
+                    elasticsearchUrl,
+                    indexPrefix,
+                    host,
+                    port,
+                    maxPageSize,
+                    pitKeepAlive,
+                    publicKeysDir,
+                    kafkaBootstrapServers,
+                    topicPrefix,
+                    dataDir,
+                    violations,
+                    uiSecureCookie,
+                    exportSigningKeyFile);
+        }
+    }
+
+    private AuditApiConfig with(Consumer<Parts> change) {
+        Parts p = new Parts();
+        p.elasticsearchUrl = elasticsearchUrl;
+        p.indexPrefix = indexPrefix;
+        p.host = host;
+        p.port = port;
+        p.maxPageSize = maxPageSize;
+        p.pitKeepAlive = pitKeepAlive;
+        p.publicKeysDir = publicKeysDir;
+        p.kafkaBootstrapServers = kafkaBootstrapServers;
+        p.topicPrefix = topicPrefix;
+        p.dataDir = dataDir;
+        p.violations = violations;
+        p.uiSecureCookie = uiSecureCookie;
+        p.exportSigningKeyFile = exportSigningKeyFile;
+        change.accept(p);
+        return p.build();
+    }
+
+    /** Where Kafka is, and the topic prefix: access records and risk acceptances are written there. */
+    public AuditApiConfig withKafka(String bootstrapServers, String prefix) {
+        return with(p -> {
+            p.kafkaBootstrapServers = bootstrapServers;
+            p.topicPrefix = prefix;
+        });
+    }
+
+    public AuditApiConfig withDataDir(Path dir) {
+        return with(p -> p.dataDir = dir);
+    }
+
+    /** Violations list, risk acceptance, stream and webhook settings. */
+    public AuditApiConfig withViolations(ViolationsConfig settings) {
+        return with(p -> p.violations = settings);
+    }
+
+    /** Whether the UI's session cookie is marked Secure (the UI is served over https). */
+    public AuditApiConfig withUiSecureCookie(boolean secure) {
+        return with(p -> p.uiSecureCookie = secure);
+    }
+
+    /** The Ed25519 key evidence bundles are signed with (never the trail's checkpoint key). */
+    public AuditApiConfig withExportSigningKeyFile(Path file) {
+        return with(p -> p.exportSigningKeyFile = file);
+    }
+
+    /** The configured export signing key file, or {@code <data-dir>/keys/}{@value #DEFAULT_EXPORT_KEY_FILE}. */
+    public static Path resolveExportSigningKeyFile(String configured, Path dataDir) {
+        return configured == null || configured.isBlank()
+                ? SigningKeyConfig.keysDir(dataDir).resolve(DEFAULT_EXPORT_KEY_FILE)
+                : Path.of(configured).toAbsolutePath().normalize();
+    }
+
+    private static Path defaultDataDir() {
+        return Path.of(SharedFields.DATA_DIR.defaultValue()).toAbsolutePath().normalize();
     }
 
     /** Elasticsearch time units; the keep-alive is handed to Elasticsearch as written. */
@@ -180,8 +204,17 @@ public record AuditApiConfig(
             false,
             "Mark the UI session cookie Secure; set it to true whenever the UI is reached over https.");
 
-    public static final List<ConfigField<?>> FIELDS = java.util.stream.Stream.concat(
-                    java.util.stream.Stream.of(
+    public static final String DEFAULT_EXPORT_KEY_FILE = "export-signing-key.pem";
+
+    public static final ConfigField<String> EXPORT_SIGNING_KEY_FILE = ConfigField.string(
+            "vigil.audit-api.export-signing-key-file",
+            "",
+            "PEM (PKCS#8) Ed25519 key the audit API signs evidence bundles with; a key of its own, not the"
+                    + " checkpoint signing key. Empty: <data-dir>/keys/" + DEFAULT_EXPORT_KEY_FILE
+                    + " (written by `vigil up`).");
+
+    public static final List<ConfigField<?>> FIELDS = Stream.concat(
+                    Stream.of(
                             ELASTICSEARCH_URL,
                             INDEX_PREFIX,
                             HOST,
@@ -192,7 +225,8 @@ public record AuditApiConfig(
                             PUBLIC_KEYS_DIR,
                             KAFKA_BOOTSTRAP_SERVERS,
                             TOPIC_PREFIX,
-                            UI_SECURE_COOKIE),
+                            UI_SECURE_COOKIE,
+                            EXPORT_SIGNING_KEY_FILE),
                     ViolationsConfig.FIELDS.stream())
             .toList();
 
@@ -210,6 +244,7 @@ public record AuditApiConfig(
                 config.get(TOPIC_PREFIX),
                 dataDir,
                 ViolationsConfig.from(config),
-                config.get(UI_SECURE_COOKIE));
+                config.get(UI_SECURE_COOKIE),
+                resolveExportSigningKeyFile(config.get(EXPORT_SIGNING_KEY_FILE), dataDir));
     }
 }

@@ -56,6 +56,8 @@ import org.slf4j.LoggerFactory;
  *   <tr><td>GET, POST /v1/admin/keys; DELETE /v1/admin/keys/{id}; GET, POST /v1/admin/tenants</td>
  *       <td>admin</td><td>keys and tenants ({@link AdminEndpoints})</td></tr>
  *   <tr><td>GET /openapi.json</td><td>public</td><td>the OpenAPI 3.1 document</td></tr>
+ *   <tr><td>GET /v1/audit/export</td><td>auditor (officer passes)</td><td>CSV, JSON Lines or OSCAL, streamed ({@link ExportEndpoint})</td></tr>
+ *   <tr><td>GET /v1/audit/export/bundle</td><td>auditor (officer passes)</td><td>signed evidence bundle ({@link BundleEndpoint})</td></tr>
  *   <tr><td>GET /healthz</td><td>public</td><td>{@code {"status":"ok"}}</td></tr>
  *   <tr><td>GET /ui/*, POST|GET|DELETE /ui/session</td><td>public</td><td>the web UI and its browser
  *       login ({@link UiRoutes}); {@code /v1/*} also accept its session cookie</td></tr>
@@ -89,6 +91,8 @@ public final class AuditApiServer implements AutoCloseable {
     private final SubscriptionStore subscriptionStore;
     private final SubscriptionsEndpoint subscriptions;
     private final WebhookWorker webhooks;
+    private final ExportEndpoint exports;
+    private final BundleEndpoint bundles;
     private volatile boolean indexInstalled;
     private HttpService http;
 
@@ -136,6 +140,17 @@ public final class AuditApiServer implements AutoCloseable {
                         vc,
                         Clock.systemUTC())
                 : null;
+        this.exports = new ExportEndpoint(
+                client, index.alias(), config.pitKeepAlive(), config.maxPageSize(), accessLog, Clock.systemUTC());
+        this.bundles = new BundleEndpoint(
+                client,
+                config.indexPrefix(),
+                config.pitKeepAlive(),
+                config.maxPageSize(),
+                config.publicKeysDir(),
+                config.exportSigningKeyFile(),
+                accessLog,
+                Clock.systemUTC());
     }
 
     /**
@@ -197,6 +212,16 @@ public final class AuditApiServer implements AutoCloseable {
                     .route("GET", AdminEndpoints.TENANTS_PATH, Role.ADMIN, admin::listTenants)
                     .route("POST", AdminEndpoints.TENANTS_PATH, Role.ADMIN, admin::createTenant)
                     .publicRoute("GET", "/openapi.json", r -> Response.bytes(200, "application/json", openApi()))
+                    .route(
+                            "GET",
+                            ExportEndpoint.PATH,
+                            Role.AUDITOR,
+                            r -> server.fromStore(ExportEndpoint.PATH, () -> server.exports.handle(r)))
+                    .route(
+                            "GET",
+                            BundleEndpoint.PATH,
+                            Role.AUDITOR,
+                            r -> server.fromStore(BundleEndpoint.PATH, () -> server.bundles.handle(r)))
                     .publicRoute("GET", "/healthz", r -> Response.json(200, Map.of("status", "ok")))
                     .build()
                     .start();
@@ -371,6 +396,18 @@ public final class AuditApiServer implements AutoCloseable {
             key.put("algorithm", e.algorithm());
             key.put("public_key_pem", e.pem());
             key.put("active", e.active());
+            key.put("purpose", "checkpoint");
+            keys.add(key);
+        }
+        // The key evidence bundles are signed with, so an auditor can trust a bundle's manifest.
+        if (java.nio.file.Files.exists(config.exportSigningKeyFile())) {
+            dev.vigil.trail.checkpoint.SigningKey export = BundleEndpoint.loadKey(config.exportSigningKeyFile());
+            Map<String, Object> key = new LinkedHashMap<>();
+            key.put("key_id", export.keyId());
+            key.put("algorithm", "Ed25519");
+            key.put("public_key_pem", dev.vigil.trail.checkpoint.SigningKeys.publicPem(export.publicKey()));
+            key.put("active", true);
+            key.put("purpose", "export");
             keys.add(key);
         }
         return Response.json(200, Map.of("keys", keys));

@@ -1,11 +1,13 @@
 package dev.vigil.cli;
 
+import dev.vigil.auditapi.AuditApiConfig;
 import dev.vigil.common.auth.ApiKeys;
 import dev.vigil.common.auth.Role;
 import dev.vigil.common.config.Config;
 import dev.vigil.embedded.ChildServer;
 import dev.vigil.embedded.ElasticsearchServerMain;
 import dev.vigil.embedded.KafkaServerMain;
+import dev.vigil.trail.checkpoint.SigningKey;
 import dev.vigil.trail.checkpoint.SigningKeyConfig;
 import dev.vigil.trail.checkpoint.SigningKeys;
 import java.io.IOException;
@@ -118,6 +120,7 @@ final class UpCommand implements Command {
                 writeDevKeys(keys, keysFile, data.resolve("dev-keys.env"));
             }
             ensureSigningKey(data);
+            ensureExportSigningKey(data);
             services.startStreams(args, wiring);
             services.startIngest(args, wiring, keys);
             services.startAuditApi(args, wiring, keys);
@@ -197,6 +200,26 @@ final class UpCommand implements Command {
         SigningKeys.Rotation created = SigningKeys.rotate(file, ring);
         out.println("vigil: generated checkpoint signing key "
                 + created.active().keyId() + " -> " + file + " (public key in " + ring + ")");
+    }
+
+    /**
+     * First start: the audit API's export signing key (evidence bundles), a key of its own next to
+     * the checkpoint key, so the audit API never holds the trail's signing key. A configured file
+     * is left alone, as with the checkpoint key.
+     */
+    private void ensureExportSigningKey(Path data) {
+        Config config = args.resolve(List.of(AuditApiConfig.EXPORT_SIGNING_KEY_FILE), Map.of());
+        if (!config.get(AuditApiConfig.EXPORT_SIGNING_KEY_FILE).isBlank()) {
+            return;
+        }
+        Path file = AuditApiConfig.resolveExportSigningKeyFile("", data);
+        if (Files.exists(file)) {
+            return;
+        }
+        SigningKey key = SigningKeys.generate();
+        SigningKeys.writePrivate(key, file);
+        out.println("vigil: generated export signing key " + key.keyId() + " -> " + file
+                + " (public key at GET /v1/audit/keys, purpose export)");
     }
 
     /**

@@ -6,6 +6,7 @@ import dev.vigil.common.config.Config;
 import dev.vigil.common.config.SharedFields;
 import dev.vigil.schemas.topic.Topics;
 import dev.vigil.trail.ElasticsearchClients;
+import dev.vigil.trail.verify.BundleVerifier;
 import dev.vigil.trail.verify.KafkaTrailHeads;
 import dev.vigil.trail.verify.PemKeyRing;
 import dev.vigil.trail.verify.TrailHead;
@@ -29,7 +30,9 @@ import java.util.function.LongConsumer;
  * {@code vigil verify}: recomputes the audit trail's hash chains from Elasticsearch, checks the
  * signed checkpoints with the public keys of {@code --keys DIR} and, with {@code --kafka}, compares
  * each chain's end with the Kafka trail. Exit codes: 0 intact, 1 findings (or an incomplete run),
- * 2 usage or configuration error, 3 Elasticsearch (or Kafka) cannot be reached.
+ * 2 usage or configuration error, 3 Elasticsearch (or Kafka) cannot be reached. With
+ * {@code --bundle FILE.zip} it verifies an exported evidence bundle offline instead (same report
+ * and exit codes; an unreadable bundle is 2).
  */
 final class VerifyCommand implements Command {
 
@@ -38,7 +41,9 @@ final class VerifyCommand implements Command {
     static final int USAGE = 2;
     static final int UNREACHABLE = 3;
 
-    static final Set<String> OPTIONS = Set.of("scope", "tenant", "from", "to", "json", "keys", "kafka", "timeout");
+    static final Set<String> OPTIONS =
+            Set.of("scope", "tenant", "from", "to", "json", "keys", "kafka", "timeout", "bundle", "trusted-keys");
+    static final Set<String> BUNDLE_OPTIONS = Set.of("bundle", "trusted-keys", "json");
 
     private final CliArgs args;
     private final PrintStream out;
@@ -57,6 +62,12 @@ final class VerifyCommand implements Command {
         args.requireKnownOptions("vigil verify", OPTIONS);
         if (!args.positional().isEmpty()) {
             throw new CliArgs.UsageException("usage: " + usage());
+        }
+        if (args.option("bundle").isPresent()) {
+            return verifyBundle();
+        }
+        if (args.option("trusted-keys").isPresent()) {
+            throw new CliArgs.UsageException("--trusted-keys goes with --bundle; the trail's keys are --keys DIR");
         }
         Instant now = Instant.now();
         Instant from = args.option("from").map(v -> instant("--from", v, now)).orElse(null);
@@ -136,6 +147,55 @@ final class VerifyCommand implements Command {
         }
     }
 
+    /**
+     * {@code --bundle FILE}: an evidence bundle verified offline, no server involved. With
+     * {@code --trusted-keys DIR} the manifest's exporter key and the checkpoint keys must be among
+     * the {@code *.pem} of DIR (what {@code GET /v1/audit/keys} publishes); without, the keys inside
+     * the bundle are used, which only shows the bundle is internally consistent, and a warning says so.
+     */
+    private int verifyBundle() {
+        for (String option : OPTIONS) {
+            if (!BUNDLE_OPTIONS.contains(option) && args.option(option).isPresent()) {
+                throw new CliArgs.UsageException("--" + option + " does not go with --bundle: a bundle is verified"
+                        + " as exported; usage: vigil verify --bundle FILE.zip [--trusted-keys DIR] [--json]");
+            }
+        }
+        Path file = Path.of(args.option("bundle").orElseThrow());
+        if (!java.nio.file.Files.isRegularFile(file)) {
+            err.println("vigil verify: no bundle file at " + file);
+            return USAGE;
+        }
+        Map<String, PublicKey> trusted = null;
+        if (args.option("trusted-keys").isPresent()) {
+            Path dir = Path.of(args.option("trusted-keys").get());
+            try {
+                trusted = PemKeyRing.load(dir);
+            } catch (IllegalArgumentException | UncheckedIOException e) {
+                err.println("vigil verify: " + e.getMessage());
+                return USAGE;
+            }
+            if (trusted.isEmpty()) {
+                err.println("vigil verify: no public key (*.pem) in --trusted-keys " + dir);
+                return USAGE;
+            }
+        }
+        BundleVerifier.Result result;
+        try {
+            result = BundleVerifier.verify(file, trusted);
+        } catch (IllegalArgumentException e) {
+            err.println("vigil verify: " + e.getMessage());
+            return USAGE;
+        } catch (IOException | UncheckedIOException e) {
+            err.println("vigil verify: cannot read the bundle " + file + ": " + e.getMessage());
+            return USAGE;
+        }
+        result.warnings().forEach(w -> err.println("vigil verify: warning: " + w));
+        VerifyReport report = result.report();
+        out.print(args.flag("json") ? report.toJson() + "\n" : report.toHuman());
+        out.flush();
+        return report.intact() ? INTACT : FINDINGS;
+    }
+
     /** A bar redrawn in place on a terminal; otherwise a plain line every tenth of the way. */
     private LongConsumer progress(long total) {
         long[] lastTenth = {-1};
@@ -173,6 +233,7 @@ final class VerifyCommand implements Command {
     }
 
     static String usage() {
-        return "vigil verify [--tenant T] [--scope S] [--from T1] [--to T2] [--keys DIR] [--kafka] [--json]";
+        return "vigil verify [--tenant T] [--scope S] [--from T1] [--to T2] [--keys DIR] [--kafka] [--json]\n"
+                + "       vigil verify --bundle FILE.zip [--trusted-keys DIR] [--json]";
     }
 }

@@ -95,6 +95,8 @@ public final class Vigil {
                               list webhook sources (without secrets)
                   verify [--tenant T] [--scope S] [--from T1] [--to T2] [--keys DIR] [--kafka] [--json]
                               verify the audit trail (exit 0 intact, 1 findings, 2 usage, 3 unreachable)
+                  verify --bundle FILE.zip [--trusted-keys DIR] [--json]
+                              verify an exported evidence bundle offline (same report and exit codes)
 
                 common options:
                   --config FILE   properties file (environment variables VIGIL_* override it)

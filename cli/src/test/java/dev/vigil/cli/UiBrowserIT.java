@@ -268,7 +268,6 @@ class UiBrowserIT {
     }
 
     @Test
-    @Disabled("needs GET /v1/audit/export — enabled at merge")
     void shouldDownloadTheCsvExportOfTheSearchedScope() throws Exception {
         String scope = "acme/ui-export-" + UUID.randomUUID().toString().substring(0, 8);
         String eventId =

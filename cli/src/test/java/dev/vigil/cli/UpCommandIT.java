@@ -147,10 +147,20 @@ class UpCommandIT {
                     HttpResponse.BodyHandlers.ofString());
             assertThat(ring.statusCode()).as(ring.body()).isEqualTo(200);
             JsonNode published = Json.mapper().readTree(ring.body()).get("keys");
-            assertThat(published).hasSize(1);
+            assertThat(published).hasSize(2);
             assertThat(published.get(0).get("active").asBoolean()).isTrue();
+            assertThat(published.get(0).get("purpose").asText()).isEqualTo("checkpoint");
             assertThat(published.get(0).get("key_id").asText())
                     .isEqualTo(SigningKeys.load(signingKey).keyId());
+            // ... and a separate export key (evidence bundles), also 0600: the audit API never holds the checkpoint
+            // key.
+            Path exportKey = data.resolve("keys/export-signing-key.pem");
+            assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(exportKey)))
+                    .isEqualTo("rw-------");
+            assertThat(published.get(1).get("purpose").asText()).isEqualTo("export");
+            assertThat(published.get(1).get("key_id").asText())
+                    .isEqualTo(SigningKeys.load(exportKey).keyId())
+                    .isNotEqualTo(published.get(0).get("key_id").asText());
         } finally {
             up.destroy(); // SIGTERM, as Ctrl-C or a service manager would send
             boolean exited = up.waitFor(90, TimeUnit.SECONDS);

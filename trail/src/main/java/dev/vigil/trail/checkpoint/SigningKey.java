@@ -40,6 +40,21 @@ public final class SigningKey {
         return CheckpointSignatures.sign(unsigned, privateKey, keyId);
     }
 
+    /**
+     * A plain Ed25519 signature over {@code data}, for what is not a checkpoint (the audit API's
+     * evidence bundle manifests, with a key of their own); the private key never leaves this class.
+     */
+    public byte[] signBytes(byte[] data) {
+        try {
+            java.security.Signature s = java.security.Signature.getInstance(CheckpointSignatures.ALGORITHM);
+            s.initSign(privateKey);
+            s.update(data);
+            return s.sign();
+        } catch (java.security.GeneralSecurityException e) {
+            throw new IllegalStateException("cannot sign with Ed25519", e);
+        }
+    }
+
     @Override
     public String toString() {
         return "SigningKey[" + CheckpointSignatures.ALGORITHM + ", keyId=" + keyId + "]";

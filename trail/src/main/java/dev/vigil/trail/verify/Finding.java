@@ -26,7 +26,17 @@ public record Finding(Kind kind, String chain, List<Long> seqs, String message) 
         /** A checkpoint whose signature does not verify with its key. */
         BAD_SIGNATURE,
         /** A checkpoint signed by a key that is not in the key ring. */
-        UNKNOWN_KEY
+        UNKNOWN_KEY,
+        /**
+         * Evidence bundles only: an entry whose SHA-256 or size is not the one its manifest lists, or
+         * an entry missing from or added to the bundle. {@code chain} names the entry.
+         */
+        ENTRY_MISMATCH,
+        /**
+         * Evidence bundles only: the manifest signature is missing, does not verify, or was made by a
+         * key that is not trusted. {@code chain} is {@code manifest.json}.
+         */
+        MANIFEST_SIGNATURE
     }
 
     public Finding {
