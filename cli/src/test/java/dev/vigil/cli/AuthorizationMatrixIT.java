@@ -20,9 +20,13 @@ import dev.vigil.ingest.IngestConfig;
 import dev.vigil.ingest.IngestServer;
 import dev.vigil.schemas.AuditRecord;
 import dev.vigil.schemas.AuditRecordKind;
+import dev.vigil.schemas.Severity;
 import dev.vigil.schemas.Subject;
+import dev.vigil.schemas.Violation;
+import dev.vigil.schemas.ViolationState;
 import dev.vigil.schemas.topic.TopicAdmin;
 import dev.vigil.schemas.topic.Topics;
+import dev.vigil.streams.AuditRecords;
 import dev.vigil.trail.AuditChain;
 import dev.vigil.trail.AuditDocument;
 import dev.vigil.trail.AuditIndex;
@@ -87,7 +91,9 @@ class AuthorizationMatrixIT {
     enum Outcome {
         UNAUTHORIZED,
         FORBIDDEN,
-        ALLOWED
+        ALLOWED,
+        /** A route that authenticates the request itself (the UI's session routes): the row's check decides. */
+        ROW_DECIDES
     }
 
     record Req(String method, String path, String contentType, byte[] body) {
@@ -123,12 +129,14 @@ class AuthorizationMatrixIT {
         enum Kind {
             KEYED,
             PUBLIC,
-            SIGNED
+            SIGNED,
+            SELF
         }
 
         Outcome expected(Caller caller) {
             return switch (kind) {
                 case PUBLIC -> Outcome.ALLOWED;
+                case SELF -> Outcome.ROW_DECIDES;
                 // Authenticated by the webhook source's secret, which no API key replaces.
                 case SIGNED -> Outcome.UNAUTHORIZED;
                 case KEYED ->
@@ -147,6 +155,12 @@ class AuthorizationMatrixIT {
         return new Row(EnumSet.allOf(Caller.class), Row.Kind.PUBLIC, c -> Req.get(path), (r, own, s) -> s.assertThat(
                         r.status())
                 .isEqualTo(200));
+    }
+
+    /** A public UI route that answers every caller the same, whatever key the request carries. */
+    static Row uiRoute(Req request, int status) {
+        return new Row(EnumSet.allOf(Caller.class), Row.Kind.SELF, c -> request, (r, own, s) -> s.assertThat(r.status())
+                .isEqualTo(status));
     }
 
     static Row signed(String path) {
@@ -266,12 +280,84 @@ class AuthorizationMatrixIT {
                                 "{\"tenant\":\"t-"
                                         + UUID.randomUUID().toString().substring(0, 8) + "\"}"),
                         (r, own, s) -> s.assertThat(r.status()).isEqualTo(201)));
+        rows.put(
+                "audit-api GET /v1/violations",
+                keyed(AUDIT_READERS, c -> Req.get("/v1/violations?state=all"), (r, own, s) -> {
+                    s.assertThat(r.status()).isEqualTo(200);
+                    List<String> ids = new ArrayList<>();
+                    r.json()
+                            .get("violations")
+                            .forEach(v -> ids.add(v.get("violation_id").asText()));
+                    s.assertThat(ids).isEqualTo(own ? List.of(VIOLATION_ID) : List.of());
+                }));
+        rows.put(
+                "audit-api POST /v1/violations/*",
+                keyed(
+                        EnumSet.of(Caller.OFFICER),
+                        c -> Req.json(
+                                "POST",
+                                "/v1/violations/" + VIOLATION_ID + "/risk-acceptance",
+                                "{\"justification\":\"compensating control\",\"expires_at\":\""
+                                        + Instant.now().plus(java.time.Duration.ofDays(7)) + "\"}"),
+                        // Only acme's officer finds acme's violation; globex's gets the 404 of one that is not there.
+                        (r, own, s) -> s.assertThat(r.status()).isEqualTo(own ? 202 : 404)));
+        rows.put(
+                "audit-api GET /v1/violations/stream",
+                keyed(AUDIT_READERS, c -> Req.get("/v1/violations/stream"), (r, own, s) -> {
+                    s.assertThat(r.status()).isEqualTo(200);
+                    s.assertThat(r.contentType()).startsWith("text/event-stream");
+                }));
+        AllowedCheck subscriptionList = (r, own, s) -> s.assertThat(r.status()).isEqualTo(200);
+        rows.put(
+                "audit-api GET /v1/subscriptions",
+                keyed(EnumSet.of(Caller.OFFICER), c -> Req.get("/v1/subscriptions"), subscriptionList));
+        rows.put(
+                "audit-api POST /v1/subscriptions",
+                keyed(
+                        EnumSet.of(Caller.OFFICER),
+                        c -> Req.json("POST", "/v1/subscriptions", "{\"url\":\"https://192.0.2.10/vigil\"}"),
+                        (r, own, s) -> s.assertThat(r.status()).isEqualTo(201)));
+        rows.put(
+                "audit-api GET /v1/subscriptions/*",
+                keyed(
+                        EnumSet.of(Caller.OFFICER),
+                        c -> Req.get("/v1/subscriptions/" + t.acmeSubscription() + "/deliveries"),
+                        (r, own, s) -> s.assertThat(r.status()).isEqualTo(own ? 200 : 404)));
+        rows.put(
+                "audit-api DELETE /v1/subscriptions/*",
+                keyed(
+                        EnumSet.of(Caller.OFFICER),
+                        c -> new Req("DELETE", "/v1/subscriptions/" + t.acmeSubscription(), null, null),
+                        (r, own, s) -> s.assertThat(r.status()).isIn(own ? List.of(204) : List.of(404))));
+        AllowedCheck exported = (r, own, s) -> {
+            s.assertThat(r.status()).isEqualTo(200);
+            if (own) {
+                s.assertThat(r.body()).contains("acme-matrix-");
+            }
+        };
+        rows.put(
+                "audit-api GET /v1/audit/export",
+                keyed(AUDIT_READERS, c -> Req.get("/v1/audit/export?format=jsonl"), exported));
+        rows.put(
+                "audit-api GET /v1/audit/export/bundle",
+                keyed(AUDIT_READERS, c -> Req.get("/v1/audit/export/bundle"), (r, own, s) -> s.assertThat(r.status())
+                        .isEqualTo(200)));
+        // The UI's own routes: static files and redirects are public; the session routes authenticate by the
+        // cookie they set, so an API key in the header neither helps nor hurts there.
+        rows.put("audit-api GET /", uiRoute(Req.get("/"), 302));
+        rows.put("audit-api GET /ui", uiRoute(Req.get("/ui"), 302));
+        rows.put("audit-api GET /ui/*", uiRoute(Req.get("/ui/"), 200));
+        rows.put("audit-api HEAD /ui/*", uiRoute(new Req("HEAD", "/ui/", null, null), 200));
+        rows.put("audit-api GET /ui/session", uiRoute(Req.get("/ui/session"), 401));
+        rows.put("audit-api POST /ui/session", uiRoute(Req.json("POST", "/ui/session", "{}"), 400));
+        rows.put("audit-api DELETE /ui/session", uiRoute(new Req("DELETE", "/ui/session", null, null), 204));
         rows.put("audit-api GET /openapi.json", open("/openapi.json"));
         rows.put("audit-api GET /healthz", open("/healthz"));
         return rows;
     }
 
-    static final int SEEDED = 3;
+    static final int SEEDED = 4;
+    static final String VIOLATION_ID = "acme-matrix-violation";
     static final String EVIDENCE = "{\"acme-only\":\"evidence of acme\"}";
 
     @TempDir
@@ -341,6 +427,11 @@ class AuthorizationMatrixIT {
                 "vigil.data-dir", data.toString(),
                 "vigil.ingest.port", "0",
                 "vigil.audit-api.port", "0");
+        // The bundle endpoint signs with the audit API's own export key, as `vigil up` generates it.
+        dev.vigil.trail.checkpoint.SigningKeys.writePrivate(
+                dev.vigil.trail.checkpoint.SigningKeys.generate(),
+                AuditApiConfig.resolveExportSigningKeyFile(
+                        "", data.toAbsolutePath().normalize()));
         ingest = IngestServer.start(IngestConfig.from(config(IngestConfig.FIELDS, wiring)), keys);
         auditApi = AuditApiServer.start(AuditApiConfig.from(config(AuditApiConfig.FIELDS, wiring)), keys);
         seed(esUrl);
@@ -358,7 +449,7 @@ class AuthorizationMatrixIT {
         List<AuditDocument> docs = new ArrayList<>();
         String prev = AuditChain.GENESIS_HASH;
         Instant t0 = Instant.parse("2026-03-01T08:00:00Z");
-        for (int seq = 1; seq <= SEEDED; seq++) {
+        for (int seq = 1; seq < SEEDED; seq++) {
             AuditRecord r = AuditRecord.newBuilder()
                     .setTenant("acme")
                     .setScope(scope)
@@ -385,7 +476,33 @@ class AuthorizationMatrixIT {
             prev = r.getHash();
             docs.add(AuditChain.document(r));
         }
-        AuditDocument last = docs.get(docs.size() - 1);
+        // The last link: a violation opened on the chain, so the violation endpoints have acme data to guard.
+        Violation opened = Violation.newBuilder()
+                .setId(VIOLATION_ID)
+                .setTenant("acme")
+                .setScope(scope)
+                .setControlId("CM-01")
+                .setSubjectKey("commit:acc0ffee1")
+                .setState(ViolationState.OPENED)
+                .setSeverity(Severity.HIGH)
+                .setRequirements(List.of("SOC2:CC8.1"))
+                .setReason("merged without an independent approval")
+                .setCatalogVersion("test")
+                .setOpenedAt(t0.plusSeconds(SEEDED))
+                .setChangedAt(t0.plusSeconds(SEEDED))
+                .build();
+        AuditRecord change = AuditRecord.newBuilder(AuditRecords.violationChange(
+                        opened,
+                        Subject.newBuilder().setCommitSha("acc0ffee1").build(),
+                        new AuditRecords.InputPosition("vigil.pipeline-events", 0, 1),
+                        t0.plusSeconds(SEEDED + 1)))
+                .setSeq(SEEDED)
+                .setPrevHash(prev)
+                .setHash("")
+                .build();
+        change.setHash(AuditChain.computeHash(change));
+        prev = change.getHash();
+        docs.add(AuditChain.document(change));
         CheckpointDocument checkpoint = new CheckpointDocument(
                 "2026-03-01T09:00:00Z",
                 "acme",
@@ -421,6 +538,7 @@ class AuthorizationMatrixIT {
         acmeMarkers.add("acme-matrix-");
         acmeMarkers.add("acc0ffee");
         acmeMarkers.add("evidence of acme");
+        acmeMarkers.add(VIOLATION_ID);
         acme.values().forEach(m -> acmeMarkers.add(m.entry().id()));
     }
 
@@ -432,6 +550,24 @@ class AuthorizationMatrixIT {
                 "/v1/events",
                 "application/cloudevents+json",
                 Json.mapper().valueToTree(event).toString().getBytes(StandardCharsets.UTF_8));
+    }
+
+    /** A fresh acme subscription, so each caller's attempt is judged on one that exists. */
+    String acmeSubscription() throws RuntimeException {
+        try {
+            Reply created = send(
+                    auditApi.baseUrl(),
+                    Req.json("POST", "/v1/subscriptions", "{\"url\":\"https://192.0.2.10/acme\"}"),
+                    acme.get(Caller.OFFICER).key());
+            assertThat(created.status())
+                    .as("acme subscription: %s", created.body())
+                    .isEqualTo(201);
+            String id = created.json().get("id").asText();
+            acmeMarkers.add(id);
+            return id;
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
     }
 
     /** A fresh acme key to revoke, so each caller's attempt is judged on a key that exists. */
@@ -467,9 +603,15 @@ class AuthorizationMatrixIT {
             b.header("Authorization", "Bearer " + key);
         }
         try (HttpClient http = HttpClient.newHttpClient()) {
-            HttpResponse<String> r = http.send(b.build(), HttpResponse.BodyHandlers.ofString());
-            return new Reply(
-                    r.statusCode(), r.headers().firstValue("Content-Type").orElse(""), r.body());
+            HttpResponse<java.io.InputStream> r = http.send(b.build(), HttpResponse.BodyHandlers.ofInputStream());
+            String contentType = r.headers().firstValue("Content-Type").orElse("");
+            try (java.io.InputStream in = r.body()) {
+                // An event stream never ends: its status and type are judged, not its (live, empty) body.
+                String body = contentType.startsWith("text/event-stream")
+                        ? ""
+                        : new String(in.readAllBytes(), StandardCharsets.UTF_8);
+                return new Reply(r.statusCode(), contentType, body);
+            }
         }
     }
 
@@ -525,6 +667,11 @@ class AuthorizationMatrixIT {
                                 softly.assertThat(reply.status()).as(what).isEqualTo(401);
                             case FORBIDDEN ->
                                 softly.assertThat(reply.status()).as(what).isEqualTo(403);
+                            case ROW_DECIDES -> {
+                                SoftAssertions checks = new SoftAssertions();
+                                row.onAllowed().check(reply, tenant == Tenant.OWN, checks);
+                                checks.errorsCollected().forEach(e -> softly.fail(what + ": " + e.getMessage()));
+                            }
                             case ALLOWED -> {
                                 softly.assertThat(reply.status())
                                         .as(what)
@@ -541,14 +688,20 @@ class AuthorizationMatrixIT {
                                 checks.errorsCollected().forEach(e -> softly.fail(what + ": " + e.getMessage()));
                             }
                         }
-                        if (expected != Outcome.ALLOWED) {
+                        if (expected == Outcome.UNAUTHORIZED
+                                || expected == Outcome.FORBIDDEN
+                                || reply.status() >= 400) {
                             softly.assertThat(reply.contentType()).as(what).isEqualTo("application/problem+json");
                         }
                         if (tenant == Tenant.OTHER || caller == Caller.NO_KEY || caller == Caller.BAD_KEY) {
                             // The request may name acme's key or evidence (echoed in instance/detail); nothing else of
                             // acme's may show.
-                            String echoed = req.path().substring(req.path().lastIndexOf('/') + 1);
-                            String answer = reply.body().replace(req.path(), "").replace(echoed, "");
+                            String answer = reply.body().replace(req.path(), "");
+                            for (String echoed : req.path().split("/")) {
+                                if (!echoed.isEmpty()) {
+                                    answer = answer.replace(echoed, "");
+                                }
+                            }
                             softly.assertThat(answer).as(what).doesNotContain(t.acmeMarkers);
                         }
                     }
