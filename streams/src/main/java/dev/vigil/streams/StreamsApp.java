@@ -2,6 +2,7 @@ package dev.vigil.streams;
 
 import dev.vigil.controls.ControlCatalog;
 import dev.vigil.controls.ControlEngine;
+import dev.vigil.trail.privacy.Pseudonyms;
 import dev.vigil.controls.ControlEngines;
 import dev.vigil.schemas.topic.TopicAdmin;
 import dev.vigil.schemas.topic.Topics;
@@ -64,6 +65,8 @@ public final class StreamsApp implements AutoCloseable {
         // Before anything else: an app that cannot sign checkpoints must not start chaining.
         Checkpointing checkpointing = cfg.checkpointing();
         publishPublicKey(cfg, checkpointing);
+        Pseudonyms pseudonyms = cfg.pseudonyms();
+        LOG.info("pseudonymizing people with the key from {}", cfg.pseudonymKey());
         Topics topics = cfg.topics();
         ensureTopics(cfg, topics);
         try {
@@ -72,7 +75,8 @@ public final class StreamsApp implements AutoCloseable {
             throw new UncheckedIOException("cannot create the streams state folder " + cfg.stateDir(), e);
         }
         Topology topology =
-                ComplianceTopology.build(topics, Clock.systemUTC(), engine, cfg.topologySettings(), checkpointing);
+                ComplianceTopology.build(
+                topics, Clock.systemUTC(), engine, cfg.topologySettings(), checkpointing, pseudonyms);
         KafkaStreams streams = new KafkaStreams(topology, properties(cfg, topics));
         streams.setUncaughtExceptionHandler(new UncaughtErrorPolicy());
         streams.setStateListener((now, before) -> {

@@ -52,6 +52,27 @@ public final class Topics {
             "max.message.bytes",
             String.valueOf(2 << 20));
 
+    /**
+     * Per-person encryption keys of personal data in the trail (docs/erasure.md): compacted, and
+     * compacted soon, because erasing a person is a tombstone here and the destroyed key must
+     * physically disappear: segments roll at least hourly ({@code segment.ms}), a dirty segment is
+     * compacted within the hour ({@code max.compaction.lag.ms}) whatever the dirty ratio, and the
+     * tombstone (which holds no key) stays a day so a reader that was briefly away still sees it.
+     */
+    private static final Map<String, String> PERSON_KEYS = Map.of(
+            "cleanup.policy",
+            "compact",
+            "retention.ms",
+            "-1",
+            "min.cleanable.dirty.ratio",
+            "0.01",
+            "segment.ms",
+            String.valueOf(3600L * 1000),
+            "max.compaction.lag.ms",
+            String.valueOf(3600L * 1000),
+            "delete.retention.ms",
+            String.valueOf(24L * 3600 * 1000));
+
     /** Largest piece of a payload in one vigil.evidence record. */
     public static final int EVIDENCE_CHUNK_BYTES = 512 * 1024;
 
@@ -65,6 +86,7 @@ public final class Topics {
     private final Topic<String, AuditRecord> auditTrail;
     private final Topic<String, Checkpoint> auditCheckpoints;
     private final Topic<byte[], byte[]> streamsDeadLetters;
+    private final Topic<String, byte[]> personKeys;
 
     private Topics(String prefix, int partitions) {
         this.prefix = prefix;
@@ -89,6 +111,10 @@ public final class Topics {
         // Raw bytes of inputs the streams app could not read or process, kept like the inputs.
         this.streamsDeadLetters =
                 new Topic<>(prefix + "vigil.streams-dlq", Serdes.ByteArray(), Serdes.ByteArray(), 1, KEEP_FOREVER);
+        // Keyed tenant/personRef/partition: each streams task writes only its own keys. One partition: few
+        // records, read whole by every reader.
+        this.personKeys =
+                new Topic<>(prefix + "vigil.person-keys", key, Serdes.ByteArray(), 1, PERSON_KEYS);
     }
 
     public static Topics withPrefix(String prefix) {
@@ -140,6 +166,11 @@ public final class Topics {
         return streamsDeadLetters;
     }
 
+    /** Per-person keys of the trail's encrypted personal data; a tombstone is an erasure. */
+    public Topic<String, byte[]> personKeys() {
+        return personKeys;
+    }
+
     public List<Topic<?, ?>> all() {
         return List.of(
                 pipelineEvents,
@@ -150,6 +181,7 @@ public final class Topics {
                 violations,
                 auditTrail,
                 auditCheckpoints,
-                streamsDeadLetters);
+                streamsDeadLetters,
+                personKeys);
     }
 }
