@@ -694,6 +694,7 @@ class ComplianceTopologyTest {
                         "sink_audit_checkpoints",
                         "sink_audit_trail",
                         "sink_control_verdicts",
+                        "sink_person_keys",
                         "sink_violations",
                         "source_pipeline_events",
                         "source_scan_results");
@@ -705,6 +706,7 @@ class ComplianceTopologyTest {
                 .containsExactlyInAnyOrder(
                         "audit-chain-heads",
                         "audit-checkpointed-seqs",
+                        "person-keys",
                         "seen-inputs",
                         "subject-wakeups",
                         "subject-commits");
