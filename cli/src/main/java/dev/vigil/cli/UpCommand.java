@@ -8,6 +8,7 @@ import dev.vigil.embedded.ElasticsearchServerMain;
 import dev.vigil.embedded.KafkaServerMain;
 import dev.vigil.trail.checkpoint.SigningKeyConfig;
 import dev.vigil.trail.checkpoint.SigningKeys;
+import dev.vigil.trail.privacy.PseudonymKeyConfig;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.io.UncheckedIOException;
@@ -117,6 +118,7 @@ final class UpCommand implements Command {
                 writeDevKeys(keys, keysFile, data.resolve("dev-keys.env"));
             }
             ensureSigningKey(data);
+            ensurePseudonymKey(data);
             services.startStreams(args, wiring);
             services.startIngest(args, wiring, keys);
             services.startAuditApi(args, wiring, keys);
@@ -196,6 +198,25 @@ final class UpCommand implements Command {
         SigningKeys.Rotation created = SigningKeys.rotate(file, ring);
         out.println("vigil: generated checkpoint signing key "
                 + created.active().keyId() + " -> " + file + " (public key in " + ring + ")");
+    }
+
+    /**
+     * First start: the pseudonym key in {@code <data-dir>/keys/pseudonym.key}, unless one is
+     * configured (file or VIGIL_PRIVACY_PSEUDONYM_KEY). {@code vigil erase-subject} reads the same
+     * file, so both name a person alike.
+     */
+    private void ensurePseudonymKey(Path data) {
+        Config config = args.resolve(
+                List.of(PseudonymKeyConfig.PSEUDONYM_KEY_FILE, PseudonymKeyConfig.PSEUDONYM_KEY), Map.of());
+        String text = config.get(PseudonymKeyConfig.PSEUDONYM_KEY);
+        String configuredFile = config.get(PseudonymKeyConfig.PSEUDONYM_KEY_FILE);
+        if ((text != null && !text.isBlank()) || !configuredFile.isBlank()) {
+            return;
+        }
+        Path file = PseudonymKeyConfig.keyFile("", data);
+        if (PseudonymKeyConfig.generate(file)) {
+            out.println("vigil: generated pseudonym key -> " + file);
+        }
     }
 
     /**
