@@ -104,7 +104,7 @@ final class EraseSubjectCommand implements Command {
             out.println("vigil erase-subject: " + ref + " (dry run: nothing sent)");
             return 0;
         }
-        long timeoutMs = args.option("timeout").map(Long::parseLong).orElse(30_000L);
+        long timeoutMs = args.option("timeout").map(EraseSubjectCommand::millis).orElse(30_000L);
         Topics topics = Topics.withPrefix(config.get(SharedFields.TOPIC_PREFIX));
         int partitions = send(config.get(SharedFields.KAFKA_BOOTSTRAP_SERVERS), topics, tenant, ref, reference, timeoutMs);
         out.println("vigil erase-subject: erasure of " + ref + " in tenant " + tenant + " requested on " + partitions
@@ -112,6 +112,18 @@ final class EraseSubjectCommand implements Command {
                 + "; each streams task destroys its key of the person and chains an ERASURE record in "
                 + tenant + "/" + PersonalData.ERASURE_SCOPE_PREFIX + "<n>");
         return 0;
+    }
+
+    private static long millis(String value) {
+        try {
+            long ms = Long.parseLong(value.strip());
+            if (ms >= 1) {
+                return ms;
+            }
+        } catch (NumberFormatException e) {
+            // reported below
+        }
+        throw new CliArgs.UsageException("--timeout must be a positive number of milliseconds, not '" + value + "'");
     }
 
     /** Sends the evidence, then one request per partition; returns the partition count. */
@@ -138,8 +150,10 @@ final class EraseSubjectCommand implements Command {
         p.put(ProducerConfig.ACKS_CONFIG, "all");
         p.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, "true");
         p.put(ProducerConfig.MAX_BLOCK_MS_CONFIG, String.valueOf(timeoutMs));
-        p.put(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, String.valueOf(Math.max(timeoutMs, 1_000)));
-        p.put(ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, String.valueOf(Math.min(timeoutMs, 30_000)));
+        // The producer requires delivery.timeout.ms >= linger.ms + request.timeout.ms.
+        p.put(ProducerConfig.LINGER_MS_CONFIG, "0");
+        p.put(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, String.valueOf(Math.max(timeoutMs, 2_000)));
+        p.put(ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, String.valueOf(Math.max(timeoutMs, 2_000) / 2));
         try (KafkaProducer<byte[], byte[]> producer =
                 new KafkaProducer<>(p, new ByteArraySerializer(), new ByteArraySerializer())) {
             Topic<String, PipelineEvent> events = topics.pipelineEvents();
