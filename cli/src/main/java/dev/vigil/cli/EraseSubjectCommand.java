@@ -84,6 +84,7 @@ final class EraseSubjectCommand implements Command {
                 .orElseThrow(() -> new CliArgs.UsageException(
                         "--person (the login, user id or e-mail the sources used) is required; usage: " + usage()));
         String reference = args.option("reference").orElse("");
+        long timeoutMs = args.option("timeout").map(EraseSubjectCommand::millis).orElse(30_000L);
         Config config = args.resolve(
                 List.of(
                         SharedFields.KAFKA_BOOTSTRAP_SERVERS,
@@ -104,7 +105,6 @@ final class EraseSubjectCommand implements Command {
             out.println("vigil erase-subject: " + ref + " (dry run: nothing sent)");
             return 0;
         }
-        long timeoutMs = args.option("timeout").map(EraseSubjectCommand::millis).orElse(30_000L);
         Topics topics = Topics.withPrefix(config.get(SharedFields.TOPIC_PREFIX));
         int partitions = send(config.get(SharedFields.KAFKA_BOOTSTRAP_SERVERS), topics, tenant, ref, reference, timeoutMs);
         out.println("vigil erase-subject: erasure of " + ref + " in tenant " + tenant + " requested on " + partitions
