@@ -3,9 +3,9 @@ package dev.vigil.streams;
 import dev.vigil.controls.ControlEngine;
 import dev.vigil.controls.EngineResult;
 import dev.vigil.controls.state.Facet;
+import dev.vigil.schemas.Attributes;
 import dev.vigil.schemas.AuditRecord;
 import dev.vigil.schemas.ControlVerdict;
-import dev.vigil.schemas.Attributes;
 import dev.vigil.schemas.PipelineEvent;
 import dev.vigil.schemas.PipelineEventKind;
 import dev.vigil.schemas.ScanResult;
@@ -256,8 +256,9 @@ final class EvaluateControlsProcessorSupplier implements ProcessorSupplier<Strin
             }
             String person = e.getAttributes().get(Attributes.ERASURE_PERSON);
             if (!Pseudonyms.isRef(person)) {
-                throw new IllegalArgumentException("erasure request " + e.getId() + " has no valid "
-                        + Attributes.ERASURE_PERSON + " (a person reference p:<32 hex>); send it with vigil erase-subject");
+                throw new IllegalArgumentException(
+                        "erasure request " + e.getId() + " has no valid " + Attributes.ERASURE_PERSON
+                                + " (a person reference p:<32 hex>); send it with vigil erase-subject");
             }
             String expected = PersonalData.erasureScope(partition);
             if (!expected.equals(e.getScope())) {

@@ -124,8 +124,7 @@ final class PersonalDataProtection {
             sealed.forEach((field, values) -> {
                 List<String> encrypted = new ArrayList<>(values.size());
                 for (Personal p : values) {
-                    encrypted.add(
-                            PersonalData.encrypt(keys.keyOf(tenant, p.ref()), p.ref(), field, p.cleartext()));
+                    encrypted.add(PersonalData.encrypt(keys.keyOf(tenant, p.ref()), p.ref(), field, p.cleartext()));
                 }
                 attributes.put(field, String.join(",", encrypted));
             });

@@ -2,11 +2,11 @@ package dev.vigil.streams;
 
 import dev.vigil.controls.ControlCatalog;
 import dev.vigil.controls.ControlEngine;
-import dev.vigil.trail.privacy.Pseudonyms;
 import dev.vigil.controls.ControlEngines;
 import dev.vigil.schemas.topic.TopicAdmin;
 import dev.vigil.schemas.topic.Topics;
 import dev.vigil.trail.checkpoint.PublicKeyRing;
+import dev.vigil.trail.privacy.Pseudonyms;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -74,8 +74,7 @@ public final class StreamsApp implements AutoCloseable {
         } catch (IOException e) {
             throw new UncheckedIOException("cannot create the streams state folder " + cfg.stateDir(), e);
         }
-        Topology topology =
-                ComplianceTopology.build(
+        Topology topology = ComplianceTopology.build(
                 topics, Clock.systemUTC(), engine, cfg.topologySettings(), checkpointing, pseudonyms);
         KafkaStreams streams = new KafkaStreams(topology, properties(cfg, topics));
         streams.setUncaughtExceptionHandler(new UncaughtErrorPolicy());

@@ -3,9 +3,9 @@ package dev.vigil.streams;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.vigil.schemas.Actor;
+import dev.vigil.schemas.Attributes;
 import dev.vigil.schemas.AuditRecord;
 import dev.vigil.schemas.AuditRecordKind;
-import dev.vigil.schemas.Attributes;
 import dev.vigil.schemas.ControlVerdict;
 import dev.vigil.schemas.InputFormat;
 import dev.vigil.schemas.Outcome;
@@ -108,14 +108,25 @@ class ErasureTopologyTest {
 
     @Test
     void shouldChainPseudonymsAndEncryptedValuesWithoutAnyCleartext() {
-        send(changeBy("e1", "alice", ALICE_NAME, ALICE_MAIL, Map.of(
-                Attributes.CHANGE_AUTHOR, "alice", Attributes.CHANGE_APPROVERS, "bob, Alice", "reviewer", "bob")));
+        send(changeBy(
+                "e1",
+                "alice",
+                ALICE_NAME,
+                ALICE_MAIL,
+                Map.of(
+                        Attributes.CHANGE_AUTHOR,
+                        "alice",
+                        Attributes.CHANGE_APPROVERS,
+                        "bob, Alice",
+                        "reviewer",
+                        "bob")));
         drain();
 
         AuditRecord record = record("e1");
         assertThat(record.getActorId()).isEqualTo(alice);
         assertThat(rawTrail.get(0)).doesNotContain("alice", "Alice", "example.com");
-        assertThat(new String(AuditChain.canonicalBytes(AuditChain.document(record)), StandardCharsets.UTF_8)).doesNotContain("alice", "Alice", "example.com");
+        assertThat(new String(AuditChain.canonicalBytes(AuditChain.document(record)), StandardCharsets.UTF_8))
+                .doesNotContain("alice", "Alice", "example.com");
         Map<String, String> attributes = record.getAttributes();
         assertThat(attributes.get(Attributes.CHANGE_AUTHOR)).startsWith("enc:v1:" + alice + ":");
         // Each person of a list is encrypted with their own key, in order.
@@ -126,14 +137,18 @@ class ErasureTopologyTest {
         // One key per person, published under tenant/ref/partition, and the same in the task's store.
         assertThat(keyTopic)
                 .containsOnlyKeys(
-                        PersonKeyring.recordKey(Inputs.TENANT, alice, 0), PersonKeyring.recordKey(Inputs.TENANT, bob, 0));
+                        PersonKeyring.recordKey(Inputs.TENANT, alice, 0),
+                        PersonKeyring.recordKey(Inputs.TENANT, bob, 0));
         KeyValueStore<String, byte[]> store = driver.getKeyValueStore(ComplianceTopology.PERSON_KEYS_STORE);
         assertThat(store.get(Inputs.TENANT + "/" + alice))
                 .isEqualTo(keyTopic.get(PersonKeyring.recordKey(Inputs.TENANT, alice, 0)));
         // A reader holding the keys gets the cleartext back.
-        assertThat(ring.decrypt(Inputs.TENANT, attributes.get(PersonalData.ACTOR_NAME))).contains(ALICE_NAME);
-        assertThat(ring.decrypt(Inputs.TENANT, attributes.get(PersonalData.ACTOR_EMAIL))).contains(ALICE_MAIL);
-        assertThat(ring.decrypt(Inputs.TENANT, attributes.get(PersonalData.ACTOR_ID))).contains("alice");
+        assertThat(ring.decrypt(Inputs.TENANT, attributes.get(PersonalData.ACTOR_NAME)))
+                .contains(ALICE_NAME);
+        assertThat(ring.decrypt(Inputs.TENANT, attributes.get(PersonalData.ACTOR_EMAIL)))
+                .contains(ALICE_MAIL);
+        assertThat(ring.decrypt(Inputs.TENANT, attributes.get(PersonalData.ACTOR_ID)))
+                .contains("alice");
         assertThat(ring.decrypt(Inputs.TENANT, approvers[0])).contains("bob");
         assertThat(ring.decrypt(Inputs.TENANT, approvers[1])).contains("Alice");
     }
@@ -229,8 +244,8 @@ class ErasureTopologyTest {
     }
 
     private void assertChainsVerify() {
-        Map<String, List<AuditRecord>> chains = trail.stream()
-                .collect(Collectors.groupingBy(r -> SubjectKey.of(r.getTenant(), r.getScope())));
+        Map<String, List<AuditRecord>> chains =
+                trail.stream().collect(Collectors.groupingBy(r -> SubjectKey.of(r.getTenant(), r.getScope())));
         assertThat(chains).isNotEmpty();
         chains.forEach((chain, links) -> {
             String prev = AuditChain.GENESIS_HASH;
@@ -250,7 +265,10 @@ class ErasureTopologyTest {
     private List<TestRecord<String, byte[]>> drain() {
         for (TestRecord<String, byte[]> r : trailBytes.readRecordsToList()) {
             rawTrail.add(new String(r.value(), StandardCharsets.ISO_8859_1));
-            trail.add(topics.auditTrail().valueSerde().deserializer().deserialize(topics.auditTrail().name(), r.value()));
+            trail.add(topics.auditTrail()
+                    .valueSerde()
+                    .deserializer()
+                    .deserialize(topics.auditTrail().name(), r.value()));
         }
         List<TestRecord<String, byte[]>> keys = personKeys.readRecordsToList();
         for (TestRecord<String, byte[]> k : keys) {
@@ -284,7 +302,11 @@ class ErasureTopologyTest {
         return PipelineEvent.newBuilder(Inputs.merged(SHOP, id))
                 .setFormat(InputFormat.CDEVENTS)
                 .setOutcome(Outcome.SUCCESS)
-                .setActor(Actor.newBuilder().setId(login).setName(name).setEmail(email).build())
+                .setActor(Actor.newBuilder()
+                        .setId(login)
+                        .setName(name)
+                        .setEmail(email)
+                        .build())
                 .setAttributes(attributes)
                 .build();
     }

@@ -113,8 +113,7 @@ public final class Topics {
                 new Topic<>(prefix + "vigil.streams-dlq", Serdes.ByteArray(), Serdes.ByteArray(), 1, KEEP_FOREVER);
         // Keyed tenant/personRef/partition: each streams task writes only its own keys. One partition: few
         // records, read whole by every reader.
-        this.personKeys =
-                new Topic<>(prefix + "vigil.person-keys", key, Serdes.ByteArray(), 1, PERSON_KEYS);
+        this.personKeys = new Topic<>(prefix + "vigil.person-keys", key, Serdes.ByteArray(), 1, PERSON_KEYS);
     }
 
     public static Topics withPrefix(String prefix) {

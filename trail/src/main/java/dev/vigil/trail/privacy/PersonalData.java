@@ -95,8 +95,10 @@ public final class PersonalData {
             gcm.init(Cipher.ENCRYPT_MODE, new SecretKeySpec(personKey, "AES"), new GCMParameterSpec(TAG_BITS, nonce));
             gcm.updateAAD(personRef.getBytes(StandardCharsets.UTF_8));
             byte[] body = gcm.doFinal(plain);
-            byte[] sealed =
-                    ByteBuffer.allocate(NONCE_BYTES + body.length).put(nonce).put(body).array();
+            byte[] sealed = ByteBuffer.allocate(NONCE_BYTES + body.length)
+                    .put(nonce)
+                    .put(body)
+                    .array();
             return PREFIX + personRef + ":" + B64.encodeToString(sealed);
         } catch (GeneralSecurityException e) {
             throw new IllegalStateException("AES-256-GCM is not available", e);

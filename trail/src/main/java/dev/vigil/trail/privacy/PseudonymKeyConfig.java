@@ -10,6 +10,8 @@ import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.Base64;
 import java.util.Optional;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The pseudonym key's configuration, shared by the streams app (pseudonymizes), {@code vigil up}
@@ -19,6 +21,8 @@ import java.util.Optional;
 public final class PseudonymKeyConfig {
 
     public static final String DEFAULT_KEY_FILE = "pseudonym.key";
+
+    private static final Logger LOG = LoggerFactory.getLogger(PseudonymKeyConfig.class);
 
     public static final ConfigField<String> PSEUDONYM_KEY_FILE = ConfigField.string(
             "vigil.privacy.pseudonym-key-file",
@@ -74,8 +78,12 @@ public final class PseudonymKeyConfig {
          * pointed would hide a mistake (and give this instance pseudonyms no other instance shares).
          */
         public Pseudonyms loadOrGenerate() {
-            if (text.isEmpty() && !fileConfigured && !Files.exists(file)) {
-                generate(file);
+            if (text.isEmpty() && !fileConfigured && !Files.exists(file) && generate(file)) {
+                LOG.warn(
+                        "generated a new pseudonym key in {}: every other streams instance and `vigil erase-subject`"
+                                + " must use this same key (vigil.privacy.pseudonym-key-file or"
+                                + " VIGIL_PRIVACY_PSEUDONYM_KEY), or they name people differently",
+                        file);
             }
             return load();
         }
@@ -101,7 +109,9 @@ public final class PseudonymKeyConfig {
                     // Not a POSIX file system: the folder's access rules apply.
                 }
                 Files.writeString(
-                        tmp, Base64.getEncoder().encodeToString(Pseudonyms.randomKey()) + "\n", StandardCharsets.US_ASCII);
+                        tmp,
+                        Base64.getEncoder().encodeToString(Pseudonyms.randomKey()) + "\n",
+                        StandardCharsets.US_ASCII);
                 Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE);
             } finally {
                 Files.deleteIfExists(tmp);

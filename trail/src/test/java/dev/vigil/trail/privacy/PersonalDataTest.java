@@ -43,7 +43,10 @@ class PersonalDataTest {
         String sealed = PersonalData.encrypt(aliceKey, alice, "actor.email", "alice@example.com");
 
         assertThat(sealed).startsWith("enc:v1:" + alice + ":");
-        assertThat(PersonalData.parse(sealed)).get().extracting(PersonalData.Sealed::personRef).isEqualTo(alice);
+        assertThat(PersonalData.parse(sealed))
+                .get()
+                .extracting(PersonalData.Sealed::personRef)
+                .isEqualTo(alice);
         assertThat(PersonalData.decrypt(aliceKey, sealed)).contains("alice@example.com");
     }
 

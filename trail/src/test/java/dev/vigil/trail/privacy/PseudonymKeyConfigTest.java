@@ -23,7 +23,8 @@ class PseudonymKeyConfigTest {
 
         Path file = data.resolve("keys/pseudonym.key");
         assertThat(Base64.getDecoder().decode(Files.readString(file).strip())).hasSize(32);
-        assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(file))).isEqualTo("rw-------");
+        assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(file)))
+                .isEqualTo("rw-------");
         assertThat(second.ref("acme", "alice")).isEqualTo(first.ref("acme", "alice"));
     }
 
@@ -35,10 +36,12 @@ class PseudonymKeyConfigTest {
         assertThat(PseudonymKeyConfig.Source.of(text, "", data).toString()).doesNotContain(text);
 
         Path missing = data.resolve("elsewhere/pseudonym.key");
-        assertThatThrownBy(() -> PseudonymKeyConfig.Source.of("", missing.toString(), data).loadOrGenerate())
+        assertThatThrownBy(() -> PseudonymKeyConfig.Source.of("", missing.toString(), data)
+                        .loadOrGenerate())
                 .hasMessageContaining("no pseudonym key");
         assertThat(missing).doesNotExist();
-        assertThatThrownBy(() -> PseudonymKeyConfig.Source.of("c2hvcnQ=", "", data).load())
+        assertThatThrownBy(
+                        () -> PseudonymKeyConfig.Source.of("c2hvcnQ=", "", data).load())
                 .hasMessageContaining("at least 32");
     }
 }
