@@ -93,7 +93,8 @@ final class EraseSubjectCommand implements Command {
                         PseudonymKeyConfig.PSEUDONYM_KEY_FILE,
                         PseudonymKeyConfig.PSEUDONYM_KEY),
                 Map.of());
-        Path dataDir = Path.of(config.get(SharedFields.DATA_DIR)).toAbsolutePath().normalize();
+        Path dataDir =
+                Path.of(config.get(SharedFields.DATA_DIR)).toAbsolutePath().normalize();
         // Never generate here: a new key would name somebody else and erase nothing.
         Pseudonyms pseudonyms = PseudonymKeyConfig.Source.of(
                         config.get(PseudonymKeyConfig.PSEUDONYM_KEY),
@@ -106,7 +107,8 @@ final class EraseSubjectCommand implements Command {
             return 0;
         }
         Topics topics = Topics.withPrefix(config.get(SharedFields.TOPIC_PREFIX));
-        int partitions = send(config.get(SharedFields.KAFKA_BOOTSTRAP_SERVERS), topics, tenant, ref, reference, timeoutMs);
+        int partitions =
+                send(config.get(SharedFields.KAFKA_BOOTSTRAP_SERVERS), topics, tenant, ref, reference, timeoutMs);
         out.println("vigil erase-subject: erasure of " + ref + " in tenant " + tenant + " requested on " + partitions
                 + " partitions" + (reference.isEmpty() ? "" : " (reference " + reference + ")")
                 + "; each streams task destroys its key of the person and chains an ERASURE record in "
@@ -160,15 +162,14 @@ final class EraseSubjectCommand implements Command {
             int partitions = producer.partitionsFor(events.name()).size();
             List<Future<RecordMetadata>> acks = new ArrayList<>();
             for (EvidenceChunk chunk : EvidenceChunks.chunks(tenant, sha, "application/json", now, body)) {
-                acks.add(producer.send(encode(
-                        topics.evidence(), null, EvidenceChunks.key(tenant, sha, chunk.getIndex()), chunk)));
+                acks.add(producer.send(
+                        encode(topics.evidence(), null, EvidenceChunks.key(tenant, sha, chunk.getIndex()), chunk)));
             }
             await(acks, timeoutMs);
             acks.clear();
             for (int partition = 0; partition < partitions; partition++) {
                 PipelineEvent event = request(tenant, ref, reference, requestId, partition, now, sha, body.length);
-                acks.add(producer.send(
-                        encode(events, partition, SubjectKey.of(tenant, event.getScope()), event)));
+                acks.add(producer.send(encode(events, partition, SubjectKey.of(tenant, event.getScope()), event)));
             }
             await(acks, timeoutMs);
             return partitions;
@@ -209,7 +210,8 @@ final class EraseSubjectCommand implements Command {
                 .build();
     }
 
-    private static <V> ProducerRecord<byte[], byte[]> encode(Topic<String, V> topic, Integer partition, String key, V value) {
+    private static <V> ProducerRecord<byte[], byte[]> encode(
+            Topic<String, V> topic, Integer partition, String key, V value) {
         return new ProducerRecord<>(
                 topic.name(),
                 partition,
@@ -225,7 +227,8 @@ final class EraseSubjectCommand implements Command {
         } catch (ExecutionException e) {
             throw new IllegalStateException("Kafka did not acknowledge the erasure request: " + e.getCause(), e);
         } catch (TimeoutException e) {
-            throw new IllegalStateException("Kafka did not acknowledge the erasure request within " + timeoutMs + " ms");
+            throw new IllegalStateException(
+                    "Kafka did not acknowledge the erasure request within " + timeoutMs + " ms");
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("interrupted while sending the erasure request", e);

@@ -35,7 +35,8 @@ class EraseSubjectCommandTest {
         PseudonymKeyConfig.generate(data.resolve("keys/pseudonym.key"));
         Pseudonyms key = PseudonymKeyConfig.Source.of("", "", data).load();
 
-        int code = run("erase-subject", "--tenant", "acme", "--person", "Alice", "--dry-run", "--data", data.toString());
+        int code =
+                run("erase-subject", "--tenant", "acme", "--person", "Alice", "--dry-run", "--data", data.toString());
 
         assertThat(code).isZero();
         assertThat(out.toString(StandardCharsets.UTF_8))

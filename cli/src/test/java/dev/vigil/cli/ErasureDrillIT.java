@@ -72,17 +72,27 @@ class ErasureDrillIT {
             List<String> erinValues = encryptedValuesOf(before, ERIN_ID, keysBefore);
             List<String> bobValues = encryptedValuesOf(before, BOB_ID, keysBefore);
             assertThat(erinValues).hasSize(3 * 4); // per merge: actor id, name, e-mail and change.author
-            assertThat(erinValues).allSatisfy(v -> assertThat(keysBefore.decrypt("acme", v)).isPresent());
+            assertThat(erinValues)
+                    .allSatisfy(v -> assertThat(keysBefore.decrypt("acme", v)).isPresent());
             assertThat(keysBefore.decrypt("acme", actorName(before, BOB_ID, keysBefore)))
                     .contains(BOB_NAME);
 
             ByteArrayOutputStream out = new ByteArrayOutputStream();
             int code = Vigil.run(
                     new String[] {
-                        "erase-subject", "--tenant", "acme", "--person", "Erin-Erasure-7", "--reference", "DSR-2026-42",
-                        "--data", data.toString(),
-                        "--set", "vigil.kafka.bootstrap-servers=" + kafka,
-                        "--set", "vigil.topic-prefix=" + pipeline.prefix
+                        "erase-subject",
+                        "--tenant",
+                        "acme",
+                        "--person",
+                        "Erin-Erasure-7",
+                        "--reference",
+                        "DSR-2026-42",
+                        "--data",
+                        data.toString(),
+                        "--set",
+                        "vigil.kafka.bootstrap-servers=" + kafka,
+                        "--set",
+                        "vigil.topic-prefix=" + pipeline.prefix
                     },
                     new PrintStream(out, true, StandardCharsets.UTF_8),
                     System.err);
@@ -101,7 +111,8 @@ class ErasureDrillIT {
                     .containsExactlyInAnyOrderElementsOf(java.util.stream.IntStream.range(0, partitions)
                             .mapToObj(PersonalData::erasureScope)
                             .toList());
-            assertThat(erasures).allSatisfy(d -> assertThat(d.at("/chain/seq").asLong()).isEqualTo(1));
+            assertThat(erasures)
+                    .allSatisfy(d -> assertThat(d.at("/chain/seq").asLong()).isEqualTo(1));
             assertThat(erasures).allSatisfy(d -> assertThat(d.at("/labels").toString())
                     .contains(erin)
                     .contains("DSR-2026-42"));
@@ -109,26 +120,35 @@ class ErasureDrillIT {
             long destroyed = erasures.stream()
                     .filter(d -> d.at("/labels").toString().contains("\"erasure.keys-destroyed\":\"1\""))
                     .count();
-            assertThat(destroyed).isEqualTo(keysBefore.keysOf("acme", erin).size()).isBetween(1L, 3L);
+            assertThat(destroyed)
+                    .isEqualTo(keysBefore.keysOf("acme", erin).size())
+                    .isBetween(1L, 3L);
 
             // Nowhere in the indexed trail: not in any _source, in any field, in any case.
             assertNoCleartext(raw(pipeline));
             PersonKeyring keysAfter = readPersonKeys(kafka, topics);
             assertThat(keysAfter.keysOf("acme", erin)).isEmpty();
-            assertThat(erinValues).allSatisfy(v -> assertThat(keysAfter.decrypt("acme", v)).isEmpty());
+            assertThat(erinValues)
+                    .allSatisfy(v -> assertThat(keysAfter.decrypt("acme", v)).isEmpty());
             // Bob is untouched.
             assertThat(bobValues).isNotEmpty().allSatisfy(v -> assertThat(keysAfter.decrypt("acme", v))
                     .isPresent());
-            assertThat(keysAfter.decrypt("acme", actorName(after, BOB_ID, keysBefore))).contains(BOB_NAME);
+            assertThat(keysAfter.decrypt("acme", actorName(after, BOB_ID, keysBefore)))
+                    .contains(BOB_NAME);
 
             // The records Erin's values sit in are unchanged, so every chain still verifies.
             ByteArrayOutputStream report = new ByteArrayOutputStream();
             int verified = Vigil.run(
                     new String[] {
-                        "verify", "--tenant", "acme",
-                        "--data", data.toString(),
-                        "--set", "vigil.elasticsearch.url=" + elastic,
-                        "--set", "vigil.index-prefix=" + pipeline.prefix
+                        "verify",
+                        "--tenant",
+                        "acme",
+                        "--data",
+                        data.toString(),
+                        "--set",
+                        "vigil.elasticsearch.url=" + elastic,
+                        "--set",
+                        "vigil.index-prefix=" + pipeline.prefix
                     },
                     new PrintStream(report, true, StandardCharsets.UTF_8),
                     System.err);
@@ -164,8 +184,8 @@ class ErasureDrillIT {
 
     /** Every trail document of the harness' indices, as raw _source text. */
     private static String raw(PipelineHarness pipeline) throws Exception {
-        HttpRequest request = HttpRequest.newBuilder(URI.create(SharedServers.elasticsearch().httpUrl() + "/"
-                        + pipeline.prefix + "vigil-audit/_search?size=1000&q=*:*"))
+        HttpRequest request = HttpRequest.newBuilder(URI.create(SharedServers.elasticsearch()
+                                .httpUrl() + "/" + pipeline.prefix + "vigil-audit/_search?size=1000&q=*:*"))
                 .GET()
                 .build();
         HttpResponse<String> response = pipeline.http.send(request, HttpResponse.BodyHandlers.ofString());
@@ -185,8 +205,8 @@ class ErasureDrillIT {
         List<JsonNode> docs = List.of();
         while (System.nanoTime() < deadline) {
             HttpResponse<String> refresh = pipeline.http.send(
-                    HttpRequest.newBuilder(URI.create(SharedServers.elasticsearch().httpUrl() + "/"
-                                    + pipeline.prefix + "vigil-audit/_refresh"))
+                    HttpRequest.newBuilder(URI.create(SharedServers.elasticsearch()
+                                            .httpUrl() + "/" + pipeline.prefix + "vigil-audit/_refresh"))
                             .POST(HttpRequest.BodyPublishers.noBody())
                             .build(),
                     HttpResponse.BodyHandlers.ofString());
@@ -227,14 +247,20 @@ class ErasureDrillIT {
     }
 
     private static String actorName(List<JsonNode> docs, String login, PersonKeyring keys) {
-        return inputsBy(docs, login, keys).getFirst().at("/labels").get(PersonalData.ACTOR_NAME).asText();
+        return inputsBy(docs, login, keys)
+                .getFirst()
+                .at("/labels")
+                .get(PersonalData.ACTOR_NAME)
+                .asText();
     }
 
     private static List<JsonNode> inputsBy(List<JsonNode> docs, String login, PersonKeyring keys) {
         return docs.stream()
                 .filter(d -> d.at("/event/kind").asText().equals("INPUT"))
                 .filter(d -> d.hasNonNull("labels") && d.get("labels").has(PersonalData.ACTOR_ID))
-                .filter(d -> keys.decrypt("acme", d.get("labels").get(PersonalData.ACTOR_ID).asText())
+                .filter(d -> keys.decrypt(
+                                "acme",
+                                d.get("labels").get(PersonalData.ACTOR_ID).asText())
                         .filter(login::equals)
                         .isPresent())
                 .toList();
@@ -249,7 +275,9 @@ class ErasureDrillIT {
         PersonKeyring ring = new PersonKeyring();
         try (KafkaConsumer<String, byte[]> consumer =
                 new KafkaConsumer<>(p, new StringDeserializer(), new ByteArrayDeserializer())) {
-            List<TopicPartition> partitions = consumer.partitionsFor(topics.personKeys().name()).stream()
+            List<TopicPartition> partitions = consumer
+                    .partitionsFor(topics.personKeys().name())
+                    .stream()
                     .map(i -> new TopicPartition(i.topic(), i.partition()))
                     .toList();
             consumer.assign(partitions);
@@ -262,7 +290,8 @@ class ErasureDrillIT {
                     ring.apply(r.key(), r.value());
                 }
             }
-            assertThat(partitions).allSatisfy(tp -> assertThat(consumer.position(tp)).isGreaterThanOrEqualTo(end.get(tp)));
+            assertThat(partitions)
+                    .allSatisfy(tp -> assertThat(consumer.position(tp)).isGreaterThanOrEqualTo(end.get(tp)));
         }
         return ring;
     }
