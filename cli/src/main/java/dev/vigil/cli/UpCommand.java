@@ -10,6 +10,7 @@ import dev.vigil.embedded.KafkaServerMain;
 import dev.vigil.trail.checkpoint.SigningKey;
 import dev.vigil.trail.checkpoint.SigningKeyConfig;
 import dev.vigil.trail.checkpoint.SigningKeys;
+import dev.vigil.trail.privacy.PseudonymKeyConfig;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.io.UncheckedIOException;
@@ -121,6 +122,7 @@ final class UpCommand implements Command {
             }
             ensureSigningKey(data);
             ensureExportSigningKey(data);
+            ensurePseudonymKey(data);
             services.startStreams(args, wiring);
             services.startIngest(args, wiring, keys);
             services.startAuditApi(args, wiring, keys);
@@ -220,6 +222,25 @@ final class UpCommand implements Command {
         SigningKeys.writePrivate(key, file);
         out.println("vigil: generated export signing key " + key.keyId() + " -> " + file
                 + " (public key at GET /v1/audit/keys, purpose export)");
+    }
+
+    /**
+     * First start: the pseudonym key in {@code <data-dir>/keys/pseudonym.key}, unless one is
+     * configured (file or VIGIL_PRIVACY_PSEUDONYM_KEY). {@code vigil erase-subject} reads the same
+     * file, so both name a person alike.
+     */
+    private void ensurePseudonymKey(Path data) {
+        Config config = args.resolve(
+                List.of(PseudonymKeyConfig.PSEUDONYM_KEY_FILE, PseudonymKeyConfig.PSEUDONYM_KEY), Map.of());
+        String text = config.get(PseudonymKeyConfig.PSEUDONYM_KEY);
+        String configuredFile = config.get(PseudonymKeyConfig.PSEUDONYM_KEY_FILE);
+        if ((text != null && !text.isBlank()) || !configuredFile.isBlank()) {
+            return;
+        }
+        Path file = PseudonymKeyConfig.keyFile("", data);
+        if (PseudonymKeyConfig.generate(file)) {
+            out.println("vigil: generated pseudonym key -> " + file);
+        }
     }
 
     /**

@@ -18,6 +18,7 @@ import java.util.List;
  *   publish     send a scanner report or a pipeline event to ingest (a CI step)
  *   replay-rejected  list, export and replay what ingest refused
  *   verify      recompute the audit trail's hash chains and check its signed checkpoints
+ *   erase-subject  crypto-shred a person's data in the trail (docs/erasure.md)
  * </pre>
  *
  * Configuration: {@code --config FILE} (properties) and environment variables
@@ -55,6 +56,7 @@ public final class Vigil {
                             .run();
                 case "webhooks" -> new WebhooksCommand(cli, out).run();
                 case "verify" -> new VerifyCommand(cli, out, err, err == System.err && System.console() != null).run();
+                case "erase-subject" -> new EraseSubjectCommand(cli, out).run();
                 default -> {
                     err.println("vigil: unknown command '" + args[0] + "'\n" + usage());
                     yield 2;
@@ -97,6 +99,9 @@ public final class Vigil {
                               verify the audit trail (exit 0 intact, 1 findings, 2 usage, 3 unreachable)
                   verify --bundle FILE.zip [--trusted-keys DIR] [--json]
                               verify an exported evidence bundle offline (same report and exit codes)
+                  erase-subject --tenant T --person ID [--reference TICKET] [--dry-run]
+                              erase a person (GDPR Art. 17): destroy their keys, the chains stay intact
+                              (--dry-run prints the person's pseudonym only; docs/erasure.md)
 
                 common options:
                   --config FILE   properties file (environment variables VIGIL_* override it)

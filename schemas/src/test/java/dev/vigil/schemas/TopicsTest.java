@@ -24,7 +24,18 @@ class TopicsTest {
                         "it-1.vigil.audit-trail",
                         "it-1.vigil.audit-checkpoints",
                         "it-1.vigil.streams-dlq",
-                        "it-1.vigil.subscriptions");
+                        "it-1.vigil.subscriptions",
+                        "it-1.vigil.person-keys");
+    }
+
+    @Test
+    void shouldCompactPersonKeysSoonSoThatDestroyedKeysPhysicallyDisappear() {
+        Topic<String, byte[]> keys = Topics.withPrefix("").personKeys();
+        assertThat(keys.configs())
+                .containsEntry("cleanup.policy", "compact")
+                .containsEntry("min.cleanable.dirty.ratio", "0.01")
+                .containsEntry("segment.ms", "3600000")
+                .containsEntry("max.compaction.lag.ms", "3600000");
     }
 
     @Test

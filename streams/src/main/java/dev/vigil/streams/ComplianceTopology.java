@@ -7,6 +7,7 @@ import dev.vigil.schemas.ScanResult;
 import dev.vigil.schemas.Violation;
 import dev.vigil.schemas.topic.Topic;
 import dev.vigil.schemas.topic.Topics;
+import dev.vigil.trail.privacy.Pseudonyms;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Objects;
@@ -38,6 +39,8 @@ public final class ComplianceTopology {
     public static final String SINK_AUDIT_CHECKPOINTS = "sink_audit_checkpoints";
     public static final String SINK_CONTROL_VERDICTS = "sink_control_verdicts";
     public static final String SINK_VIOLATIONS = "sink_violations";
+    public static final String SINK_PERSON_KEYS = "sink_person_keys";
+    public static final String PERSON_KEYS_STORE = PersonalDataProtection.STORE_NAME;
 
     public static final String SEEN_INPUTS_STORE = EvaluateControlsProcessorSupplier.SEEN_INPUTS;
     public static final String SUBJECT_WAKEUPS_STORE = EvaluateControlsProcessorSupplier.SUBJECT_WAKEUPS;
@@ -80,8 +83,19 @@ public final class ComplianceTopology {
         return build(topics, clock, engine, settings, Checkpointing.ephemeral());
     }
 
+    /** With a throwaway pseudonym key ({@link Pseudonyms#ephemeral()}): for tests that never name a person. */
     public static Topology build(
             Topics topics, Clock clock, ControlEngine engine, Settings settings, Checkpointing checkpointing) {
+        return build(topics, clock, engine, settings, checkpointing, Pseudonyms.ephemeral());
+    }
+
+    public static Topology build(
+            Topics topics,
+            Clock clock,
+            ControlEngine engine,
+            Settings settings,
+            Checkpointing checkpointing,
+            Pseudonyms pseudonyms) {
         Topic<String, PipelineEvent> events = topics.pipelineEvents();
         Topic<String, ScanResult> scans = topics.scanResults();
         Topic<String, ControlVerdict> verdicts = topics.controlVerdicts();
@@ -104,7 +118,8 @@ public final class ComplianceTopology {
                         engine,
                         clock,
                         settings,
-                        topics.auditTrail().valueSerde().serializer()),
+                        topics.auditTrail().valueSerde().serializer(),
+                        pseudonyms),
                 SOURCE_PIPELINE_EVENTS,
                 SOURCE_SCAN_RESULTS);
         // The supplier's stores() connects audit-chain-heads and audit-checkpointed-seqs (and their changelogs).
@@ -136,6 +151,13 @@ public final class ComplianceTopology {
                 verdicts.name(),
                 verdicts.keySerde().serializer(),
                 verdicts.valueSerde().serializer(),
+                EVALUATE_CONTROLS);
+        topology.addSink(
+                SINK_PERSON_KEYS,
+                topics.personKeys().name(),
+                topics.personKeys().keySerde().serializer(),
+                // Raw 32-byte keys; null is the tombstone of an erased person.
+                new ByteArraySerializer(),
                 EVALUATE_CONTROLS);
         topology.addSink(
                 SINK_VIOLATIONS,

@@ -3,14 +3,18 @@ package dev.vigil.streams;
 import dev.vigil.controls.ControlEngine;
 import dev.vigil.controls.EngineResult;
 import dev.vigil.controls.state.Facet;
+import dev.vigil.schemas.Attributes;
 import dev.vigil.schemas.AuditRecord;
 import dev.vigil.schemas.ControlVerdict;
 import dev.vigil.schemas.PipelineEvent;
+import dev.vigil.schemas.PipelineEventKind;
 import dev.vigil.schemas.ScanResult;
 import dev.vigil.schemas.Subject;
 import dev.vigil.schemas.Violation;
 import dev.vigil.schemas.topic.SubjectKey;
 import dev.vigil.trail.AuditChain;
+import dev.vigil.trail.privacy.PersonalData;
+import dev.vigil.trail.privacy.Pseudonyms;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
@@ -71,12 +75,15 @@ final class EvaluateControlsProcessorSupplier implements ProcessorSupplier<Strin
     private final ComplianceTopology.Settings settings;
     private final Serializer<AuditRecord> auditSerializer;
     private final Map<String, Facet<?>> facets;
+    private final PersonalDataProtection protection;
 
     EvaluateControlsProcessorSupplier(
             ControlEngine engine,
             Clock clock,
             ComplianceTopology.Settings settings,
-            Serializer<AuditRecord> auditSerializer) {
+            Serializer<AuditRecord> auditSerializer,
+            Pseudonyms pseudonyms) {
+        this.protection = new PersonalDataProtection(pseudonyms);
         this.engine = engine;
         this.clock = clock;
         this.settings = settings;
@@ -95,6 +102,7 @@ final class EvaluateControlsProcessorSupplier implements ProcessorSupplier<Strin
     public Set<StoreBuilder<?>> stores() {
         Set<StoreBuilder<?>> stores = new LinkedHashSet<>();
         stores.add(seenInputsStore(settings.dedupRetention()));
+        stores.add(PersonalDataProtection.storeBuilder());
         stores.add(Stores.keyValueStoreBuilder(
                         Stores.persistentKeyValueStore(SUBJECT_WAKEUPS), Serdes.String(), Serdes.Long())
                 .withLoggingEnabled(Map.of("cleanup.policy", "compact"))
@@ -130,6 +138,7 @@ final class EvaluateControlsProcessorSupplier implements ProcessorSupplier<Strin
         private ProcessorContext<String, Object> context;
         private WindowStore<String, Long> seen;
         private KeyValueStore<String, Long> wakeUps;
+        private KeyValueStore<String, byte[]> personKeys;
         private final Map<String, KeyValueStore<String, byte[]>> facetStores = new HashMap<>();
         /** Where each facet's retention sweep continues; restarts from the beginning after a restart. */
         private final Map<String, String> sweepCursors = new HashMap<>();
@@ -144,6 +153,7 @@ final class EvaluateControlsProcessorSupplier implements ProcessorSupplier<Strin
             this.context = context;
             this.seen = context.getStateStore(SEEN_INPUTS);
             this.wakeUps = context.getStateStore(SUBJECT_WAKEUPS);
+            this.personKeys = context.getStateStore(PersonalDataProtection.STORE_NAME);
             facets.values().forEach(f -> facetStores.put(f.name(), context.getStateStore(f.storeName())));
             context.schedule(settings.punctuationInterval(), PunctuationType.WALL_CLOCK_TIME, t -> punctuate());
             // Stream time too: timers also fire as inputs advance time, not only when the wall clock ticks.
@@ -184,10 +194,15 @@ final class EvaluateControlsProcessorSupplier implements ProcessorSupplier<Strin
                 return;
             }
 
+            // The engine, its state and everything it emits see pseudonyms only; the record gets the cleartext
+            // encrypted with each person's key.
+            PersonalDataProtection.Protected protectedInput = protection.protect(value);
+            Object view = protectedInput.engineView();
+            String erased = erasedPerson(view, meta.partition());
             StoreSubjectState state = new StoreSubjectState(input.tenant(), input.scope(), facets, facetStores, now);
-            EngineResult result = value instanceof PipelineEvent e
+            EngineResult result = view instanceof PipelineEvent e
                     ? engine.onEvent(e, state, now)
-                    : engine.onScan((ScanResult) value, state, now);
+                    : engine.onScan((ScanResult) view, state, now);
 
             // The input's own timestamp (set when ingest accepted it) makes a replay after a crash rebuild
             // the same record and hash; the clock only stands in for a producer that set none.
@@ -195,11 +210,32 @@ final class EvaluateControlsProcessorSupplier implements ProcessorSupplier<Strin
             AuditRecords.InputPosition at =
                     new AuditRecords.InputPosition(meta.topic(), meta.partition(), meta.offset());
             AuditRecords.Evaluation evaluation = AuditRecords.Evaluation.of(engine.catalogVersion(), result.verdicts());
-            List<AuditRecord> drafts = new ArrayList<>();
-            drafts.add(
-                    value instanceof PipelineEvent e
+            PersonalDataProtection.TaskKeys keys = new PersonalDataProtection.TaskKeys(
+                    personKeys,
+                    meta.partition(),
+                    (key, personKey) -> context.forward(
+                            new Record<>(key, (Object) personKey, ts), ComplianceTopology.SINK_PERSON_KEYS));
+            AuditRecord inputRecord = protectedInput.seal(
+                    view instanceof PipelineEvent e
                             ? AuditRecords.draft(e, at, recordedAt, evaluation)
-                            : AuditRecords.draft((ScanResult) value, at, recordedAt, evaluation));
+                            : AuditRecords.draft((ScanResult) view, at, recordedAt, evaluation),
+                    keys);
+            if (erased != null) {
+                boolean held = keys.erase(input.tenant(), erased);
+                Map<String, String> attributes = new LinkedHashMap<>(inputRecord.getAttributes());
+                attributes.put(PersonalData.ERASURE_KEYS_DESTROYED, held ? "1" : "0");
+                inputRecord = AuditRecord.newBuilder(inputRecord)
+                        .setAttributes(attributes)
+                        .build();
+                LOG.info(
+                        "erasure of {} in {}: {} person key of task partition {} destroyed",
+                        erased,
+                        input.tenant(),
+                        held ? "the" : "no",
+                        meta.partition());
+            }
+            List<AuditRecord> drafts = new ArrayList<>();
+            drafts.add(inputRecord);
             for (Violation v : result.violationChanges()) {
                 drafts.add(AuditRecords.violationChange(v, input.subject(), at, recordedAt));
             }
@@ -207,6 +243,30 @@ final class EvaluateControlsProcessorSupplier implements ProcessorSupplier<Strin
             state.commit();
             rememberWakeUp(subject, result.nextWakeUp());
             seen.put(seenKey, ts, ts);
+        }
+
+        /**
+         * The person an erasure request names, or null for any other input. The request must come
+         * through {@code vigil erase-subject}, which sends one copy to every partition under that
+         * partition's own scope: a copy under another scope would put one chain in two tasks.
+         */
+        private String erasedPerson(Object view, int partition) {
+            if (!(view instanceof PipelineEvent e) || e.getKind() != PipelineEventKind.ERASURE_REQUESTED) {
+                return null;
+            }
+            String person = e.getAttributes().get(Attributes.ERASURE_PERSON);
+            if (!Pseudonyms.isRef(person)) {
+                throw new IllegalArgumentException(
+                        "erasure request " + e.getId() + " has no valid " + Attributes.ERASURE_PERSON
+                                + " (a person reference p:<32 hex>); send it with vigil erase-subject");
+            }
+            String expected = PersonalData.erasureScope(partition);
+            if (!expected.equals(e.getScope())) {
+                throw new IllegalArgumentException("erasure request " + e.getId() + " on partition " + partition
+                        + " has scope '" + e.getScope() + "', expected '" + expected
+                        + "'; send it with vigil erase-subject, which addresses every partition");
+            }
+            return person;
         }
 
         private boolean alreadySeen(String seenKey, long ts) {

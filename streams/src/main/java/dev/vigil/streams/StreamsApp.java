@@ -6,6 +6,7 @@ import dev.vigil.controls.ControlEngines;
 import dev.vigil.schemas.topic.TopicAdmin;
 import dev.vigil.schemas.topic.Topics;
 import dev.vigil.trail.checkpoint.PublicKeyRing;
+import dev.vigil.trail.privacy.Pseudonyms;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -64,6 +65,8 @@ public final class StreamsApp implements AutoCloseable {
         // Before anything else: an app that cannot sign checkpoints must not start chaining.
         Checkpointing checkpointing = cfg.checkpointing();
         publishPublicKey(cfg, checkpointing);
+        Pseudonyms pseudonyms = cfg.pseudonyms();
+        LOG.info("pseudonymizing people with the key from {}", cfg.pseudonymKey());
         Topics topics = cfg.topics();
         ensureTopics(cfg, topics);
         try {
@@ -71,8 +74,8 @@ public final class StreamsApp implements AutoCloseable {
         } catch (IOException e) {
             throw new UncheckedIOException("cannot create the streams state folder " + cfg.stateDir(), e);
         }
-        Topology topology =
-                ComplianceTopology.build(topics, Clock.systemUTC(), engine, cfg.topologySettings(), checkpointing);
+        Topology topology = ComplianceTopology.build(
+                topics, Clock.systemUTC(), engine, cfg.topologySettings(), checkpointing, pseudonyms);
         KafkaStreams streams = new KafkaStreams(topology, properties(cfg, topics));
         streams.setUncaughtExceptionHandler(new UncaughtErrorPolicy());
         streams.setStateListener((now, before) -> {

@@ -5,6 +5,8 @@ import dev.vigil.common.config.ConfigField;
 import dev.vigil.common.config.SharedFields;
 import dev.vigil.schemas.topic.Topics;
 import dev.vigil.trail.checkpoint.SigningKeyConfig;
+import dev.vigil.trail.privacy.PseudonymKeyConfig;
+import dev.vigil.trail.privacy.Pseudonyms;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Arrays;
@@ -37,7 +39,8 @@ public record StreamsAppConfig(
         SigningKeyConfig.Source signingKey,
         Path publicKeysDir,
         Duration checkpointInterval,
-        int checkpointEvery) {
+        int checkpointEvery,
+        PseudonymKeyConfig.Source pseudonymKey) {
 
     public static final String STREAMS_PASSTHROUGH_PREFIX = "vigil.kafka.streams.";
 
@@ -120,6 +123,9 @@ public record StreamsAppConfig(
             10_000_000,
             "A chain is also checkpointed at once when it grew by this many links since its last checkpoint.");
 
+    public static final ConfigField<String> PSEUDONYM_KEY_FILE = PseudonymKeyConfig.PSEUDONYM_KEY_FILE;
+    public static final ConfigField<String> PSEUDONYM_KEY = PseudonymKeyConfig.PSEUDONYM_KEY;
+
     public static final List<ConfigField<?>> FIELDS = List.of(
             BOOTSTRAP_SERVERS,
             TOPIC_PREFIX,
@@ -140,7 +146,9 @@ public record StreamsAppConfig(
             SIGNING_KEY,
             PUBLIC_KEYS_DIR,
             CHECKPOINT_INTERVAL_MS,
-            CHECKPOINT_EVERY);
+            CHECKPOINT_EVERY,
+            PSEUDONYM_KEY_FILE,
+            PSEUDONYM_KEY);
 
     public StreamsAppConfig {
         controlFiles = List.copyOf(controlFiles);
@@ -171,7 +179,8 @@ public record StreamsAppConfig(
                         SigningKeyConfig.signingKeyFile(config.get(SIGNING_KEY_FILE), dataDir)),
                 SigningKeyConfig.publicKeysDir(config.get(PUBLIC_KEYS_DIR), dataDir),
                 Duration.ofMillis(config.get(CHECKPOINT_INTERVAL_MS)),
-                config.get(CHECKPOINT_EVERY));
+                config.get(CHECKPOINT_EVERY),
+                PseudonymKeyConfig.Source.of(config.get(PSEUDONYM_KEY), config.get(PSEUDONYM_KEY_FILE), dataDir));
     }
 
     /** Resolves from explicit values only (tests, embedding): no file, no environment. */
@@ -196,6 +205,14 @@ public record StreamsAppConfig(
     /** Loads the signing key (fails with what to configure when there is none) with the configured cadence. */
     public Checkpointing checkpointing() {
         return new Checkpointing(signingKey.load(), checkpointInterval, checkpointEvery);
+    }
+
+    /**
+     * The pseudonym key; generated into {@code <data-dir>/keys/pseudonym.key} on first start when
+     * none is configured (like ingest's secret-hash key). Instances sharing the partitions must share it.
+     */
+    public Pseudonyms pseudonyms() {
+        return pseudonymKey.loadOrGenerate();
     }
 
     /** Kafka Streams' state.dir: RocksDB stores and checkpoints of the chain heads. */

@@ -214,12 +214,16 @@ class ComplianceTopologyTest {
         assertThat(r.getEventTime()).isEqualTo(Inputs.EVENT_TIME);
         assertThat(r.getRecordedAt()).isEqualTo(INGESTED);
         assertThat(r.getSubject().getCommitSha()).isEqualTo("0123456789abcdef0123456789abcdef01234567");
-        assertThat(r.getActorId()).isEqualTo("alice");
+        // The actor is a pseudonym; its cleartext id and name are only in the record encrypted (docs/erasure.md).
+        assertThat(r.getActorId()).matches("p:[0-9a-f]{32}");
         assertThat(r.getSummary())
                 .isEqualTo("Change merged: github.com/acme/shop change 42 commit 0123456789ab on main (success)");
         assertThat(r.getOutcome()).isEqualTo("SUCCESS");
         assertThat(r.getAttributes())
-                .containsExactlyInAnyOrderEntriesOf(Map.of("reviewer", "bob", "review_state", "approved"));
+                .containsEntry("reviewer", "bob")
+                .containsEntry("review_state", "approved")
+                .containsOnlyKeys("reviewer", "review_state", "actor.id", "actor.name");
+        assertThat(r.getAttributes().get("actor.id")).startsWith("enc:v1:" + r.getActorId() + ":");
         assertThat(r.getEvidenceSha256()).isEqualTo("ab".repeat(32));
         assertThat(r.getInputTopic()).isEqualTo(topics.pipelineEvents().name());
         assertThat(r.getInputPartition()).isZero();
@@ -690,6 +694,7 @@ class ComplianceTopologyTest {
                         "sink_audit_checkpoints",
                         "sink_audit_trail",
                         "sink_control_verdicts",
+                        "sink_person_keys",
                         "sink_violations",
                         "source_pipeline_events",
                         "source_scan_results");
@@ -701,6 +706,7 @@ class ComplianceTopologyTest {
                 .containsExactlyInAnyOrder(
                         "audit-chain-heads",
                         "audit-checkpointed-seqs",
+                        "person-keys",
                         "seen-inputs",
                         "subject-wakeups",
                         "subject-commits");

@@ -59,6 +59,27 @@ public final class Topics {
     private static final Map<String, String> SUBSCRIPTIONS =
             Map.of("cleanup.policy", "compact", "retention.ms", "-1", "retention.bytes", "-1");
 
+    /**
+     * Per-person encryption keys of personal data in the trail (docs/erasure.md): compacted, and
+     * compacted soon, because erasing a person is a tombstone here and the destroyed key must
+     * physically disappear: segments roll at least hourly ({@code segment.ms}), a dirty segment is
+     * compacted within the hour ({@code max.compaction.lag.ms}) whatever the dirty ratio, and the
+     * tombstone (which holds no key) stays a day so a reader that was briefly away still sees it.
+     */
+    private static final Map<String, String> PERSON_KEYS = Map.of(
+            "cleanup.policy",
+            "compact",
+            "retention.ms",
+            "-1",
+            "min.cleanable.dirty.ratio",
+            "0.01",
+            "segment.ms",
+            String.valueOf(3600L * 1000),
+            "max.compaction.lag.ms",
+            String.valueOf(3600L * 1000),
+            "delete.retention.ms",
+            String.valueOf(24L * 3600 * 1000));
+
     /** Largest piece of a payload in one vigil.evidence record. */
     public static final int EVIDENCE_CHUNK_BYTES = 512 * 1024;
 
@@ -73,6 +94,7 @@ public final class Topics {
     private final Topic<String, Checkpoint> auditCheckpoints;
     private final Topic<byte[], byte[]> streamsDeadLetters;
     private final Topic<String, byte[]> subscriptions;
+    private final Topic<String, byte[]> personKeys;
 
     private Topics(String prefix, int partitions) {
         this.prefix = prefix;
@@ -98,6 +120,9 @@ public final class Topics {
         this.streamsDeadLetters =
                 new Topic<>(prefix + "vigil.streams-dlq", Serdes.ByteArray(), Serdes.ByteArray(), 1, KEEP_FOREVER);
         this.subscriptions = new Topic<>(prefix + "vigil.subscriptions", key, Serdes.ByteArray(), 1, SUBSCRIPTIONS);
+        // Keyed tenant/personRef/partition: each streams task writes only its own keys. One partition: few
+        // records, read whole by every reader.
+        this.personKeys = new Topic<>(prefix + "vigil.person-keys", key, Serdes.ByteArray(), 1, PERSON_KEYS);
     }
 
     public static Topics withPrefix(String prefix) {
@@ -154,6 +179,11 @@ public final class Topics {
         return subscriptions;
     }
 
+    /** Per-person keys of the trail's encrypted personal data; a tombstone is an erasure. */
+    public Topic<String, byte[]> personKeys() {
+        return personKeys;
+    }
+
     public List<Topic<?, ?>> all() {
         return List.of(
                 pipelineEvents,
@@ -165,6 +195,7 @@ public final class Topics {
                 auditTrail,
                 auditCheckpoints,
                 streamsDeadLetters,
-                subscriptions);
+                subscriptions,
+                personKeys);
     }
 }
