@@ -172,7 +172,9 @@ class RiskAcceptanceEndToEndIT {
                                 officer),
                         r -> r.get("records").size() == 1);
                 assertThat(trail.at("/records/0/event/id").asText()).isEqualTo(acceptanceId);
-                assertThat(trail.at("/records/0/user/id").asText()).startsWith("key:");
+                // The officer (actor "key:<id>") is stored by pseudonym, the cleartext only encrypted (docs/erasure.md).
+                assertThat(trail.at("/records/0/user/id").asText()).startsWith("p:");
+                assertThat(trail.at("/records/0/labels/actor.id").asText()).startsWith("enc:v1:");
                 assertThat(trail.at("/records/0/labels").toString())
                         .contains(violationId)
                         .contains("hotfix reviewed after the fact");
