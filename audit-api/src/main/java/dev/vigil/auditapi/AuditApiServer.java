@@ -39,6 +39,9 @@ import org.slf4j.LoggerFactory;
  *   <tr><td>GET /v1/audit/checkpoints</td><td>auditor (officer passes)</td><td>signed checkpoints, newest first</td></tr>
  *   <tr><td>GET /v1/audit/keys</td><td>auditor (officer passes)</td><td>the checkpoint public key ring</td></tr>
  *   <tr><td>GET /v1/audit/verify</td><td>auditor (officer passes)</td><td>verification report ({@link VerifyEndpoint})</td></tr>
+ *   <tr><td>GET /v1/audit/record</td><td>auditor (officer passes)</td><td>one record in its chain ({@link RecordDetail})</td></tr>
+ *   <tr><td>GET /v1/audit/posture</td><td>auditor (officer passes)</td><td>posture aggregations ({@link PostureSearch})</td></tr>
+ *   <tr><td>GET /v1/controls</td><td>auditor (officer passes)</td><td>the control catalog ({@link ControlsEndpoint})</td></tr>
  *   <tr><td>GET /healthz</td><td>public</td><td>{@code {"status":"ok"}}</td></tr>
  * </table>
  *
@@ -65,6 +68,9 @@ public final class AuditApiServer implements AutoCloseable {
     private final VerifyEndpoint verify;
     private final TrailInputs trailInputs;
     private final AccessLog accessLog;
+    private final RecordDetail recordDetail;
+    private final ControlsEndpoint controls;
+    private final PostureSearch posture;
     private volatile boolean indexInstalled;
     private HttpService http;
 
@@ -81,6 +87,9 @@ public final class AuditApiServer implements AutoCloseable {
         // The topics are the streams app's to create (it starts first in `vigil up`).
         this.trailInputs = new TrailInputs(config.kafkaBootstrapServers(), config.topicPrefix(), Map.of());
         this.accessLog = new AccessLog(trailInputs, Clock.systemUTC());
+        this.recordDetail = new RecordDetail(client, index.alias(), checkpointIndex.alias());
+        this.controls = new ControlsEndpoint(dev.vigil.controls.ControlCatalog.builtIn());
+        this.posture = new PostureSearch(client, index.alias(), controls.catalog(), Clock.systemUTC());
     }
 
     /**
@@ -111,6 +120,9 @@ public final class AuditApiServer implements AutoCloseable {
                     .route("GET", CHECKPOINTS_PATH, Role.AUDITOR, server::checkpoints)
                     .route("GET", KEYS_PATH, Role.AUDITOR, server::keys)
                     .route("GET", VerifyEndpoint.PATH, Role.AUDITOR, server::verify)
+                    .route("GET", RecordDetail.PATH, Role.AUDITOR, server::recordDetail)
+                    .route("GET", PostureSearch.PATH, Role.AUDITOR, server::posture)
+                    .route("GET", ControlsEndpoint.PATH, Role.AUDITOR, r -> Response.json(200, server.controls.body()))
                     .publicRoute("GET", "/healthz", r -> Response.json(200, Map.of("status", "ok")))
                     .build()
                     .start();
@@ -150,8 +162,34 @@ public final class AuditApiServer implements AutoCloseable {
     }
 
     private Response evidence(Request request) {
+        accessLog.record(request, "evidence", Map.of());
         return fromStore(
                 request.path(), () -> evidence.serve(request.principal().tenant(), request.path()));
+    }
+
+    private Response recordDetail(Request request) {
+        RecordDetail.Request parsed = RecordDetail.Request.parse(request.query());
+        return fromStore(RecordDetail.PATH, () -> {
+            Map<String, Object> body;
+            try {
+                body = recordDetail.detail(request.principal().tenant(), parsed);
+            } catch (dev.vigil.common.http.ProblemException e) {
+                // A look for a record that is not there (or is another tenant's) is recorded too.
+                accessLog.record(request, "detail", Map.of("result", "not-found"));
+                throw e;
+            }
+            accessLog.record(request, "detail", Map.of("result", "found"));
+            return Response.json(200, body);
+        });
+    }
+
+    private Response posture(Request request) {
+        PostureSearch.Request parsed = PostureSearch.Request.parse(request.query(), java.time.Instant.now());
+        return fromStore(PostureSearch.PATH, () -> {
+            Map<String, Object> body = posture.posture(request.principal().tenant(), parsed);
+            accessLog.record(request, "posture", Map.of());
+            return Response.json(200, body);
+        });
     }
 
     /**
@@ -203,6 +241,8 @@ public final class AuditApiServer implements AutoCloseable {
         try {
             ensureIndex();
             CheckpointSearch.Page page = checkpoints.page(tenant, parsed);
+            accessLog.record(
+                    request, "checkpoints", Map.of("results", Integer.toString(page.checkpoints().size())));
             Map<String, Object> body = new LinkedHashMap<>();
             body.put("checkpoints", page.checkpoints());
             body.put("next", page.nextCursor());
@@ -223,6 +263,7 @@ public final class AuditApiServer implements AutoCloseable {
     }
 
     private Response verify(Request request) {
+        accessLog.record(request, "verify", Map.of());
         try {
             return verify.handle(request);
         } catch (TransportException e) {
