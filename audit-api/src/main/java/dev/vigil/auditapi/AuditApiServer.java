@@ -88,7 +88,7 @@ public final class AuditApiServer implements AutoCloseable {
         this.trailInputs = new TrailInputs(config.kafkaBootstrapServers(), config.topicPrefix(), Map.of());
         this.accessLog = new AccessLog(trailInputs, Clock.systemUTC());
         this.recordDetail = new RecordDetail(client, index.alias(), checkpointIndex.alias());
-        this.controls = new ControlsEndpoint(dev.vigil.controls.ControlCatalog.builtIn());
+        this.controls = new ControlsEndpoint(ControlsEndpoint.builtIn());
         this.posture = new PostureSearch(client, index.alias(), controls.catalog(), Clock.systemUTC());
     }
 
@@ -242,7 +242,9 @@ public final class AuditApiServer implements AutoCloseable {
             ensureIndex();
             CheckpointSearch.Page page = checkpoints.page(tenant, parsed);
             accessLog.record(
-                    request, "checkpoints", Map.of("results", Integer.toString(page.checkpoints().size())));
+                    request,
+                    "checkpoints",
+                    Map.of("results", Integer.toString(page.checkpoints().size())));
             Map<String, Object> body = new LinkedHashMap<>();
             body.put("checkpoints", page.checkpoints());
             body.put("next", page.nextCursor());

@@ -39,6 +39,23 @@ final class ControlsEndpoint {
         this.body = java.util.Collections.unmodifiableMap(b);
     }
 
+    /** The built-in catalog, loaded (and its expressions compiled) once per JVM. */
+    static ControlCatalog builtIn() {
+        return BuiltIn.CATALOG;
+    }
+
+    private static final class BuiltIn {
+        static final ControlCatalog CATALOG = ControlCatalog.builtIn();
+    }
+
+    /** Ids of the built-in controls with a requirement that {@code requirement} accepts. */
+    static List<String> controlsWith(java.util.function.Predicate<String> requirement) {
+        return builtIn().controls().stream()
+                .filter(c -> c.requirements().stream().anyMatch(requirement))
+                .map(Control::id)
+                .toList();
+    }
+
     ControlCatalog catalog() {
         return catalog;
     }

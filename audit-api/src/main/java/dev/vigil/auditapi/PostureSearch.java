@@ -3,8 +3,8 @@ package dev.vigil.auditapi;
 import co.elastic.clients.elasticsearch.ElasticsearchClient;
 import co.elastic.clients.elasticsearch._types.FieldValue;
 import co.elastic.clients.elasticsearch._types.SortOrder;
-import co.elastic.clients.elasticsearch._types.aggregations.Aggregation;
 import co.elastic.clients.elasticsearch._types.aggregations.Aggregate;
+import co.elastic.clients.elasticsearch._types.aggregations.Aggregation;
 import co.elastic.clients.elasticsearch._types.aggregations.CompositeAggregate;
 import co.elastic.clients.elasticsearch._types.aggregations.CompositeBucket;
 import co.elastic.clients.elasticsearch._types.aggregations.DateHistogramBucket;
@@ -158,7 +158,9 @@ final class PostureSearch {
             Map<String, Object> json = new LinkedHashMap<>();
             json.put("control_id", id);
             json.put("title", c == null ? null : c.title());
-            json.put("severity", c == null || c.severity() == null ? null : c.severity().name());
+            json.put(
+                    "severity",
+                    c == null || c.severity() == null ? null : c.severity().name());
             json.put("requirements", c == null ? List.of() : c.requirements());
             json.put("pass", counts.total("PASS"));
             json.put("fail", counts.total("FAIL"));
@@ -241,31 +243,34 @@ final class PostureSearch {
         records.filter(q -> q.nested(n -> n.path(RecordSearch.VERDICTS).query(m -> m.matchAll(a -> a))));
         Query inFramework = request.framework() == null
                 ? Query.of(q -> q.matchAll(a -> a))
-                : Query.of(q -> q.prefix(p -> p.field(RecordSearch.VERDICT_REQUIREMENTS)
-                        .value(request.framework() + ":")));
+                : Query.of(q ->
+                        q.prefix(p -> p.field(RecordSearch.VERDICT_REQUIREMENTS).value(request.framework() + ":")));
         String include = request.framework() == null ? null : request.framework() + ":.*";
-        Aggregation verdicts = Aggregation.of(a -> a.nested(n -> n.path(RecordSearch.VERDICTS))
-                .aggregations("f", f -> f.filter(inFramework)
+        Aggregation verdicts = Aggregation.of(
+                a -> a.nested(n -> n.path(RecordSearch.VERDICTS)).aggregations("f", f -> f.filter(inFramework)
                         .aggregations("controls", byResult(AuditFields.VERDICT_CONTROL, null))
                         .aggregations("requirements", byResult(RecordSearch.VERDICT_REQUIREMENTS, include))));
         long stepMillis = INTERVALS.get(request.interval()).toMillis();
-        SearchResponse<Void> response = client.search(
-                s -> s.index(alias)
-                        .size(0)
-                        .trackTotalHits(t -> t.enabled(false))
-                        .ignoreUnavailable(true)
-                        .allowNoIndices(true)
-                        .query(q -> q.bool(records.build()))
-                        .aggregations("v", verdicts)
-                        .aggregations("t", t -> t.dateHistogram(h -> h.field(AuditFields.TIMESTAMP)
-                                        .fixedInterval(i -> i.time(request.interval()))
-                                        .minDocCount(0)
-                                        .extendedBounds(e -> e.min(co.elastic.clients.elasticsearch._types.aggregations.FieldDateMath.of(
-                                                        m -> m.value(request.from().toEpochMilli())))
-                                                .max(co.elastic.clients.elasticsearch._types.aggregations.FieldDateMath.of(
-                                                        m -> m.value(request.to().toEpochMilli() - 1)))))
-                                .aggregations("v", verdicts)),
-                Void.class);
+        SearchResponse<Void> response =
+                client.search(
+                        s -> s.index(alias)
+                                .size(0)
+                                .trackTotalHits(t -> t.enabled(false))
+                                .ignoreUnavailable(true)
+                                .allowNoIndices(true)
+                                .query(q -> q.bool(records.build()))
+                                .aggregations("v", verdicts)
+                                .aggregations("t", t -> t.dateHistogram(h -> h.field(AuditFields.TIMESTAMP)
+                                                .fixedInterval(i -> i.time(request.interval()))
+                                                .minDocCount(0)
+                                                .extendedBounds(e -> e.min(co.elastic.clients.elasticsearch._types
+                                                                .aggregations.FieldDateMath.of(m -> m.value(
+                                                                request.from().toEpochMilli())))
+                                                        .max(co.elastic.clients.elasticsearch._types.aggregations
+                                                                .FieldDateMath.of(m -> m.value(
+                                                                request.to().toEpochMilli() - 1)))))
+                                        .aggregations("v", verdicts)),
+                        Void.class);
         if (response.aggregations() == null || response.aggregations().isEmpty()) {
             // No index behind the alias yet: empty buckets over the range.
             long first = Math.floorDiv(request.from().toEpochMilli(), stepMillis) * stepMillis;
@@ -290,8 +295,9 @@ final class PostureSearch {
                     }
                     return t;
                 })
-                .aggregations("results", r -> r.terms(t -> t.field(AuditFields.VERDICT_RESULT)
-                        .size(8))));
+                .aggregations(
+                        "results",
+                        r -> r.terms(t -> t.field(AuditFields.VERDICT_RESULT).size(8))));
     }
 
     private static void addCounts(
@@ -322,11 +328,7 @@ final class PostureSearch {
             changes.filter(RecordSearch.asOf(at));
         }
         if (framework != null) {
-            String field = RecordSearch.LABEL_VIOLATION_REQUIREMENTS;
-            changes.filter(q -> q.bool(b -> b.should(
-                            Query.of(s -> s.prefix(p -> p.field(field).value(framework + ":"))),
-                            Query.of(s -> s.wildcard(w -> w.field(field).value("*," + framework + ":*"))))
-                    .minimumShouldMatch("1")));
+            changes.filter(RecordSearch.violationFramework(framework));
         }
         Query query = Query.of(q -> q.bool(changes.build()));
         Map<String, Long> bySeverity = new LinkedHashMap<>();
@@ -352,17 +354,19 @@ final class PostureSearch {
                                                 .sources(co.elastic.clients.util.NamedValue.of(
                                                         "id",
                                                         co.elastic.clients.elasticsearch._types.aggregations
-                                                                .CompositeAggregationSource.of(src -> src.terms(
-                                                                        t -> t.field("labels.violation.id")))));
+                                                                .CompositeAggregationSource.of(src ->
+                                                                src.terms(t -> t.field("labels.violation.id")))));
                                         if (afterKey != null) {
                                             c.after(afterKey);
                                         }
                                         return c;
                                     })
-                                    .aggregations("latest", l -> l.topHits(h -> h.size(1)
-                                            .sort(o -> o.field(f -> f.field(AuditFields.CHAIN_SEQ)
-                                                    .order(SortOrder.Desc)))
-                                            .source(src -> src.filter(f -> f.includes("labels")))))),
+                                    .aggregations(
+                                            "latest",
+                                            l -> l.topHits(h -> h.size(1)
+                                                    .sort(o -> o.field(f -> f.field(AuditFields.CHAIN_SEQ)
+                                                            .order(SortOrder.Desc)))
+                                                    .source(src -> src.filter(f -> f.includes("labels")))))),
                     Void.class);
             if (response.aggregations() == null || !response.aggregations().containsKey("ids")) {
                 break;
@@ -386,7 +390,9 @@ final class PostureSearch {
                 bySeverity.merge(labels.path("violation.severity").asText("UNKNOWN"), 1L, Long::sum);
                 byAge[ageBucket(labels.path("violation.opened-at").asText(null), at)]++;
             }
-            if (ids.buckets().array().size() < VIOLATION_PAGE || ids.afterKey() == null || ids.afterKey().isEmpty()) {
+            if (ids.buckets().array().size() < VIOLATION_PAGE
+                    || ids.afterKey() == null
+                    || ids.afterKey().isEmpty()) {
                 break;
             }
             if (seen >= MAX_VIOLATIONS) {

@@ -57,7 +57,8 @@ final class RecordDetail {
             for (Map.Entry<String, List<String>> e : query.entrySet()) {
                 if (!PARAMETERS.contains(e.getKey())) {
                     throw ApiProblems.invalidParameter(
-                            RecordsRequest.escapePointer(e.getKey()), "Unknown parameter; this endpoint takes chain and seq.");
+                            RecordsRequest.escapePointer(e.getKey()),
+                            "Unknown parameter; this endpoint takes chain and seq.");
                 }
                 if (e.getValue().size() > 1) {
                     throw ApiProblems.invalidParameter(e.getKey(), "Give this parameter at most once.");
@@ -99,8 +100,10 @@ final class RecordDetail {
                 s -> s.index(trailAlias)
                         .size(3)
                         .query(q -> q.bool(b -> b.filter(
-                                Query.of(f -> f.term(t -> t.field(AuditFields.TENANT).value(tenant))),
-                                Query.of(f -> f.term(t -> t.field(AuditFields.CHAIN_ID).value(request.chain()))),
+                                Query.of(f ->
+                                        f.term(t -> t.field(AuditFields.TENANT).value(tenant))),
+                                Query.of(f -> f.term(
+                                        t -> t.field(AuditFields.CHAIN_ID).value(request.chain()))),
                                 Query.of(f -> f.range(r -> r.number(n -> n.field(AuditFields.CHAIN_SEQ)
                                         .gte((double) from)
                                         .lte((double) request.seq() + 1)))))))
@@ -133,7 +136,9 @@ final class RecordDetail {
         body.put("record", withEvidenceLink(record));
         body.put("checkpoint", coveringCheckpoint(tenant, request));
         Map<String, Object> integrity = new LinkedHashMap<>();
-        integrity.put("hash_ok", AuditChain.recomputeHash(record).equals(record.chain().hash()));
+        integrity.put(
+                "hash_ok",
+                AuditChain.recomputeHash(record).equals(record.chain().hash()));
         Boolean linked;
         if (request.seq() == 1) {
             linked = AuditChain.GENESIS_HASH.equals(record.chain().prevHash());
@@ -156,8 +161,8 @@ final class RecordDetail {
                         .query(q -> q.bool(b -> b.filter(
                                 Query.of(f -> f.term(t -> t.field("tenant").value(tenant))),
                                 Query.of(f -> f.term(t -> t.field("chain.id").value(request.chain()))),
-                                Query.of(f -> f.range(r -> r.number(n ->
-                                        n.field("chain.seq").gte((double) request.seq())))))))
+                                Query.of(f -> f.range(
+                                        r -> r.number(n -> n.field("chain.seq").gte((double) request.seq())))))))
                         .sort(o -> o.field(f -> f.field("chain.seq").order(SortOrder.Asc)))
                         .ignoreUnavailable(true)
                         .allowNoIndices(true),

@@ -54,8 +54,8 @@ record RecordFilters(
         return equals(NONE);
     }
 
-    @JsonIgnore
-    boolean isDescending() {
+    /** Not a bean-style name: Jackson must not mistake it for the {@code desc} property. */
+    boolean newestFirst() {
         return Boolean.TRUE.equals(descending);
     }
 
@@ -73,7 +73,7 @@ record RecordFilters(
         put(query, RecordsRequest.VERDICT, verdict);
         put(query, RecordsRequest.SEVERITY, severity);
         put(query, RecordsRequest.ACTOR, actor);
-        put(query, RecordsRequest.SORT, isDescending() ? "-time" : null);
+        put(query, RecordsRequest.SORT, newestFirst() ? "-time" : null);
         put(query, RecordsRequest.AS_OF, asOf == null ? null : asOf.toString());
         return query;
     }

@@ -112,7 +112,7 @@ final class RecordSearch {
                 s -> {
                     s.pit(p -> p.id(pitId).keepAlive(t -> t.time(keepAlive)))
                             .query(query(tenant, filters))
-                            .sort(filters.isDescending() ? SORT_DESCENDING : SORT)
+                            .sort(filters.newestFirst() ? SORT_DESCENDING : SORT)
                             // One more than the page shows: whether it exists decides if there is a next page,
                             // so the last page is never an empty one.
                             .size(size + 1);
@@ -170,7 +170,8 @@ final class RecordSearch {
 
     /** "As of": the records chained at or before the instant ({@code event.ingested}, the chained time). */
     static Query asOf(java.time.Instant asOf) {
-        return Query.of(q -> q.range(r -> r.date(d -> d.field(AuditFields.EVENT_INGESTED).lte(asOf.toString()))));
+        return Query.of(q ->
+                q.range(r -> r.date(d -> d.field(AuditFields.EVENT_INGESTED).lte(asOf.toString()))));
     }
 
     /**
@@ -185,13 +186,15 @@ final class RecordSearch {
         }
         BoolQuery.Builder inVerdict = new BoolQuery.Builder();
         if (control != null) {
-            inVerdict.filter(q -> q.term(t -> t.field(AuditFields.VERDICT_CONTROL).value(control)));
+            inVerdict.filter(
+                    q -> q.term(t -> t.field(AuditFields.VERDICT_CONTROL).value(control)));
         }
         if (requirement != null) {
             inVerdict.filter(q -> q.term(t -> t.field(VERDICT_REQUIREMENTS).value(requirement)));
         }
         if (verdict != null) {
-            inVerdict.filter(q -> q.term(t -> t.field(AuditFields.VERDICT_RESULT).value(verdict)));
+            inVerdict.filter(
+                    q -> q.term(t -> t.field(AuditFields.VERDICT_RESULT).value(verdict)));
         }
         if (severity != null) {
             inVerdict.filter(q -> q.term(t -> t.field(VERDICT_SEVERITY).value(severity)));
@@ -218,18 +221,42 @@ final class RecordSearch {
     }
 
     /**
-     * A violation change naming the requirement: its label holds the requirements comma-joined
-     * ({@code SOC2:CC8.1,GDPR:Art.32}), so the requirement is the whole label, its first, last or a
-     * middle element. {@link TrailTerms#requirement} admits no comma, star or question mark.
+     * A violation change naming the requirement. Its label holds the requirements comma-joined
+     * ({@code SOC2:CC8.1,GDPR:Art.32}), and Elasticsearch has no wildcard query on a flattened
+     * field: the label matches when it is the requirement or starts with it, and otherwise the
+     * change matches when its control is one the built-in catalog maps to the requirement.
+     * {@link TrailTerms#requirement} admits no comma.
      */
     static Query violationRequirement(String requirement) {
         String field = LABEL_VIOLATION_REQUIREMENTS;
-        return Query.of(q -> q.bool(b -> b.should(
-                        Query.of(s -> s.term(t -> t.field(field).value(requirement))),
-                        Query.of(s -> s.prefix(p -> p.field(field).value(requirement + ","))),
-                        Query.of(s -> s.wildcard(w -> w.field(field).value("*," + requirement))),
-                        Query.of(s -> s.wildcard(w -> w.field(field).value("*," + requirement + ",*"))))
-                .minimumShouldMatch("1")));
+        List<FieldValue> controls = ControlsEndpoint.controlsWith(r -> r.equals(requirement)).stream()
+                .map(FieldValue::of)
+                .toList();
+        return Query.of(q -> q.bool(b -> {
+            b.should(Query.of(s -> s.term(t -> t.field(field).value(requirement))));
+            b.should(Query.of(s -> s.prefix(p -> p.field(field).value(requirement + ","))));
+            if (!controls.isEmpty()) {
+                b.should(Query.of(
+                        s -> s.terms(t -> t.field(LABEL_VIOLATION_CONTROL).terms(v -> v.value(controls)))));
+            }
+            return b.minimumShouldMatch("1");
+        }));
+    }
+
+    /** A violation change of a requirement of {@code framework}: as {@link #violationRequirement}. */
+    static Query violationFramework(String framework) {
+        String field = LABEL_VIOLATION_REQUIREMENTS;
+        List<FieldValue> controls = ControlsEndpoint.controlsWith(r -> r.startsWith(framework + ":")).stream()
+                .map(FieldValue::of)
+                .toList();
+        return Query.of(q -> q.bool(b -> {
+            b.should(Query.of(s -> s.prefix(p -> p.field(field).value(framework + ":"))));
+            if (!controls.isEmpty()) {
+                b.should(Query.of(
+                        s -> s.terms(t -> t.field(LABEL_VIOLATION_CONTROL).terms(v -> v.value(controls)))));
+            }
+            return b.minimumShouldMatch("1");
+        }));
     }
 
     private static boolean isGoneOrUnknownPit(ElasticsearchException e) {

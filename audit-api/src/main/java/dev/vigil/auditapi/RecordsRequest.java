@@ -49,8 +49,22 @@ record RecordsRequest(RecordFilters filters, boolean filtersGiven, int size, Str
     static final int MAX_ACTOR_LENGTH = 512;
 
     private static final Set<String> PARAMETERS = Set.of(
-            SCOPE, FROM, TO, Q, KIND, TYPE, SIZE, CURSOR, REPOSITORY, CONTROL, REQUIREMENT, VERDICT, SEVERITY, ACTOR,
-            SORT, AS_OF);
+            SCOPE,
+            FROM,
+            TO,
+            Q,
+            KIND,
+            TYPE,
+            SIZE,
+            CURSOR,
+            REPOSITORY,
+            CONTROL,
+            REQUIREMENT,
+            VERDICT,
+            SEVERITY,
+            ACTOR,
+            SORT,
+            AS_OF);
     private static final Set<String> KINDS =
             Arrays.stream(AuditRecordKind.values()).map(Enum::name).collect(Collectors.toUnmodifiableSet());
     private static final Instant EARLIEST = Instant.parse("0001-01-01T00:00:00Z");
@@ -168,7 +182,8 @@ record RecordsRequest(RecordFilters filters, boolean filtersGiven, int size, Str
         return switch (v.strip().toLowerCase(Locale.ROOT)) {
             case "time", "+time" -> null;
             case "-time" -> Boolean.TRUE;
-            default -> throw ApiProblems.invalidParameter(SORT, "Expected time (oldest first) or -time (newest first).");
+            default ->
+                throw ApiProblems.invalidParameter(SORT, "Expected time (oldest first) or -time (newest first).");
         };
     }
 

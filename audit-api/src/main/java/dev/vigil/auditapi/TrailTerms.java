@@ -34,7 +34,8 @@ final class TrailTerms {
         }
         String id = value.strip().toUpperCase(Locale.ROOT);
         if (id.length() > 64 || !CONTROL.matcher(id).matches()) {
-            throw ApiProblems.invalidParameter(parameter, "Expected a control id such as CM-01 (see GET /v1/controls).");
+            throw ApiProblems.invalidParameter(
+                    parameter, "Expected a control id such as CM-01 (see GET /v1/controls).");
         }
         return id;
     }
@@ -46,7 +47,8 @@ final class TrailTerms {
         String r = value.strip();
         if (!REQUIREMENT.matcher(r).matches()) {
             throw ApiProblems.invalidParameter(
-                    parameter, "Expected a framework requirement such as SOC2:CC8.1 or GDPR:Art.32, spelled as in the"
+                    parameter,
+                    "Expected a framework requirement such as SOC2:CC8.1 or GDPR:Art.32, spelled as in the"
                             + " control catalog.");
         }
         int colon = r.indexOf(':');
