@@ -2,10 +2,10 @@ package dev.vigil.auditapi;
 
 import co.elastic.clients.elasticsearch.ElasticsearchClient;
 import co.elastic.clients.elasticsearch._types.FieldValue;
-import co.elastic.clients.elasticsearch._types.SortOrder;
 import co.elastic.clients.elasticsearch._types.aggregations.Aggregate;
 import co.elastic.clients.elasticsearch._types.aggregations.Aggregation;
 import co.elastic.clients.elasticsearch._types.aggregations.CompositeAggregate;
+import co.elastic.clients.elasticsearch._types.aggregations.CompositeAggregationSource;
 import co.elastic.clients.elasticsearch._types.aggregations.CompositeBucket;
 import co.elastic.clients.elasticsearch._types.aggregations.DateHistogramBucket;
 import co.elastic.clients.elasticsearch._types.aggregations.StringTermsBucket;
@@ -14,6 +14,7 @@ import co.elastic.clients.elasticsearch._types.query_dsl.Query;
 import co.elastic.clients.elasticsearch.core.SearchResponse;
 import co.elastic.clients.elasticsearch.core.search.Hit;
 import co.elastic.clients.json.JsonData;
+import co.elastic.clients.util.NamedValue;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.vigil.common.json.Json;
 import dev.vigil.controls.Control;
@@ -44,7 +45,9 @@ import java.util.TreeSet;
  * <p>Open violations: for each {@code labels.violation.id}, its latest change (the highest
  * {@code chain.seq}: all changes of one violation are in one chain, so that order is exact),
  * open when that change's state is OPENED, REOPENED or RISK_EXPIRED. Read with a composite
- * aggregation in pages of {@value #VIOLATION_PAGE} ids with the latest change as top hit, up to
+ * aggregation in pages of {@value #VIOLATION_PAGE} ids (with the chain id, constant per
+ * violation), comparing the highest seq of all its changes with the highest seq of its
+ * open-state changes on doc values; only the open ones' latest changes are then fetched by id. Up to
  * {@value #MAX_VIOLATIONS} violation ids per request; beyond that the answer says
  * {@code "complete": false}.
  *
@@ -69,6 +72,11 @@ final class PostureSearch {
     static final Set<String> OPEN_STATES = Set.of("OPENED", "REOPENED", "RISK_EXPIRED");
     private static final Set<String> PARAMETERS = Set.of(FROM, TO, INTERVAL, FRAMEWORK, AS_OF);
     private static final int MAX_TERMS = 1000;
+    static final String LABEL_VIOLATION_ID = "labels.violation.id";
+
+    private static CompositeAggregationSource terms(String field) {
+        return CompositeAggregationSource.of(src -> src.terms(t -> t.field(field)));
+    }
 
     private final ElasticsearchClient client;
     private final String alias;
@@ -202,12 +210,10 @@ final class PostureSearch {
             return totals.getOrDefault(result, 0L);
         }
 
-        void add(Long bucket, String result, long n) {
-            if (bucket == null) {
-                totals.merge(result, n, Long::sum);
-            } else {
-                perBucket.computeIfAbsent(bucket, k -> new TreeMap<>()).merge(result, n, Long::sum);
-            }
+        /** The histogram buckets cover [from, to) exactly as the query does, so they add up to the totals. */
+        void add(long bucket, String result, long n) {
+            totals.merge(result, n, Long::sum);
+            perBucket.computeIfAbsent(bucket, k -> new TreeMap<>()).merge(result, n, Long::sum);
         }
 
         List<Map<String, Object>> series(List<Long> bucketKeys) {
@@ -279,7 +285,6 @@ final class PostureSearch {
             }
             return;
         }
-        addCounts(response.aggregations().get("v"), null, controls, requirements);
         for (DateHistogramBucket b :
                 response.aggregations().get("t").dateHistogram().buckets().array()) {
             bucketKeys.add(b.key());
@@ -301,13 +306,13 @@ final class PostureSearch {
     }
 
     private static void addCounts(
-            Aggregate nested, Long bucket, Map<String, Counts> controls, Map<String, Counts> requirements) {
+            Aggregate nested, long bucket, Map<String, Counts> controls, Map<String, Counts> requirements) {
         Aggregate filtered = nested.nested().aggregations().get("f");
         add(filtered.filter().aggregations().get("controls"), bucket, controls);
         add(filtered.filter().aggregations().get("requirements"), bucket, requirements);
     }
 
-    private static void add(Aggregate terms, Long bucket, Map<String, Counts> into) {
+    private static void add(Aggregate terms, long bucket, Map<String, Counts> into) {
         for (StringTermsBucket key : terms.sterms().buckets().array()) {
             Counts counts = into.computeIfAbsent(key.key().stringValue(), k -> new Counts());
             for (StringTermsBucket result :
@@ -351,44 +356,64 @@ final class PostureSearch {
                             .query(query)
                             .aggregations("ids", a -> a.composite(c -> {
                                         c.size(VIOLATION_PAGE)
-                                                .sources(co.elastic.clients.util.NamedValue.of(
-                                                        "id",
-                                                        co.elastic.clients.elasticsearch._types.aggregations
-                                                                .CompositeAggregationSource.of(src ->
-                                                                src.terms(t -> t.field("labels.violation.id")))));
+                                                .sources(
+                                                        NamedValue.of("id", terms(LABEL_VIOLATION_ID)),
+                                                        // constant per violation: names the chain of its changes
+                                                        NamedValue.of("chain", terms(AuditFields.CHAIN_ID)));
                                         if (afterKey != null) {
                                             c.after(afterKey);
                                         }
                                         return c;
                                     })
-                                    .aggregations(
-                                            "latest",
-                                            l -> l.topHits(h -> h.size(1)
-                                                    .sort(o -> o.field(f -> f.field(AuditFields.CHAIN_SEQ)
-                                                            .order(SortOrder.Desc)))
-                                                    .source(src -> src.filter(f -> f.includes("labels")))))),
+                                    .aggregations("last", l -> l.max(m -> m.field(AuditFields.CHAIN_SEQ)))
+                                    .aggregations("open", o -> o.filter(
+                                                    f -> f.terms(t -> t.field("labels.violation.state")
+                                                            .terms(v -> v.value(OPEN_STATES.stream()
+                                                                    .sorted()
+                                                                    .map(FieldValue::of)
+                                                                    .toList()))))
+                                            .aggregations("last", l -> l.max(m -> m.field(AuditFields.CHAIN_SEQ))))),
                     Void.class);
             if (response.aggregations() == null || !response.aggregations().containsKey("ids")) {
                 break;
             }
             CompositeAggregate ids = response.aggregations().get("ids").composite();
+            // Open = the latest change (highest seq) is itself an open-state change: compared on
+            // doc values, then only the open ones' latest changes are read.
+            List<String> openChanges = new ArrayList<>();
             for (CompositeBucket bucket : ids.buckets().array()) {
                 seen++;
-                List<Hit<JsonData>> latest =
-                        bucket.aggregations().get("latest").topHits().hits().hits();
-                if (latest.isEmpty()) {
+                double last = bucket.aggregations().get("last").max().value();
+                Aggregate open = bucket.aggregations().get("open");
+                if (open.filter().docCount() == 0) {
                     continue;
                 }
-                JsonNode labels = Json.mapper()
-                        .readTree(latest.getFirst().source().toJson().toString())
-                        .path("labels");
-                String state = labels.path("violation.state").asText(null);
-                if (!OPEN_STATES.contains(state)) {
-                    continue;
+                double lastOpen = open.filter().aggregations().get("last").max().value();
+                if (lastOpen == last) {
+                    openChanges.add(bucket.key().get("chain").stringValue() + ":" + (long) last);
                 }
-                total++;
-                bySeverity.merge(labels.path("violation.severity").asText("UNKNOWN"), 1L, Long::sum);
-                byAge[ageBucket(labels.path("violation.opened-at").asText(null), at)]++;
+            }
+            if (!openChanges.isEmpty()) {
+                SearchResponse<JsonData> latest = client.search(
+                        s -> s.index(alias)
+                                .size(openChanges.size())
+                                .trackTotalHits(t -> t.enabled(false))
+                                .ignoreUnavailable(true)
+                                .allowNoIndices(true)
+                                .query(q -> q.bool(b -> b.filter(
+                                        Query.of(f -> f.term(
+                                                t -> t.field(AuditFields.TENANT).value(tenant))),
+                                        Query.of(f -> f.ids(i -> i.values(openChanges))))))
+                                .source(src -> src.filter(f -> f.includes("labels"))),
+                        JsonData.class);
+                for (Hit<JsonData> hit : latest.hits().hits()) {
+                    JsonNode labels = Json.mapper()
+                            .readTree(hit.source().toJson().toString())
+                            .path("labels");
+                    total++;
+                    bySeverity.merge(labels.path("violation.severity").asText("UNKNOWN"), 1L, Long::sum);
+                    byAge[ageBucket(labels.path("violation.opened-at").asText(null), at)]++;
+                }
             }
             if (ids.buckets().array().size() < VIOLATION_PAGE
                     || ids.afterKey() == null

@@ -45,7 +45,18 @@ class CursorTest {
     @Test
     void shouldKeepTheNewFiltersAndTheSortOrderAcrossEncoding() {
         RecordFilters filters = new RecordFilters(
-                null, null, null, null, null, null, "CM-01", null, "FAIL", null, "alice", Boolean.TRUE,
+                null,
+                null,
+                null,
+                null,
+                null,
+                null,
+                "CM-01",
+                null,
+                "FAIL",
+                null,
+                "alice",
+                Boolean.TRUE,
                 Instant.parse("2026-03-06T00:00:00Z"));
         Cursor cursor = new Cursor("pit", List.of(1L, "c", 2L, 3L), "acme", filters);
 

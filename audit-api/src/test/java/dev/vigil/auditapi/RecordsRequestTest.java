@@ -203,11 +203,31 @@ class RecordsRequestTest {
     @Test
     void shouldNormalizeTheSpellingsOfTheNewFiltersSoACursorMatchesThem() {
         RecordsRequest a = RecordsRequest.parse(
-                query("repository", "s", "control", " cm-01 ", "verdict", "fail", "severity", "high", "requirement",
-                        "soc2:CC8.1", "sort", "time"),
+                query(
+                        "repository",
+                        "s",
+                        "control",
+                        " cm-01 ",
+                        "verdict",
+                        "fail",
+                        "severity",
+                        "high",
+                        "requirement",
+                        "soc2:CC8.1",
+                        "sort",
+                        "time"),
                 MAX);
         RecordsRequest b = RecordsRequest.parse(
-                query("scope", "s", "control", "CM-01", "verdict", "FAIL", "severity", "HIGH", "requirement",
+                query(
+                        "scope",
+                        "s",
+                        "control",
+                        "CM-01",
+                        "verdict",
+                        "FAIL",
+                        "severity",
+                        "HIGH",
+                        "requirement",
                         "SOC2:CC8.1"),
                 MAX);
 

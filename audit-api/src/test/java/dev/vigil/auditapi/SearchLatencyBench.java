@@ -95,6 +95,7 @@ class SearchLatencyBench {
         long seq;
         /** The last seq of the initial load: detail lookups stay below it while the chain grows. */
         volatile long loadedSeq;
+
         String prevHash = AuditChain.GENESIS_HASH;
         final Map<String, String[]> open = new LinkedHashMap<>();
         int violations;
@@ -179,9 +180,11 @@ class SearchLatencyBench {
 
         // ---- the API
         ApiKeys keys = new ApiKeys(List.of());
-        String auditor = keys.mint("tenant-0", java.util.Set.of(Role.AUDITOR), "bench auditor").key();
+        String auditor = keys.mint("tenant-0", java.util.Set.of(Role.AUDITOR), "bench auditor")
+                .key();
         Instant dataEnd = START.plus(SPAN);
-        List<Chain> tenant0 = chains.stream().filter(c -> c.tenant.equals("tenant-0")).toList();
+        List<Chain> tenant0 =
+                chains.stream().filter(c -> c.tenant.equals("tenant-0")).toList();
         Map<String, List<Long>> idle;
         Map<String, List<Long>> loadedPhase;
         long ingestedDuringLoad;
@@ -299,8 +302,7 @@ class SearchLatencyBench {
                     .setAttributes(Map.of("pipeline.run-url", "https://ci.example/" + c.seq))
                     .setVerdicts(verdicts(1 + rnd.nextInt(4), rnd))
                     .setCatalogVersion("2026.11+bench")
-                    .setEvidenceSha256(
-                            (sha + sha + sha + sha + sha + sha + sha + sha).substring(0, 64));
+                    .setEvidenceSha256((sha + sha + sha + sha + sha + sha + sha + sha).substring(0, 64));
         }
         AuditRecord rec = r.build();
         rec.setHash(AuditChain.computeHash(rec));
@@ -352,15 +354,17 @@ class SearchLatencyBench {
     private static void bulk(ElasticsearchClient es, AuditIndex index, List<AuditDocument> docs) throws Exception {
         BulkRequest.Builder b = new BulkRequest.Builder();
         for (AuditDocument d : docs) {
-            b.operations(op -> op.create(c -> c.index(index.indexFor(d)).id(d.documentId()).document(d)));
+            b.operations(op ->
+                    op.create(c -> c.index(index.indexFor(d)).id(d.documentId()).document(d)));
         }
         BulkResponse response = es.bulk(b.build());
         if (response.errors()) {
-            throw new IllegalStateException("bulk errors: " + response.items().stream()
-                    .filter(i -> i.error() != null)
-                    .findFirst()
-                    .map(i -> i.error().reason())
-                    .orElse("?"));
+            throw new IllegalStateException("bulk errors: "
+                    + response.items().stream()
+                            .filter(i -> i.error() != null)
+                            .findFirst()
+                            .map(i -> i.error().reason())
+                            .orElse("?"));
         }
     }
 
@@ -373,23 +377,99 @@ class SearchLatencyBench {
         for (int round = 0; round < rounds; round++) {
             Chain chain = chains.get(random.nextInt(chains.size()));
             Instant weekStart = START.plus(Duration.ofDays(random.nextInt(83)));
-            time(lat, "search scope + 7 days", api, key, "/v1/audit/records", "scope", chain.scope, "from",
-                    weekStart.toString(), "to", weekStart.plus(Duration.ofDays(7)).toString(), "size", "50");
-            JsonNode first = time(lat, "search control + verdict", api, key, "/v1/audit/records", "control",
-                    controls[random.nextInt(controls.length)], "verdict", "FAIL", "size", "50");
+            time(
+                    lat,
+                    "search scope + 7 days",
+                    api,
+                    key,
+                    "/v1/audit/records",
+                    "scope",
+                    chain.scope,
+                    "from",
+                    weekStart.toString(),
+                    "to",
+                    weekStart.plus(Duration.ofDays(7)).toString(),
+                    "size",
+                    "50");
+            JsonNode first = time(
+                    lat,
+                    "search control + verdict",
+                    api,
+                    key,
+                    "/v1/audit/records",
+                    "control",
+                    controls[random.nextInt(controls.length)],
+                    "verdict",
+                    "FAIL",
+                    "size",
+                    "50");
             if (first.hasNonNull("next")) {
-                time(lat, "next page (cursor)", api, key, "/v1/audit/records", "cursor", first.get("next").asText());
+                time(
+                        lat,
+                        "next page (cursor)",
+                        api,
+                        key,
+                        "/v1/audit/records",
+                        "cursor",
+                        first.get("next").asText());
             }
-            time(lat, "search requirement + text", api, key, "/v1/audit/records", "requirement", "SOC2:CC8.1", "q",
-                    "deploy production", "size", "50");
-            time(lat, "search newest first, severity", api, key, "/v1/audit/records", "sort", "-time", "severity",
-                    "CRITICAL", "size", "50");
-            time(lat, "search as_of, violation changes", api, key, "/v1/audit/records", "as_of",
-                    START.plus(Duration.ofHours(random.nextInt(24 * 90))).toString(), "kind", "VIOLATION_CHANGE",
-                    "size", "50");
-            time(lat, "posture 30 days, 1d", api, key, "/v1/audit/posture", "from",
-                    end.minus(Duration.ofDays(30)).toString(), "to", end.toString(), "interval", "1d");
-            time(lat, "record detail", api, key, "/v1/audit/record", "chain", chain.tenant + "/" + chain.scope, "seq",
+            time(
+                    lat,
+                    "search requirement + text",
+                    api,
+                    key,
+                    "/v1/audit/records",
+                    "requirement",
+                    "SOC2:CC8.1",
+                    "q",
+                    "deploy production",
+                    "size",
+                    "50");
+            time(
+                    lat,
+                    "search newest first, severity",
+                    api,
+                    key,
+                    "/v1/audit/records",
+                    "sort",
+                    "-time",
+                    "severity",
+                    "CRITICAL",
+                    "size",
+                    "50");
+            time(
+                    lat,
+                    "search as_of, violation changes",
+                    api,
+                    key,
+                    "/v1/audit/records",
+                    "as_of",
+                    START.plus(Duration.ofHours(random.nextInt(24 * 90))).toString(),
+                    "kind",
+                    "VIOLATION_CHANGE",
+                    "size",
+                    "50");
+            time(
+                    lat,
+                    "posture 30 days, 1d",
+                    api,
+                    key,
+                    "/v1/audit/posture",
+                    "from",
+                    end.minus(Duration.ofDays(30)).toString(),
+                    "to",
+                    end.toString(),
+                    "interval",
+                    "1d");
+            time(
+                    lat,
+                    "record detail",
+                    api,
+                    key,
+                    "/v1/audit/record",
+                    "chain",
+                    chain.tenant + "/" + chain.scope,
+                    "seq",
                     Long.toString(1 + random.nextInt((int) chain.loadedSeq)));
         }
         return lat;
