@@ -67,7 +67,13 @@ final class PostureSearch {
             Map.of("1h", Duration.ofHours(1), "1d", Duration.ofDays(1), "7d", Duration.ofDays(7));
     static final Duration DEFAULT_WINDOW = Duration.ofDays(30);
     static final int MAX_BUCKETS = 400;
-    static final int VIOLATION_PAGE = 1000;
+    /**
+     * Violation ids per composite page: each is four buckets (the id and its three sub-aggregations),
+     * so 5,000 stays well under Elasticsearch's default {@code search.max_buckets} (65,536) while a
+     * tenant with tens of thousands of violations needs only a few round trips.
+     */
+    static final int VIOLATION_PAGE = 5000;
+
     static final int MAX_VIOLATIONS = 100_000;
     static final Set<String> OPEN_STATES = Set.of("OPENED", "REOPENED", "RISK_EXPIRED");
     private static final Set<String> PARAMETERS = Set.of(FROM, TO, INTERVAL, FRAMEWORK, AS_OF);
