@@ -58,6 +58,9 @@ import org.slf4j.LoggerFactory;
  *   <tr><td>GET /openapi.json</td><td>public</td><td>the OpenAPI 3.1 document</td></tr>
  *   <tr><td>GET /v1/audit/export</td><td>auditor (officer passes)</td><td>CSV, JSON Lines or OSCAL, streamed ({@link ExportEndpoint})</td></tr>
  *   <tr><td>GET /v1/audit/export/bundle</td><td>auditor (officer passes)</td><td>signed evidence bundle ({@link BundleEndpoint})</td></tr>
+ *   <tr><td>GET /v1/audit/record</td><td>auditor (officer passes)</td><td>one record in its chain ({@link RecordDetail})</td></tr>
+ *   <tr><td>GET /v1/audit/posture</td><td>auditor (officer passes)</td><td>posture aggregations ({@link PostureSearch})</td></tr>
+ *   <tr><td>GET /v1/controls</td><td>auditor (officer passes)</td><td>the control catalog ({@link ControlsEndpoint})</td></tr>
  *   <tr><td>GET /healthz</td><td>public</td><td>{@code {"status":"ok"}}</td></tr>
  *   <tr><td>GET /ui/*, POST|GET|DELETE /ui/session</td><td>public</td><td>the web UI and its browser
  *       login ({@link UiRoutes}); {@code /v1/*} also accept its session cookie</td></tr>
@@ -93,6 +96,9 @@ public final class AuditApiServer implements AutoCloseable {
     private final WebhookWorker webhooks;
     private final ExportEndpoint exports;
     private final BundleEndpoint bundles;
+    private final RecordDetail recordDetail;
+    private final ControlsEndpoint controls;
+    private final PostureSearch posture;
     private volatile boolean indexInstalled;
     private HttpService http;
 
@@ -151,6 +157,9 @@ public final class AuditApiServer implements AutoCloseable {
                 config.exportSigningKeyFile(),
                 accessLog,
                 Clock.systemUTC());
+        this.recordDetail = new RecordDetail(client, index.alias(), checkpointIndex.alias());
+        this.controls = new ControlsEndpoint(ControlsEndpoint.builtIn());
+        this.posture = new PostureSearch(client, index.alias(), controls.catalog(), Clock.systemUTC());
     }
 
     /**
@@ -222,6 +231,9 @@ public final class AuditApiServer implements AutoCloseable {
                             BundleEndpoint.PATH,
                             Role.AUDITOR,
                             r -> server.fromStore(BundleEndpoint.PATH, () -> server.bundles.handle(r)))
+                    .route("GET", RecordDetail.PATH, Role.AUDITOR, server::recordDetail)
+                    .route("GET", PostureSearch.PATH, Role.AUDITOR, server::posture)
+                    .route("GET", ControlsEndpoint.PATH, Role.AUDITOR, r -> Response.json(200, server.controls.body()))
                     .publicRoute("GET", "/healthz", r -> Response.json(200, Map.of("status", "ok")))
                     .build()
                     .start();
@@ -293,8 +305,34 @@ public final class AuditApiServer implements AutoCloseable {
     }
 
     private Response evidence(Request request) {
+        accessLog.record(request, "evidence", Map.of());
         return fromStore(
                 request.path(), () -> evidence.serve(request.principal().tenant(), request.path()));
+    }
+
+    private Response recordDetail(Request request) {
+        RecordDetail.Request parsed = RecordDetail.Request.parse(request.query());
+        return fromStore(RecordDetail.PATH, () -> {
+            Map<String, Object> body;
+            try {
+                body = recordDetail.detail(request.principal().tenant(), parsed);
+            } catch (dev.vigil.common.http.ProblemException e) {
+                // A look for a record that is not there (or is another tenant's) is recorded too.
+                accessLog.record(request, "detail", Map.of("result", "not-found"));
+                throw e;
+            }
+            accessLog.record(request, "detail", Map.of("result", "found"));
+            return Response.json(200, body);
+        });
+    }
+
+    private Response posture(Request request) {
+        PostureSearch.Request parsed = PostureSearch.Request.parse(request.query(), java.time.Instant.now());
+        return fromStore(PostureSearch.PATH, () -> {
+            Map<String, Object> body = posture.posture(request.principal().tenant(), parsed);
+            accessLog.record(request, "posture", Map.of());
+            return Response.json(200, body);
+        });
     }
 
     /**
@@ -346,6 +384,10 @@ public final class AuditApiServer implements AutoCloseable {
         try {
             ensureIndex();
             CheckpointSearch.Page page = checkpoints.page(tenant, parsed);
+            accessLog.record(
+                    request,
+                    "checkpoints",
+                    Map.of("results", Integer.toString(page.checkpoints().size())));
             Map<String, Object> body = new LinkedHashMap<>();
             body.put("checkpoints", page.checkpoints());
             body.put("next", page.nextCursor());
@@ -366,6 +408,7 @@ public final class AuditApiServer implements AutoCloseable {
     }
 
     private Response verify(Request request) {
+        accessLog.record(request, "verify", Map.of());
         try {
             return verify.handle(request);
         } catch (TransportException e) {

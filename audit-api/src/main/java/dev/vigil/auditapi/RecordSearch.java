@@ -30,11 +30,15 @@ final class RecordSearch {
 
     private static final Logger LOG = LoggerFactory.getLogger(RecordSearch.class);
 
-    static final List<SortOptions> SORT = List.of(
-            ascending(AuditFields.TIMESTAMP),
-            ascending(AuditFields.CHAIN_ID),
-            ascending(AuditFields.CHAIN_SEQ),
-            ascending("_shard_doc"));
+    static final List<SortOptions> SORT = sort(SortOrder.Asc);
+    static final List<SortOptions> SORT_DESCENDING = sort(SortOrder.Desc);
+
+    static final String LABEL_VIOLATION_CONTROL = "labels.violation.control-id";
+    static final String LABEL_VIOLATION_SEVERITY = "labels.violation.severity";
+    static final String LABEL_VIOLATION_REQUIREMENTS = "labels.violation.requirements";
+    static final String VERDICTS = "verdicts";
+    static final String VERDICT_SEVERITY = "verdicts.severity";
+    static final String VERDICT_REQUIREMENTS = "verdicts.requirements";
 
     private final ElasticsearchClient client;
     private final String alias;
@@ -108,7 +112,7 @@ final class RecordSearch {
                 s -> {
                     s.pit(p -> p.id(pitId).keepAlive(t -> t.time(keepAlive)))
                             .query(query(tenant, filters))
-                            .sort(SORT)
+                            .sort(filters.newestFirst() ? SORT_DESCENDING : SORT)
                             // One more than the page shows: whether it exists decides if there is a next page,
                             // so the last page is never an empty one.
                             .size(size + 1);
@@ -147,11 +151,112 @@ final class RecordSearch {
         if (f.type() != null) {
             b.filter(q -> q.term(t -> t.field(AuditFields.EVENT_TYPE).value(f.type())));
         }
+        if (f.actor() != null) {
+            b.filter(q -> q.term(t -> t.field(AuditFields.USER_ID).value(f.actor())));
+        }
+        if (f.asOf() != null) {
+            b.filter(asOf(f.asOf()));
+        }
+        Query verdictOrViolation = verdictOrViolation(f.control(), f.requirement(), f.verdict(), f.severity());
+        if (verdictOrViolation != null) {
+            b.filter(verdictOrViolation);
+        }
         if (f.q() != null) {
             b.must(q -> q.simpleQueryString(
                     s -> s.query(f.q()).fields(List.of(AuditFields.FULL_TEXT)).defaultOperator(Operator.And)));
         }
         return Query.of(q -> q.bool(b.build()));
+    }
+
+    /** "As of": the records chained at or before the instant ({@code event.ingested}, the chained time). */
+    static Query asOf(java.time.Instant asOf) {
+        return Query.of(q ->
+                q.range(r -> r.date(d -> d.field(AuditFields.EVENT_INGESTED).lte(asOf.toString()))));
+    }
+
+    /**
+     * Records with one verdict that satisfies every given verdict-level filter at once (a record
+     * with CM-01 PASS and CM-02 FAIL does not match control=CM-01 and verdict=FAIL), or, unless a
+     * verdict result is asked for, violation changes of that control, requirement and severity
+     * (they carry their control in labels, not as verdicts). Null when no such filter is given.
+     */
+    static Query verdictOrViolation(String control, String requirement, String verdict, String severity) {
+        if (control == null && requirement == null && verdict == null && severity == null) {
+            return null;
+        }
+        BoolQuery.Builder inVerdict = new BoolQuery.Builder();
+        if (control != null) {
+            inVerdict.filter(
+                    q -> q.term(t -> t.field(AuditFields.VERDICT_CONTROL).value(control)));
+        }
+        if (requirement != null) {
+            inVerdict.filter(q -> q.term(t -> t.field(VERDICT_REQUIREMENTS).value(requirement)));
+        }
+        if (verdict != null) {
+            inVerdict.filter(
+                    q -> q.term(t -> t.field(AuditFields.VERDICT_RESULT).value(verdict)));
+        }
+        if (severity != null) {
+            inVerdict.filter(q -> q.term(t -> t.field(VERDICT_SEVERITY).value(severity)));
+        }
+        Query nested = Query.of(q -> q.nested(n -> n.path(VERDICTS)
+                .query(iq -> iq.bool(inVerdict.build()))
+                .scoreMode(co.elastic.clients.elasticsearch._types.query_dsl.ChildScoreMode.None)));
+        if (verdict != null) {
+            return nested;
+        }
+        BoolQuery.Builder change = new BoolQuery.Builder();
+        change.filter(q -> q.term(t -> t.field(AuditFields.EVENT_KIND).value("VIOLATION_CHANGE")));
+        if (control != null) {
+            change.filter(q -> q.term(t -> t.field(LABEL_VIOLATION_CONTROL).value(control)));
+        }
+        if (requirement != null) {
+            change.filter(violationRequirement(requirement));
+        }
+        if (severity != null) {
+            change.filter(q -> q.term(t -> t.field(LABEL_VIOLATION_SEVERITY).value(severity)));
+        }
+        Query violation = Query.of(q -> q.bool(change.build()));
+        return Query.of(q -> q.bool(b -> b.should(nested, violation).minimumShouldMatch("1")));
+    }
+
+    /**
+     * A violation change naming the requirement. Its label holds the requirements comma-joined
+     * ({@code SOC2:CC8.1,GDPR:Art.32}), and Elasticsearch has no wildcard query on a flattened
+     * field: the label matches when it is the requirement or starts with it, and otherwise the
+     * change matches when its control is one the built-in catalog maps to the requirement.
+     * {@link TrailTerms#requirement} admits no comma.
+     */
+    static Query violationRequirement(String requirement) {
+        String field = LABEL_VIOLATION_REQUIREMENTS;
+        List<FieldValue> controls = ControlsEndpoint.controlsWith(r -> r.equals(requirement)).stream()
+                .map(FieldValue::of)
+                .toList();
+        return Query.of(q -> q.bool(b -> {
+            b.should(Query.of(s -> s.term(t -> t.field(field).value(requirement))));
+            b.should(Query.of(s -> s.prefix(p -> p.field(field).value(requirement + ","))));
+            if (!controls.isEmpty()) {
+                b.should(Query.of(
+                        s -> s.terms(t -> t.field(LABEL_VIOLATION_CONTROL).terms(v -> v.value(controls)))));
+            }
+            return b.minimumShouldMatch("1");
+        }));
+    }
+
+    /** A violation change of a requirement of {@code framework}: as {@link #violationRequirement}. */
+    static Query violationFramework(String framework) {
+        String field = LABEL_VIOLATION_REQUIREMENTS;
+        List<FieldValue> controls = ControlsEndpoint.controlsWith(r -> r.startsWith(framework + ":")).stream()
+                .map(FieldValue::of)
+                .toList();
+        return Query.of(q -> q.bool(b -> {
+            b.should(Query.of(s -> s.prefix(p -> p.field(field).value(framework + ":"))));
+            if (!controls.isEmpty()) {
+                b.should(Query.of(
+                        s -> s.terms(t -> t.field(LABEL_VIOLATION_CONTROL).terms(v -> v.value(controls)))));
+            }
+            return b.minimumShouldMatch("1");
+        }));
     }
 
     private static boolean isGoneOrUnknownPit(ElasticsearchException e) {
@@ -190,7 +295,15 @@ final class RecordSearch {
         return total != null && total.relation() == TotalHitsRelation.Eq ? total.value() : null;
     }
 
-    private static SortOptions ascending(String field) {
-        return SortOptions.of(o -> o.field(f -> f.field(field).order(SortOrder.Asc)));
+    private static List<SortOptions> sort(SortOrder order) {
+        return List.of(
+                by(AuditFields.TIMESTAMP, order),
+                by(AuditFields.CHAIN_ID, order),
+                by(AuditFields.CHAIN_SEQ, order),
+                by("_shard_doc", order));
+    }
+
+    private static SortOptions by(String field, SortOrder order) {
+        return SortOptions.of(o -> o.field(f -> f.field(field).order(order)));
     }
 }

@@ -38,8 +38,33 @@ record RecordsRequest(RecordFilters filters, boolean filtersGiven, int size, Str
     static final String TYPE = "type";
     static final String SIZE = "size";
     static final String CURSOR = "cursor";
+    static final String REPOSITORY = "repository";
+    static final String CONTROL = "control";
+    static final String REQUIREMENT = "requirement";
+    static final String VERDICT = "verdict";
+    static final String SEVERITY = "severity";
+    static final String ACTOR = "actor";
+    static final String SORT = "sort";
+    static final String AS_OF = "as_of";
+    static final int MAX_ACTOR_LENGTH = 512;
 
-    private static final Set<String> PARAMETERS = Set.of(SCOPE, FROM, TO, Q, KIND, TYPE, SIZE, CURSOR);
+    private static final Set<String> PARAMETERS = Set.of(
+            SCOPE,
+            FROM,
+            TO,
+            Q,
+            KIND,
+            TYPE,
+            SIZE,
+            CURSOR,
+            REPOSITORY,
+            CONTROL,
+            REQUIREMENT,
+            VERDICT,
+            SEVERITY,
+            ACTOR,
+            SORT,
+            AS_OF);
     private static final Set<String> KINDS =
             Arrays.stream(AuditRecordKind.values()).map(Enum::name).collect(Collectors.toUnmodifiableSet());
     private static final Instant EARLIEST = Instant.parse("0001-01-01T00:00:00Z");
@@ -57,6 +82,15 @@ record RecordsRequest(RecordFilters filters, boolean filtersGiven, int size, Str
             }
         }
         String scope = bounded(query, SCOPE, MAX_SCOPE_LENGTH);
+        String repository = bounded(query, REPOSITORY, MAX_SCOPE_LENGTH);
+        if (repository != null) {
+            // One filter under two names: the UI says repository, the trail says scope.
+            if (scope != null && !scope.equals(repository)) {
+                throw ApiProblems.invalidParameter(
+                        REPOSITORY, "'repository' is another name for 'scope'; give one of them, or the same value.");
+            }
+            scope = repository;
+        }
         Instant from = instant(query, FROM);
         Instant to = instant(query, TO);
         if (from != null && to != null && !to.isAfter(from)) {
@@ -67,7 +101,27 @@ record RecordsRequest(RecordFilters filters, boolean filtersGiven, int size, Str
         String type = bounded(query, TYPE, MAX_TYPE_LENGTH);
         int size = size(query, maxPageSize);
         String cursor = bounded(query, CURSOR, MAX_CURSOR_LENGTH);
-        RecordFilters filters = new RecordFilters(scope, from, to, q == null ? null : q.strip(), kind, type);
+        String control = TrailTerms.control(value(query, CONTROL), CONTROL);
+        String requirement = TrailTerms.requirement(value(query, REQUIREMENT), REQUIREMENT);
+        String verdict = TrailTerms.verdict(value(query, VERDICT), VERDICT);
+        String severity = TrailTerms.severity(value(query, SEVERITY), SEVERITY);
+        String actor = bounded(query, ACTOR, MAX_ACTOR_LENGTH);
+        Boolean descending = sort(query);
+        Instant asOf = instant(query, AS_OF);
+        RecordFilters filters = new RecordFilters(
+                scope,
+                from,
+                to,
+                q == null ? null : q.strip(),
+                kind,
+                type,
+                control,
+                requirement,
+                verdict,
+                severity,
+                actor,
+                descending,
+                asOf);
         return new RecordsRequest(filters, !filters.isEmpty(), size, cursor);
     }
 
@@ -117,6 +171,20 @@ record RecordsRequest(RecordFilters filters, boolean filtersGiven, int size, Str
             throw ApiProblems.invalidParameter(KIND, "Expected one of " + String.join(", ", sorted(KINDS)) + ".");
         }
         return upper;
+    }
+
+    /** {@code time} (the default, oldest first) or {@code -time} (newest first); the default is null. */
+    private static Boolean sort(Map<String, List<String>> query) {
+        String v = value(query, SORT);
+        if (v == null) {
+            return null;
+        }
+        return switch (v.strip().toLowerCase(Locale.ROOT)) {
+            case "time", "+time" -> null;
+            case "-time" -> Boolean.TRUE;
+            default ->
+                throw ApiProblems.invalidParameter(SORT, "Expected time (oldest first) or -time (newest first).");
+        };
     }
 
     private static int size(Map<String, List<String>> query, int maxPageSize) {

@@ -43,6 +43,31 @@ class CursorTest {
     }
 
     @Test
+    void shouldKeepTheNewFiltersAndTheSortOrderAcrossEncoding() {
+        RecordFilters filters = new RecordFilters(
+                null,
+                null,
+                null,
+                null,
+                null,
+                null,
+                "CM-01",
+                null,
+                "FAIL",
+                null,
+                "alice",
+                Boolean.TRUE,
+                Instant.parse("2026-03-06T00:00:00Z"));
+        Cursor cursor = new Cursor("pit", List.of(1L, "c", 2L, 3L), "acme", filters);
+
+        Cursor decoded = Cursor.decode(cursor.encode(), 4);
+
+        assertThat(decoded).isEqualTo(cursor);
+        assertThat(decoded.filters().newestFirst()).isTrue();
+        assertThat(decoded.filters().asOf()).isEqualTo(Instant.parse("2026-03-06T00:00:00Z"));
+    }
+
+    @Test
     void shouldEncodeAsUnpaddedBase64UrlSoItNeedsNoEscapingInAQueryString() {
         assertThat(CURSOR.encode()).matches("[A-Za-z0-9_-]+");
     }

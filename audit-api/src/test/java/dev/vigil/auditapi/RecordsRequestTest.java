@@ -179,4 +179,61 @@ class RecordsRequestTest {
 
         assertThat(RecordsRequest.parse(f.asQuery(), MAX).filters()).isEqualTo(f);
     }
+
+    @Test
+    void shouldParseTheQueryOfTheNewFiltersBackToTheSameFilters() {
+        RecordFilters f = new RecordFilters(
+                "s",
+                null,
+                null,
+                null,
+                null,
+                null,
+                "CM-01",
+                "GDPR:Art.5(1)(e)",
+                "FAIL",
+                "HIGH",
+                "alice",
+                Boolean.TRUE,
+                Instant.parse("2026-03-06T00:00:00Z"));
+
+        assertThat(RecordsRequest.parse(f.asQuery(), MAX).filters()).isEqualTo(f);
+    }
+
+    @Test
+    void shouldNormalizeTheSpellingsOfTheNewFiltersSoACursorMatchesThem() {
+        RecordsRequest a = RecordsRequest.parse(
+                query(
+                        "repository",
+                        "s",
+                        "control",
+                        " cm-01 ",
+                        "verdict",
+                        "fail",
+                        "severity",
+                        "high",
+                        "requirement",
+                        "soc2:CC8.1",
+                        "sort",
+                        "time"),
+                MAX);
+        RecordsRequest b = RecordsRequest.parse(
+                query(
+                        "scope",
+                        "s",
+                        "control",
+                        "CM-01",
+                        "verdict",
+                        "FAIL",
+                        "severity",
+                        "HIGH",
+                        "requirement",
+                        "SOC2:CC8.1"),
+                MAX);
+
+        assertThat(a.filters()).isEqualTo(b.filters());
+        assertThat(a.filters().scope()).isEqualTo("s");
+        assertThat(a.filters().requirement()).isEqualTo("SOC2:CC8.1");
+        assertThat(a.filters().newestFirst()).isFalse();
+    }
 }

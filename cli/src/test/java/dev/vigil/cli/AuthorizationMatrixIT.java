@@ -281,6 +281,38 @@ class AuthorizationMatrixIT {
                                         + UUID.randomUUID().toString().substring(0, 8) + "\"}"),
                         (r, own, s) -> s.assertThat(r.status()).isEqualTo(201)));
         rows.put(
+                "audit-api GET /v1/audit/record",
+                keyed(
+                        AUDIT_READERS,
+                        c -> Req.get("/v1/audit/record?chain="
+                                + java.net.URLEncoder.encode(
+                                        AuditChain.chainId("acme", t.scope), StandardCharsets.UTF_8)
+                                + "&seq=1"),
+                        // Another tenant's record answers exactly like one that does not exist.
+                        (r, own, s) -> {
+                            s.assertThat(r.status()).isEqualTo(own ? 200 : 404);
+                            if (own) {
+                                s.assertThat(r.json().at("/record/chain/seq").asLong())
+                                        .isEqualTo(1);
+                                s.assertThat(r.json().at("/integrity/hash_ok").asBoolean())
+                                        .isTrue();
+                            }
+                        }));
+        rows.put(
+                "audit-api GET /v1/audit/posture",
+                keyed(
+                        AUDIT_READERS,
+                        c -> Req.get("/v1/audit/posture?from=2026-02-01T00:00:00Z&to=2026-04-01T00:00:00Z"),
+                        (r, own, s) -> {
+                            s.assertThat(r.status()).isEqualTo(200);
+                            s.assertThat(r.json().at("/open_violations/total").asLong())
+                                    .isEqualTo(own ? 1 : 0);
+                        }));
+        rows.put("audit-api GET /v1/controls", keyed(AUDIT_READERS, c -> Req.get("/v1/controls"), (r, own, s) -> {
+            s.assertThat(r.status()).isEqualTo(200);
+            s.assertThat(r.json().get("controls")).hasSize(25);
+        }));
+        rows.put(
                 "audit-api GET /v1/violations",
                 keyed(AUDIT_READERS, c -> Req.get("/v1/violations?state=all"), (r, own, s) -> {
                     s.assertThat(r.status()).isEqualTo(200);

@@ -172,7 +172,8 @@ class RiskAcceptanceEndToEndIT {
                                 officer),
                         r -> r.get("records").size() == 1);
                 assertThat(trail.at("/records/0/event/id").asText()).isEqualTo(acceptanceId);
-                // The officer (actor "key:<id>") is stored by pseudonym, the cleartext only encrypted (docs/erasure.md).
+                // The officer (actor "key:<id>") is stored by pseudonym, the cleartext only encrypted
+                // (docs/erasure.md).
                 assertThat(trail.at("/records/0/user/id").asText()).startsWith("p:");
                 assertThat(trail.at("/records/0/labels/actor.id").asText()).startsWith("enc:v1:");
                 assertThat(trail.at("/records/0/labels").toString())
