@@ -112,7 +112,8 @@ public final class HttpService implements AutoCloseable {
     private void dispatch(HttpExchange exchange) {
         String path = exchange.getRequestURI().getRawPath();
         String method = exchange.getRequestMethod();
-        try (exchange) {
+        boolean cut = false;
+        try {
             Response response;
             try {
                 response = route(exchange, method, path);
@@ -128,9 +129,43 @@ public final class HttpService implements AutoCloseable {
                 response.header("Connection", "close");
             }
             send(exchange, response);
+        } catch (StreamCut e) {
+            cut = true;
+            LOG.warn(
+                    "{} {} {}: a streamed answer failed after its headers were sent ({}); the connection is cut so the"
+                            + " client sees it incomplete",
+                    name,
+                    method,
+                    path,
+                    e.getCause().toString());
+            // Not closing the exchange: closing would end the body properly (the final chunk, or a full
+            // length). Thrown out of the handler, the JDK server closes the connection as it stands.
+            throw e;
         } catch (IOException e) {
             LOG.debug("{} {} {}: client went away while answering: {}", name, method, path, e.getMessage());
+        } finally {
+            if (!cut) {
+                exchange.close();
+            }
         }
+    }
+
+    /** A streamed body whose writer failed once the status line was sent: only cutting the connection is honest. */
+    private static final class StreamCut extends RuntimeException {
+        StreamCut(Throwable cause) {
+            super(cause);
+        }
+    }
+
+    /** Runs a body writer; a failure leaves the stream open and becomes {@link StreamCut}. */
+    private static void writeBody(HttpExchange exchange, Response.BodyWriter writer) throws IOException {
+        OutputStream out = exchange.getResponseBody();
+        try {
+            writer.writeTo(out);
+        } catch (IOException | RuntimeException e) {
+            throw new StreamCut(e);
+        }
+        out.close();
     }
 
     private Response route(HttpExchange exchange, String method, String path) throws Exception {
@@ -290,17 +325,13 @@ public final class HttpService implements AutoCloseable {
             }
             exchange.sendResponseHeaders(response.status(), response.length() == 0 ? -1 : response.length());
             if (response.length() > 0) {
-                try (OutputStream out = exchange.getResponseBody()) {
-                    response.writer().writeTo(out);
-                }
+                writeBody(exchange, response.writer());
             }
             return;
         }
         if (response.writer() != null) {
             exchange.sendResponseHeaders(response.status(), 0);
-            try (OutputStream out = exchange.getResponseBody()) {
-                response.writer().writeTo(out);
-            }
+            writeBody(exchange, response.writer());
             return;
         }
         byte[] body = response.body() == null ? new byte[0] : response.body();

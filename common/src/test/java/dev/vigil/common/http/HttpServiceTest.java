@@ -46,6 +46,22 @@ class HttpServiceTest {
                 })
                 .publicRoute("GET", "/healthz", r -> Response.json(200, Map.of("status", "ok")))
                 .publicRoute(
+                        "GET",
+                        "/v1/stream-cut",
+                        r -> Response.stream(200, "text/csv", out -> {
+                            out.write("time,seq\n2026-01-01T00:00:00Z,1\n"
+                                    .getBytes(java.nio.charset.StandardCharsets.UTF_8));
+                            out.flush();
+                            throw new java.io.IOException("the store went away after the first page");
+                        }))
+                .publicRoute(
+                        "GET",
+                        "/v1/stream-whole",
+                        r -> Response.stream(
+                                200,
+                                "text/csv",
+                                out -> out.write("time,seq\n".getBytes(java.nio.charset.StandardCharsets.UTF_8))))
+                .publicRoute(
                         "POST",
                         "/v1/hooks/*",
                         r -> Response.json(200, Map.of("path", r.path(), "size", r.body().length)))
@@ -67,6 +83,23 @@ class HttpServiceTest {
             b.header("Authorization", "Bearer " + key);
         }
         return client.send(b.build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    @Test
+    void shouldCutTheConnectionWhenAStreamedBodyFailsSoTheClientCannotMistakeItForComplete() {
+        // A chunked export whose source fails mid-way must not end with the terminating chunk: the
+        // client has to see an error, not a shorter file.
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> send("GET", "/v1/stream-cut", null, null))
+                .isInstanceOf(java.io.IOException.class);
+    }
+
+    @Test
+    void shouldEndAWholeStreamedBodyNormally() throws Exception {
+        var response = send("GET", "/v1/stream-whole", null, null);
+        assertThat(response.statusCode()).isEqualTo(200);
+        assertThat(response.body()).isEqualTo("time,seq\n");
+        // The server is still fine after a cut stream.
+        assertThat(send("GET", "/healthz", null, null).statusCode()).isEqualTo(200);
     }
 
     @Test
