@@ -5,6 +5,7 @@ import dev.vigil.common.config.Config;
 import dev.vigil.common.config.ConfigField;
 import dev.vigil.common.config.SharedFields;
 import dev.vigil.trail.checkpoint.SigningKeyConfig;
+import dev.vigil.trail.privacy.PseudonymKeyConfig;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.function.Consumer;
@@ -32,7 +33,8 @@ public record AuditApiConfig(
         Path dataDir,
         ViolationsConfig violations,
         boolean uiSecureCookie,
-        Path exportSigningKeyFile) {
+        Path exportSigningKeyFile,
+        PseudonymKeyConfig.Source pseudonymKey) {
 
     public AuditApiConfig(
             String elasticsearchUrl,
@@ -55,7 +57,8 @@ public record AuditApiConfig(
                 defaultDataDir(),
                 ViolationsConfig.defaults(),
                 UI_SECURE_COOKIE.defaultValue(),
-                resolveExportSigningKeyFile("", defaultDataDir()));
+                resolveExportSigningKeyFile("", defaultDataDir()),
+                PseudonymKeyConfig.Source.of(null, "", defaultDataDir()));
     }
 
     /** With the default public key ring, {@code <default data-dir>/keys/public}. */
@@ -86,6 +89,7 @@ public record AuditApiConfig(
         ViolationsConfig violations;
         boolean uiSecureCookie;
         Path exportSigningKeyFile;
+        PseudonymKeyConfig.Source pseudonymKey;
 
         AuditApiConfig build() {
             return new AuditApiConfig(
@@ -101,7 +105,8 @@ public record AuditApiConfig(
                     dataDir,
                     violations,
                     uiSecureCookie,
-                    exportSigningKeyFile);
+                    exportSigningKeyFile,
+                    pseudonymKey);
         }
     }
 
@@ -120,6 +125,7 @@ public record AuditApiConfig(
         p.violations = violations;
         p.uiSecureCookie = uiSecureCookie;
         p.exportSigningKeyFile = exportSigningKeyFile;
+        p.pseudonymKey = pseudonymKey;
         change.accept(p);
         return p.build();
     }
@@ -132,8 +138,19 @@ public record AuditApiConfig(
         });
     }
 
+    /** The data folder; the pseudonym key follows it unless one was configured. */
     public AuditApiConfig withDataDir(Path dir) {
-        return with(p -> p.dataDir = dir);
+        return with(p -> {
+            p.dataDir = dir;
+            if (pseudonymKey.text().isEmpty() && !pseudonymKey.fileConfigured()) {
+                p.pseudonymKey = PseudonymKeyConfig.Source.of(null, "", dir);
+            }
+        });
+    }
+
+    /** The streams app's pseudonym key, so {@code actor=} can search by login (docs/erasure.md). */
+    public AuditApiConfig withPseudonymKey(PseudonymKeyConfig.Source source) {
+        return with(p -> p.pseudonymKey = source);
     }
 
     /** Violations list, risk acceptance, stream and webhook settings. */
@@ -226,7 +243,9 @@ public record AuditApiConfig(
                             KAFKA_BOOTSTRAP_SERVERS,
                             TOPIC_PREFIX,
                             UI_SECURE_COOKIE,
-                            EXPORT_SIGNING_KEY_FILE),
+                            EXPORT_SIGNING_KEY_FILE,
+                            PseudonymKeyConfig.PSEUDONYM_KEY_FILE,
+                            PseudonymKeyConfig.PSEUDONYM_KEY),
                     ViolationsConfig.FIELDS.stream())
             .toList();
 
@@ -245,6 +264,10 @@ public record AuditApiConfig(
                 dataDir,
                 ViolationsConfig.from(config),
                 config.get(UI_SECURE_COOKIE),
-                resolveExportSigningKeyFile(config.get(EXPORT_SIGNING_KEY_FILE), dataDir));
+                resolveExportSigningKeyFile(config.get(EXPORT_SIGNING_KEY_FILE), dataDir),
+                PseudonymKeyConfig.Source.of(
+                        config.get(PseudonymKeyConfig.PSEUDONYM_KEY),
+                        config.get(PseudonymKeyConfig.PSEUDONYM_KEY_FILE),
+                        dataDir));
     }
 }

@@ -89,6 +89,7 @@ public final class AuditApiServer implements AutoCloseable {
     private final VerifyEndpoint verify;
     private final TrailInputs trailInputs;
     private final AccessLog accessLog;
+    private final ActorPseudonyms actors;
     private final ViolationsEndpoint violations;
     private final ViolationStream violationStream;
     private final SubscriptionStore subscriptionStore;
@@ -115,6 +116,7 @@ public final class AuditApiServer implements AutoCloseable {
         // The topics are the streams app's to create (it starts first in `vigil up`).
         this.trailInputs = new TrailInputs(config.kafkaBootstrapServers(), config.topicPrefix(), Map.of());
         this.accessLog = new AccessLog(trailInputs, Clock.systemUTC());
+        this.actors = ActorPseudonyms.load(config.pseudonymKey());
         ViolationsConfig vc = config.violations();
         this.violations = new ViolationsEndpoint(
                 new ViolationIndex(client, index.alias(), vc.maxChanges()),
@@ -291,8 +293,17 @@ public final class AuditApiServer implements AutoCloseable {
     }
 
     private Response records(Request request) {
-        RecordsRequest parsed = RecordsRequest.parse(request.query(), config.maxPageSize());
         String tenant = request.principal().tenant();
+        RecordsRequest given = RecordsRequest.parse(request.query(), config.maxPageSize());
+        // The trail holds people by pseudonym: a login given as actor is searched as its pseudonym.
+        RecordsRequest parsed = given.filters().actor() == null
+                ? given
+                : new RecordsRequest(
+                        given.filters()
+                                .withActor(actors.userId(tenant, given.filters().actor())),
+                        given.filtersGiven(),
+                        given.size(),
+                        given.cursor());
         return fromStore(RECORDS_PATH, () -> {
             RecordsPage page = search.page(tenant, parsed);
             // Written before the answer leaves: a search the trail cannot record is not answered.

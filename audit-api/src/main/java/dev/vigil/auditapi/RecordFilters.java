@@ -49,6 +49,11 @@ record RecordFilters(
         this(scope, from, to, q, kind, type, null, null, null, null, null, null, null);
     }
 
+    RecordFilters withActor(String userId) {
+        return new RecordFilters(
+                scope, from, to, q, kind, type, control, requirement, verdict, severity, userId, descending, asOf);
+    }
+
     @JsonIgnore
     boolean isEmpty() {
         return equals(NONE);
