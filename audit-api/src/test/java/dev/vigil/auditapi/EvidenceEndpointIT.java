@@ -11,9 +11,9 @@ import dev.vigil.common.auth.Role;
 import dev.vigil.common.http.Problem;
 import dev.vigil.common.json.Json;
 import dev.vigil.embedded.SharedServers;
+import dev.vigil.schemas.evidence.EvidenceChunks;
 import dev.vigil.trail.ElasticsearchClients;
 import dev.vigil.trail.evidence.EvidenceDocument;
-import dev.vigil.schemas.evidence.EvidenceChunks;
 import dev.vigil.trail.evidence.EvidenceIndex;
 import dev.vigil.trail.evidence.EvidenceKeyDocument;
 import dev.vigil.trail.evidence.EvidenceKeyIndex;
@@ -280,7 +280,8 @@ class EvidenceEndpointIT {
         String sha = sha256(payload);
         store(ACME, sha, payload, "application/json");
         EvidenceKeyDocument wrong = new EvidenceKeyDocument(ACME, sha, EvidenceChunks.newDataKey());
-        es.index(i -> i.index(keyIndex.name()).id(wrong.documentId()).document(wrong).refresh(Refresh.True));
+        es.index(i ->
+                i.index(keyIndex.name()).id(wrong.documentId()).document(wrong).refresh(Refresh.True));
 
         HttpResponse<byte[]> r = get("GET", sha, acmeAuditor);
 
@@ -304,12 +305,16 @@ class EvidenceEndpointIT {
     static void store(String tenant, String sha, byte[] payload, String mediaType) throws Exception {
         byte[] key = EvidenceChunks.newDataKey();
         EvidenceKeyDocument keyDoc = new EvidenceKeyDocument(tenant, sha, key);
-        es.index(i -> i.index(keyIndex.name()).id(keyDoc.documentId()).document(keyDoc).refresh(Refresh.True));
-        List<EvidenceDocument> docs = EvidenceChunks.chunks(
-                        tenant, sha, mediaType, Instant.parse("2026-03-01T08:00:00Z"), payload, CHUNK, key)
-                .stream()
-                .map(EvidenceDocument::of)
-                .toList();
+        es.index(i -> i.index(keyIndex.name())
+                .id(keyDoc.documentId())
+                .document(keyDoc)
+                .refresh(Refresh.True));
+        List<EvidenceDocument> docs =
+                EvidenceChunks.chunks(
+                                tenant, sha, mediaType, Instant.parse("2026-03-01T08:00:00Z"), payload, CHUNK, key)
+                        .stream()
+                        .map(EvidenceDocument::of)
+                        .toList();
         bulk(docs);
     }
 

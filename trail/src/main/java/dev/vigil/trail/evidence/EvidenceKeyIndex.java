@@ -30,13 +30,12 @@ public final class EvidenceKeyIndex {
 
     public void install(ElasticsearchClient client) {
         try {
-            client.indices()
-                    .create(c -> c.index(name())
-                            .settings(s -> s.numberOfShards("1").autoExpandReplicas("0-1"))
-                            .mappings(m -> m.dynamic(co.elastic.clients.elasticsearch._types.mapping.DynamicMapping.Strict)
-                                    .properties("tenant", p -> p.keyword(k -> k))
-                                    .properties("sha256", p -> p.keyword(k -> k))
-                                    .properties("key", p -> p.binary(b -> b))));
+            client.indices().create(c -> c.index(name())
+                    .settings(s -> s.numberOfShards("1").autoExpandReplicas("0-1"))
+                    .mappings(m -> m.dynamic(co.elastic.clients.elasticsearch._types.mapping.DynamicMapping.Strict)
+                            .properties("tenant", p -> p.keyword(k -> k))
+                            .properties("sha256", p -> p.keyword(k -> k))
+                            .properties("key", p -> p.binary(b -> b))));
         } catch (ElasticsearchException e) {
             if (!"resource_already_exists_exception".equals(e.error().type())) {
                 throw e;
