@@ -285,7 +285,9 @@ public final class EvidenceIndexer implements AutoCloseable {
                 continue;
             }
             failures.add(item.id() + ": " + item.status()
-                    + (item.error() == null ? "" : " " + item.error().type() + " " + item.error().reason()));
+                    + (item.error() == null
+                            ? ""
+                            : " " + item.error().type() + " " + item.error().reason()));
         }
         if (!failures.isEmpty()) {
             throw new IndexingFailure(

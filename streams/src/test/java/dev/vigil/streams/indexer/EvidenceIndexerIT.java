@@ -6,12 +6,12 @@ import co.elastic.clients.elasticsearch.ElasticsearchClient;
 import co.elastic.clients.elasticsearch.core.GetResponse;
 import dev.vigil.embedded.SharedServers;
 import dev.vigil.schemas.EvidenceChunk;
+import dev.vigil.schemas.evidence.EvidenceChunks;
 import dev.vigil.schemas.topic.TopicAdmin;
 import dev.vigil.schemas.topic.Topics;
 import dev.vigil.streams.StreamsAppConfig;
 import dev.vigil.trail.ElasticsearchClients;
 import dev.vigil.trail.evidence.EvidenceDocument;
-import dev.vigil.schemas.evidence.EvidenceChunks;
 import dev.vigil.trail.evidence.EvidenceIndex;
 import dev.vigil.trail.evidence.EvidenceKeyDocument;
 import dev.vigil.trail.evidence.EvidenceKeyIndex;
@@ -204,7 +204,8 @@ class EvidenceIndexerIT {
                 Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap),
                 topics.evidenceKeys().keySerde().serializer(),
                 topics.evidenceKeys().valueSerde().serializer())) {
-            producer.send(new ProducerRecord<>(topics.evidenceKeys().name(), id, key)).get();
+            producer.send(new ProducerRecord<>(topics.evidenceKeys().name(), id, key))
+                    .get();
         }
     }
 
