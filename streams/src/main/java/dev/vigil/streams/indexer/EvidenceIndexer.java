@@ -275,6 +275,11 @@ public final class EvidenceIndexer implements AutoCloseable {
                     tally.keysIndexed++;
                     continue;
                 }
+                if (item.status() == 409) {
+                    // The payload's first key stays, as its first chunks do (create-only): a later delivery of the
+                    // same bytes came with another key that would not open the chunks already indexed.
+                    continue;
+                }
             } else if (ok) {
                 tally.created++;
                 continue;
@@ -357,8 +362,8 @@ public final class EvidenceIndexer implements AutoCloseable {
     }
 
     /**
-     * A payload's data key: indexed under {@code tenant/sha256} (latest wins, like the compacted
-     * topic), and a tombstone DELETES the document: this index is not the trail, erasing the key is
+     * A payload's data key: created under {@code tenant/sha256} (the first wins, like the chunks it
+     * opens), and a tombstone DELETES the document: this index is not the trail, erasing the key is
      * its purpose (docs/erasure.md).
      */
     private Optional<Entry> keyOperation(ConsumerRecord<String, byte[]> record, BulkRequest.Builder bulk) {
@@ -379,7 +384,7 @@ public final class EvidenceIndexer implements AutoCloseable {
         }
         EvidenceKeyDocument doc =
                 new EvidenceKeyDocument(id.substring(0, slash), id.substring(slash + 1), record.value());
-        bulk.operations(op -> op.index(c -> c.index(keyIndex).id(id).document(doc)));
+        bulk.operations(op -> op.create(c -> c.index(keyIndex).id(id).document(doc)));
         return Optional.of(new Entry(record, null, null));
     }
 
