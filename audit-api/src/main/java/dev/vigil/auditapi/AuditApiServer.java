@@ -30,6 +30,7 @@ import dev.vigil.trail.ElasticsearchClients;
 import dev.vigil.trail.checkpoint.CheckpointIndex;
 import dev.vigil.trail.checkpoint.PublicKeyRing;
 import dev.vigil.trail.evidence.EvidenceIndex;
+import dev.vigil.trail.evidence.EvidenceKeyIndex;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.time.Clock;
@@ -109,7 +110,7 @@ public final class AuditApiServer implements AutoCloseable {
         this.index = new AuditIndex(config.indexPrefix());
         this.search = new RecordSearch(client, index.alias(), config.pitKeepAlive());
         this.evidenceIndex = new EvidenceIndex(config.indexPrefix());
-        this.evidence = new EvidenceEndpoint(client, evidenceIndex);
+        this.evidence = new EvidenceEndpoint(client, evidenceIndex, new EvidenceKeyIndex(config.indexPrefix()));
         this.checkpointIndex = new CheckpointIndex(config.indexPrefix());
         this.checkpoints = new CheckpointSearch(client, checkpointIndex.alias());
         this.verify = new VerifyEndpoint(client, config.indexPrefix(), config.publicKeysDir());
@@ -474,6 +475,7 @@ public final class AuditApiServer implements AutoCloseable {
                     try {
                         index.install(client);
                         evidenceIndex.install(client);
+                        evidence.keyIndex().install(client);
                         checkpointIndex.install(client);
                     } catch (ElasticsearchException e) {
                         if (e.status() != 403) {

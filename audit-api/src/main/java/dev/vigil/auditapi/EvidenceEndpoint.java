@@ -5,9 +5,13 @@ import co.elastic.clients.elasticsearch.core.GetResponse;
 import dev.vigil.common.http.Problem;
 import dev.vigil.common.http.ProblemException;
 import dev.vigil.common.http.Response;
+import dev.vigil.schemas.evidence.EvidenceChunks;
 import dev.vigil.trail.evidence.EvidenceDocument;
 import dev.vigil.trail.evidence.EvidenceIndex;
+import dev.vigil.trail.evidence.EvidenceKeyDocument;
+import dev.vigil.trail.evidence.EvidenceKeyIndex;
 import java.io.IOException;
+import java.security.GeneralSecurityException;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.Base64;
@@ -26,6 +30,12 @@ import org.slf4j.LoggerFactory;
  * is cut before the announced {@code Content-Length} is reached, so a client never takes an
  * altered payload for a complete one.
  *
+ * <p>Chunks encrypted by ingest ({@code encryption} set) are decrypted with the payload's data key
+ * from {@link EvidenceKeyIndex}, and it is the plaintext that is checked against the address. A
+ * missing key means the payload was erased (its person's erasure deleted the key,
+ * docs/erasure.md): 410 {@value #ERASED}. Plaintext chunks (kept before encryption) are served as
+ * before.
+ *
  * <p>Evidence is looked up under the caller's tenant only: another tenant's evidence is the same
  * 404 as evidence that does not exist, so its existence is not revealed.
  */
@@ -36,16 +46,23 @@ final class EvidenceEndpoint {
     static final String PATH_PREFIX = "/v1/evidence/";
     static final String NOT_FOUND = "evidence-not-found";
     static final String CORRUPTED = "evidence-corrupted";
+    static final String ERASED = "evidence-erased";
     static final String DEFAULT_MEDIA_TYPE = "application/octet-stream";
 
     private static final Pattern SHA256 = Pattern.compile("[0-9a-f]{64}");
 
     private final ElasticsearchClient client;
     private final EvidenceIndex index;
+    private final EvidenceKeyIndex keyIndex;
 
-    EvidenceEndpoint(ElasticsearchClient client, EvidenceIndex index) {
+    EvidenceEndpoint(ElasticsearchClient client, EvidenceIndex index, EvidenceKeyIndex keyIndex) {
         this.client = client;
         this.index = index;
+        this.keyIndex = keyIndex;
+    }
+
+    EvidenceKeyIndex keyIndex() {
+        return keyIndex;
     }
 
     /** The link a record answer carries to its evidence. */
@@ -67,7 +84,8 @@ final class EvidenceEndpoint {
         if (first == null) {
             throw notFound(sha256);
         }
-        Check check = check(tenant, sha256, first);
+        byte[] dataKey = dataKey(tenant, sha256, first);
+        Check check = check(tenant, sha256, first, dataKey);
         String mediaType =
                 first.mediaType() == null || first.mediaType().isBlank() ? DEFAULT_MEDIA_TYPE : first.mediaType();
         byte[] digest = HexFormat.of().parseHex(sha256);
@@ -78,12 +96,16 @@ final class EvidenceEndpoint {
                         if (chunk == null || chunk.data() == null || !sameAddress(first, chunk, i)) {
                             throw new IOException(streamBroken(tenant, sha256, i, "chunk vanished or changed"));
                         }
-                        again.update(chunk.data());
+                        byte[] plain = plaintext(chunk, dataKey);
+                        if (plain == null) {
+                            throw new IOException(streamBroken(tenant, sha256, i, "chunk no longer decrypts"));
+                        }
+                        again.update(plain);
                         if (i == check.count() - 1 && !MessageDigest.isEqual(again.digest(), digest)) {
                             // Not written: the client then sees fewer bytes than Content-Length announced.
                             throw new IOException(streamBroken(tenant, sha256, i, "payload changed while it was sent"));
                         }
-                        out.write(chunk.data());
+                        out.write(plain);
                     }
                 })
                 .header("Repr-Digest", "sha-256=:" + Base64.getEncoder().encodeToString(digest) + ":");
@@ -92,7 +114,7 @@ final class EvidenceEndpoint {
     private record Check(int count, long size) {}
 
     /** The first pass: every chunk present, addressed consistently, sizes adding up, and the digest right. */
-    private Check check(String tenant, String sha256, EvidenceDocument first) throws IOException {
+    private Check check(String tenant, String sha256, EvidenceDocument first, byte[] dataKey) throws IOException {
         int count = first.count();
         if (count < 1 || first.size() < 0) {
             throw corrupted(tenant, sha256, 0, "chunk 0 says count " + count + ", size " + first.size());
@@ -117,12 +139,16 @@ final class EvidenceEndpoint {
             if (chunk.data() == null || !sameAddress(first, chunk, i)) {
                 throw corrupted(tenant, sha256, i, "its tenant, address, index, count or size does not match chunk 0");
             }
-            total += chunk.data().length;
+            byte[] plain = plaintext(chunk, dataKey);
+            if (plain == null) {
+                throw corrupted(tenant, sha256, i, "it does not decrypt with the payload's data key");
+            }
+            total += plain.length;
             if (total > first.size()) {
                 throw corrupted(
                         tenant, sha256, i, "the chunks hold more than the " + first.size() + " bytes announced");
             }
-            digest.update(chunk.data());
+            digest.update(plain);
         }
         if (total != first.size()) {
             throw corrupted(tenant, sha256, count - 1, "the chunks hold " + total + " bytes, not " + first.size());
@@ -139,7 +165,47 @@ final class EvidenceEndpoint {
                 && Objects.equals(first.sha256(), chunk.sha256())
                 && chunk.index() == i
                 && chunk.count() == first.count()
-                && chunk.size() == first.size();
+                && chunk.size() == first.size()
+                && Objects.equals(first.encryption(), chunk.encryption());
+    }
+
+    /**
+     * The data key of an encrypted payload (read once, used by both passes), null for plaintext.
+     * No key: the payload was erased, answered 410 rather than 404 because the trail still names it.
+     */
+    private byte[] dataKey(String tenant, String sha256, EvidenceDocument first) throws IOException {
+        if (!first.encrypted()) {
+            return null;
+        }
+        if (!EvidenceChunks.AES_256_GCM_V1.equals(first.encryption())) {
+            throw corrupted(tenant, sha256, 0, "unknown encryption '" + first.encryption() + "'");
+        }
+        GetResponse<EvidenceKeyDocument> got = client.get(
+                g -> g.index(keyIndex.name()).id(EvidenceKeyIndex.documentId(tenant, sha256)),
+                EvidenceKeyDocument.class);
+        if (!got.found() || got.source() == null || got.source().key() == null) {
+            throw new ProblemException(Problem.of(
+                    410,
+                    ERASED,
+                    "Evidence Erased",
+                    "The evidence with SHA-256 " + sha256 + " was erased: its data key was destroyed when a"
+                            + " person it names was erased, so it can no longer be read. The trail still"
+                            + " records its SHA-256."));
+        }
+        return got.source().key();
+    }
+
+    /** The chunk's plaintext: its data, or its data decrypted; null when it does not decrypt. */
+    private static byte[] plaintext(EvidenceDocument chunk, byte[] dataKey) {
+        if (!chunk.encrypted()) {
+            return chunk.data();
+        }
+        try {
+            return EvidenceChunks.decrypt(
+                    dataKey, chunk.tenant(), chunk.sha256(), chunk.index(), chunk.count(), chunk.data());
+        } catch (GeneralSecurityException | IllegalArgumentException e) {
+            return null;
+        }
     }
 
     private EvidenceDocument chunk(String tenant, String sha256, int i) throws IOException {

@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.vigil.common.json.Json;
 import dev.vigil.embedded.SharedServers;
+import dev.vigil.schemas.evidence.EvidenceChunks;
 import dev.vigil.schemas.topic.Topics;
 import dev.vigil.trail.privacy.PersonKeyring;
 import dev.vigil.trail.privacy.PersonalData;
@@ -58,10 +59,18 @@ class ErasureDrillIT {
         String elastic = SharedServers.elasticsearch().httpUrl();
         try (PipelineHarness pipeline = new PipelineHarness(kafka, elastic, data).start()) {
             Topics topics = Topics.withPrefix(pipeline.prefix);
+            // The raw payloads, as ingest receives them: the evidence the trail names by SHA-256.
+            Map<String, byte[]> erinPayloads = new java.util.LinkedHashMap<>();
             for (String repository : List.of("acme/privacy-a", "acme/privacy-b", "acme/privacy-c")) {
-                pipeline.postAccepted(mergeBy(ERIN_ID, ERIN_NAME, ERIN_MAIL, repository));
+                ObjectNode event = mergeBy(ERIN_ID, ERIN_NAME, ERIN_MAIL, repository);
+                byte[] body = payload(event);
+                erinPayloads.put(EvidenceChunks.sha256(body), body);
+                pipeline.postAccepted(event);
             }
-            pipeline.postAccepted(mergeBy(BOB_ID, BOB_NAME, "bob.keeper@example.org", "acme/privacy-a"));
+            ObjectNode bobEvent = mergeBy(BOB_ID, BOB_NAME, "bob.keeper@example.org", "acme/privacy-a");
+            byte[] bobPayload = payload(bobEvent);
+            String bobSha = EvidenceChunks.sha256(bobPayload);
+            pipeline.postAccepted(bobEvent);
             List<JsonNode> before = awaitTrail(pipeline, docs -> inputsOf(docs) >= 4);
             assertThat(inputsOf(before)).isEqualTo(4);
 
@@ -76,6 +85,11 @@ class ErasureDrillIT {
                     .allSatisfy(v -> assertThat(keysBefore.decrypt("acme", v)).isPresent());
             assertThat(keysBefore.decrypt("acme", actorName(before, BOB_ID, keysBefore)))
                     .contains(BOB_NAME);
+            // Every payload readable through the audit API, byte for byte, before the erasure.
+            for (Map.Entry<String, byte[]> e : erinPayloads.entrySet()) {
+                assertThat(awaitEvidence(pipeline, e.getKey(), 200).body()).isEqualTo(e.getValue());
+            }
+            assertThat(awaitEvidence(pipeline, bobSha, 200).body()).isEqualTo(bobPayload);
 
             ByteArrayOutputStream out = new ByteArrayOutputStream();
             int code = Vigil.run(
@@ -126,6 +140,36 @@ class ErasureDrillIT {
 
             // Nowhere in the indexed trail: not in any _source, in any field, in any case.
             assertNoCleartext(raw(pipeline));
+
+            // The raw evidence too: Erin's payloads are gone (410), their data keys deleted from the key index,
+            // the chunks ciphertext only; Bob's payload still answers byte for byte.
+            for (String sha : erinPayloads.keySet()) {
+                HttpResponse<byte[]> gone = awaitEvidence(pipeline, sha, 410);
+                assertThat(gone.statusCode()).isEqualTo(410);
+                assertThat(Json.mapper().readTree(gone.body()).get("type").asText())
+                        .endsWith("evidence-erased");
+                assertThat(evidenceKeyDoc(pipeline, sha))
+                        .as("data key of %s", sha)
+                        .isEqualTo(404);
+            }
+            assertThat(evidenceKeyDoc(pipeline, bobSha)).isEqualTo(200);
+            HttpResponse<byte[]> bobEvidence = pipeline.getAsAuditor("/v1/evidence/" + bobSha);
+            assertThat(bobEvidence.statusCode()).isEqualTo(200);
+            assertThat(bobEvidence.body()).isEqualTo(bobPayload);
+            assertThat(evidenceChunkBytes(pipeline, erinPayloads.keySet()))
+                    .hasSize(3)
+                    .allSatisfy(
+                            chunk -> assertThat(new String(chunk, StandardCharsets.ISO_8859_1).toLowerCase(Locale.ROOT))
+                                    .doesNotContain(ERIN_ID)
+                                    .doesNotContain("erasmus"));
+            long evidenceKeysDestroyed = erasures.stream()
+                    .mapToLong(d -> d.at("/labels")
+                            .path(PersonalData.ERASURE_EVIDENCE_KEYS_DESTROYED)
+                            .asLong(-1))
+                    .sum();
+            assertThat(evidenceKeysDestroyed)
+                    .as("one evidence key per payload of Erin")
+                    .isEqualTo(3);
             PersonKeyring keysAfter = readPersonKeys(kafka, topics);
             assertThat(keysAfter.keysOf("acme", erin)).isEmpty();
             assertThat(erinValues)
@@ -154,8 +198,62 @@ class ErasureDrillIT {
                     System.err);
             String text = report.toString(StandardCharsets.UTF_8);
             assertThat(verified).as(text).isZero();
-            assertThat(text).startsWith("INTACT").contains((3 + partitions) + " chain(s)");
+            // Three repositories, one erasure chain per partition, and the audit API's access chain (the drill
+            // fetched evidence through it).
+            assertThat(text).startsWith("INTACT").contains((3 + partitions + 1) + " chain(s)");
         }
+    }
+
+    private static byte[] payload(ObjectNode event) throws Exception {
+        // What PipelineHarness.post sends: the JSON as a UTF-8 string.
+        return Json.mapper().writeValueAsString(event).getBytes(StandardCharsets.UTF_8);
+    }
+
+    /** The evidence answer once it has the expected status (the evidence indexer is asynchronous). */
+    private static HttpResponse<byte[]> awaitEvidence(PipelineHarness pipeline, String sha, int status)
+            throws Exception {
+        long deadline = System.nanoTime() + WAIT.toNanos();
+        HttpResponse<byte[]> r = pipeline.getAsAuditor("/v1/evidence/" + sha);
+        while (r.statusCode() != status && System.nanoTime() < deadline) {
+            Thread.sleep(300);
+            r = pipeline.getAsAuditor("/v1/evidence/" + sha);
+        }
+        assertThat(r.statusCode())
+                .as("evidence %s: %s", sha, new String(r.body(), StandardCharsets.UTF_8))
+                .isEqualTo(status);
+        return r;
+    }
+
+    /** HTTP status of the data key document of a payload in the evidence key index. */
+    private static int evidenceKeyDoc(PipelineHarness pipeline, String sha) throws Exception {
+        HttpRequest request = HttpRequest.newBuilder(URI.create(SharedServers.elasticsearch()
+                                .httpUrl() + "/"
+                        + pipeline.prefix + "vigil-evidence-keys/_doc/"
+                        + java.net.URLEncoder.encode(EvidenceChunks.dataKeyId("acme", sha), StandardCharsets.UTF_8)))
+                .GET()
+                .build();
+        return pipeline.http.send(request, HttpResponse.BodyHandlers.ofString()).statusCode();
+    }
+
+    /** The raw chunk bytes (base64-decoded _source data) stored in the evidence index for these payloads. */
+    private static List<byte[]> evidenceChunkBytes(PipelineHarness pipeline, java.util.Set<String> shas)
+            throws Exception {
+        HttpRequest request = HttpRequest.newBuilder(URI.create(SharedServers.elasticsearch()
+                                .httpUrl() + "/" + pipeline.prefix + "vigil-evidence/_search?size=1000&q=*:*"))
+                .GET()
+                .build();
+        HttpResponse<String> response = pipeline.http.send(request, HttpResponse.BodyHandlers.ofString());
+        assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
+        List<byte[]> chunks = new ArrayList<>();
+        Json.mapper().readTree(response.body()).at("/hits/hits").forEach(h -> {
+            JsonNode source = h.get("_source");
+            if (shas.contains(source.get("sha256").asText())) {
+                assertThat(source.get("encryption").asText()).isEqualTo(EvidenceChunks.AES_256_GCM_V1);
+                chunks.add(
+                        java.util.Base64.getDecoder().decode(source.get("data").asText()));
+            }
+        });
+        return chunks;
     }
 
     private Pseudonyms pseudonyms() {

@@ -67,7 +67,8 @@ class PipelineEndToEndIT {
             // The evidence indexer runs beside the trail indexer: poll until it has caught up.
             long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
             java.net.http.HttpResponse<byte[]> served = pipeline.getAsAuditor(url);
-            while (served.statusCode() == 404 && System.nanoTime() < deadline) {
+            // 410 too: for a moment the chunks may be indexed before the payload's data key (docs/erasure.md).
+            while ((served.statusCode() == 404 || served.statusCode() == 410) && System.nanoTime() < deadline) {
                 Thread.sleep(250);
                 served = pipeline.getAsAuditor(url);
             }

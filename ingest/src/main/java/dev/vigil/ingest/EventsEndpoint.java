@@ -12,6 +12,7 @@ import dev.vigil.schemas.EvidenceChunk;
 import dev.vigil.schemas.PipelineEvent;
 import dev.vigil.schemas.RejectedInput;
 import dev.vigil.schemas.ScanResult;
+import dev.vigil.schemas.evidence.EvidenceChunks;
 import dev.vigil.schemas.topic.SubjectKey;
 import dev.vigil.schemas.topic.Topics;
 import java.nio.ByteBuffer;
@@ -168,8 +169,13 @@ final class EventsEndpoint implements HttpService.Handler {
     private Response publish(Request request, RawInput input, List<Normalized> normalized) {
         List<KafkaSink.Encoded> records = new ArrayList<>(normalized.size() + 1);
         // The payload first: a record on the input topics must never point at evidence not yet stored.
+        // The payload's own data key before its chunks: no ciphertext is ever kept without its key
+        // (docs/erasure.md); erasing the person later tombstones this key.
+        byte[] dataKey = EvidenceChunks.newDataKey();
+        KafkaSink.Encoded keyRecord = KafkaSink.encode(
+                topics.evidenceKeys(), EvidenceChunks.dataKeyId(input.tenant(), input.evidenceSha256()), dataKey);
         List<KafkaSink.Encoded> evidence = new ArrayList<>();
-        for (EvidenceChunk chunk : Evidence.chunks(input)) {
+        for (EvidenceChunk chunk : Evidence.chunks(input, dataKey)) {
             evidence.add(KafkaSink.encode(
                     topics.evidence(), Evidence.key(chunk.getTenant(), chunk.getSha256(), chunk.getIndex()), chunk));
         }
@@ -217,6 +223,7 @@ final class EventsEndpoint implements HttpService.Handler {
             return Response.json(200, answer(earlier.get().records(), true));
         }
         try {
+            sink.sendAll(List.of(keyRecord));
             sink.sendAll(evidence);
             List<RecordMetadata> acked = sink.sendAll(records);
             if (LOG.isDebugEnabled()) {

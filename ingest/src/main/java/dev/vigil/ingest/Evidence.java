@@ -26,12 +26,22 @@ final class Evidence {
     }
 
     static List<EvidenceChunk> chunks(RawInput input, int chunkBytes) {
+        return chunks(input, chunkBytes, null);
+    }
+
+    /** Encrypted with {@code dataKey} (the payload's own key on vigil.evidence-keys), plaintext if null. */
+    static List<EvidenceChunk> chunks(RawInput input, byte[] dataKey) {
+        return chunks(input, Topics.EVIDENCE_CHUNK_BYTES, dataKey);
+    }
+
+    static List<EvidenceChunk> chunks(RawInput input, int chunkBytes, byte[] dataKey) {
         return EvidenceChunks.chunks(
                 input.tenant(),
                 input.evidenceSha256(),
                 input.mediaType(),
                 input.receivedAt(),
                 input.body(),
-                chunkBytes);
+                chunkBytes,
+                dataKey);
     }
 }

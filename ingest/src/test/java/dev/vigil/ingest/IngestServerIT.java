@@ -16,6 +16,7 @@ import dev.vigil.schemas.Outcome;
 import dev.vigil.schemas.PipelineEvent;
 import dev.vigil.schemas.PipelineEventKind;
 import dev.vigil.schemas.RejectedInput;
+import dev.vigil.schemas.evidence.EvidenceChunks;
 import dev.vigil.schemas.topic.Topic;
 import dev.vigil.schemas.topic.TopicAdmin;
 import dev.vigil.schemas.topic.Topics;
@@ -216,12 +217,22 @@ class IngestServerIT {
         List<ConsumerRecord<String, EvidenceChunk>> chunks = readAll(topics.evidence()).stream()
                 .filter(r -> r.value().getSha256().equals(sha))
                 .toList();
+        List<ConsumerRecord<String, byte[]>> keys = readAll(topics.evidenceKeys()).stream()
+                .filter(r -> r.key().equals("acme/" + sha))
+                .toList();
+        assertThat(keys).singleElement().satisfies(k -> assertThat(k.value()).hasSize(32));
+        byte[] dataKey = keys.get(0).value();
         assertThat(chunks).satisfiesExactly(r -> {
             assertThat(r.key()).isEqualTo("acme/" + sha + "/0");
             assertThat(r.value().getCount()).isEqualTo(1);
             assertThat(r.value().getSize()).isEqualTo(body.length);
             assertThat(r.value().getMediaType()).isEqualTo("application/cloudevents+json");
-            assertThat(bytes(r.value().getData())).isEqualTo(body);
+            assertThat(r.value().getEncryption()).isEqualTo(EvidenceChunks.AES_256_GCM_V1);
+            // Ciphertext on the topic; the payload's own key opens it back to the bytes of the address.
+            assertThat(bytes(r.value().getData())).isNotEqualTo(body);
+            assertThat(EvidenceChunks.decrypt(
+                            dataKey, "acme", sha, 0, 1, bytes(r.value().getData())))
+                    .isEqualTo(body);
         });
     }
 

@@ -25,7 +25,8 @@ class TopicsTest {
                         "it-1.vigil.audit-checkpoints",
                         "it-1.vigil.streams-dlq",
                         "it-1.vigil.subscriptions",
-                        "it-1.vigil.person-keys");
+                        "it-1.vigil.person-keys",
+                        "it-1.vigil.evidence-keys");
     }
 
     @Test
@@ -36,6 +37,14 @@ class TopicsTest {
                 .containsEntry("min.cleanable.dirty.ratio", "0.01")
                 .containsEntry("segment.ms", "3600000")
                 .containsEntry("max.compaction.lag.ms", "3600000");
+    }
+
+    @Test
+    void shouldCompactEvidenceKeysLikePersonKeysSoThatErasedPayloadKeysPhysicallyDisappear() {
+        Topics topics = Topics.withPrefix("");
+        assertThat(topics.evidenceKeys().configs())
+                .isEqualTo(topics.personKeys().configs());
+        assertThat(topics.evidenceKeys().name()).isEqualTo("vigil.evidence-keys");
     }
 
     @Test

@@ -41,6 +41,8 @@ public final class ComplianceTopology {
     public static final String SINK_VIOLATIONS = "sink_violations";
     public static final String SINK_PERSON_KEYS = "sink_person_keys";
     public static final String PERSON_KEYS_STORE = PersonalDataProtection.STORE_NAME;
+    public static final String SINK_EVIDENCE_KEYS = "sink_evidence_keys";
+    public static final String PERSON_EVIDENCE_STORE = PersonalDataProtection.EVIDENCE_STORE_NAME;
 
     public static final String SEEN_INPUTS_STORE = EvaluateControlsProcessorSupplier.SEEN_INPUTS;
     public static final String SUBJECT_WAKEUPS_STORE = EvaluateControlsProcessorSupplier.SUBJECT_WAKEUPS;
@@ -157,6 +159,13 @@ public final class ComplianceTopology {
                 topics.personKeys().name(),
                 topics.personKeys().keySerde().serializer(),
                 // Raw 32-byte keys; null is the tombstone of an erased person.
+                new ByteArraySerializer(),
+                EVALUATE_CONTROLS);
+        topology.addSink(
+                SINK_EVIDENCE_KEYS,
+                topics.evidenceKeys().name(),
+                topics.evidenceKeys().keySerde().serializer(),
+                // Only tombstones: ingest writes the keys, an erasure destroys those of the person's payloads.
                 new ByteArraySerializer(),
                 EVALUATE_CONTROLS);
         topology.addSink(

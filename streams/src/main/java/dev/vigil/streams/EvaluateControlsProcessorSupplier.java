@@ -103,6 +103,7 @@ final class EvaluateControlsProcessorSupplier implements ProcessorSupplier<Strin
         Set<StoreBuilder<?>> stores = new LinkedHashSet<>();
         stores.add(seenInputsStore(settings.dedupRetention()));
         stores.add(PersonalDataProtection.storeBuilder());
+        stores.add(PersonalDataProtection.evidenceStoreBuilder());
         stores.add(Stores.keyValueStoreBuilder(
                         Stores.persistentKeyValueStore(SUBJECT_WAKEUPS), Serdes.String(), Serdes.Long())
                 .withLoggingEnabled(Map.of("cleanup.policy", "compact"))
@@ -139,6 +140,7 @@ final class EvaluateControlsProcessorSupplier implements ProcessorSupplier<Strin
         private WindowStore<String, Long> seen;
         private KeyValueStore<String, Long> wakeUps;
         private KeyValueStore<String, byte[]> personKeys;
+        private KeyValueStore<String, byte[]> personEvidence;
         private final Map<String, KeyValueStore<String, byte[]>> facetStores = new HashMap<>();
         /** Where each facet's retention sweep continues; restarts from the beginning after a restart. */
         private final Map<String, String> sweepCursors = new HashMap<>();
@@ -154,6 +156,7 @@ final class EvaluateControlsProcessorSupplier implements ProcessorSupplier<Strin
             this.seen = context.getStateStore(SEEN_INPUTS);
             this.wakeUps = context.getStateStore(SUBJECT_WAKEUPS);
             this.personKeys = context.getStateStore(PersonalDataProtection.STORE_NAME);
+            this.personEvidence = context.getStateStore(PersonalDataProtection.EVIDENCE_STORE_NAME);
             facets.values().forEach(f -> facetStores.put(f.name(), context.getStateStore(f.storeName())));
             context.schedule(settings.punctuationInterval(), PunctuationType.WALL_CLOCK_TIME, t -> punctuate());
             // Stream time too: timers also fire as inputs advance time, not only when the wall clock ticks.
@@ -220,19 +223,28 @@ final class EvaluateControlsProcessorSupplier implements ProcessorSupplier<Strin
                             ? AuditRecords.draft(e, at, recordedAt, evaluation)
                             : AuditRecords.draft((ScanResult) view, at, recordedAt, evaluation),
                     keys);
+            PersonalDataProtection.TaskEvidence evidence = new PersonalDataProtection.TaskEvidence(
+                    personEvidence,
+                    (key, tombstone) -> context.forward(
+                            new Record<>(key, (Object) tombstone, ts), ComplianceTopology.SINK_EVIDENCE_KEYS));
             if (erased != null) {
                 boolean held = keys.erase(input.tenant(), erased);
+                int evidenceKeys = evidence.erase(input.tenant(), erased);
                 Map<String, String> attributes = new LinkedHashMap<>(inputRecord.getAttributes());
                 attributes.put(PersonalData.ERASURE_KEYS_DESTROYED, held ? "1" : "0");
+                attributes.put(PersonalData.ERASURE_EVIDENCE_KEYS_DESTROYED, Integer.toString(evidenceKeys));
                 inputRecord = AuditRecord.newBuilder(inputRecord)
                         .setAttributes(attributes)
                         .build();
                 LOG.info(
-                        "erasure of {} in {}: {} person key of task partition {} destroyed",
+                        "erasure of {} in {}: {} person key and {} evidence key(s) of task partition {} destroyed",
                         erased,
                         input.tenant(),
                         held ? "the" : "no",
+                        evidenceKeys,
                         meta.partition());
+            } else {
+                evidence.remember(input.tenant(), protectedInput.people(), evidenceSha256(value));
             }
             List<AuditRecord> drafts = new ArrayList<>();
             drafts.add(inputRecord);
@@ -404,6 +416,10 @@ final class EvaluateControlsProcessorSupplier implements ProcessorSupplier<Strin
                                     sweepCursors.get(facet.name()),
                                     SWEEP_BUDGET)));
         }
+    }
+
+    private static String evidenceSha256(Object input) {
+        return input instanceof PipelineEvent e ? e.getEvidenceSha256() : ((ScanResult) input).getEvidenceSha256();
     }
 
     /** What the processor needs of either input type. */

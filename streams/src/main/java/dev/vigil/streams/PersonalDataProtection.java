@@ -5,6 +5,7 @@ import dev.vigil.schemas.AuditRecord;
 import dev.vigil.schemas.Finding;
 import dev.vigil.schemas.PipelineEvent;
 import dev.vigil.schemas.ScanResult;
+import dev.vigil.schemas.evidence.EvidenceChunks;
 import dev.vigil.trail.privacy.PersonKeyring;
 import dev.vigil.trail.privacy.PersonalData;
 import dev.vigil.trail.privacy.Pseudonyms;
@@ -12,11 +13,15 @@ import java.security.SecureRandom;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
 import java.util.function.BiConsumer;
 import org.apache.kafka.common.serialization.Serdes;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.apache.kafka.streams.state.KeyValueIterator;
 import org.apache.kafka.streams.state.KeyValueStore;
 import org.apache.kafka.streams.state.StoreBuilder;
 import org.apache.kafka.streams.state.Stores;
@@ -43,6 +48,15 @@ final class PersonalDataProtection {
 
     static final String STORE_NAME = "person-keys";
 
+    /**
+     * Which evidence payloads name whom: {@code tenant/ref/sha256} → empty, per task. An erasure
+     * destroys the data keys of the person's payloads (tombstones on vigil.evidence-keys) and
+     * deletes its entries. Values are empty, so the changelog is just the index.
+     */
+    static final String EVIDENCE_STORE_NAME = "person-evidence";
+
+    private static final byte[] PRESENT = new byte[0];
+
     /** Physical-erasure tuning of the store's changelog, like the vigil.person-keys topic. */
     static final Map<String, String> CHANGELOG_CONFIG = Map.of(
             "cleanup.policy", "compact",
@@ -68,6 +82,46 @@ final class PersonalDataProtection {
         return Stores.keyValueStoreBuilder(
                         Stores.persistentKeyValueStore(STORE_NAME), Serdes.String(), Serdes.ByteArray())
                 .withLoggingEnabled(CHANGELOG_CONFIG);
+    }
+
+    /** Not cached, like the keys: an erasure must see every entry the same transaction wrote. */
+    static StoreBuilder<KeyValueStore<String, byte[]>> evidenceStoreBuilder() {
+        return Stores.keyValueStoreBuilder(
+                        Stores.persistentKeyValueStore(EVIDENCE_STORE_NAME), Serdes.String(), Serdes.ByteArray())
+                .withLoggingEnabled(CHANGELOG_CONFIG);
+    }
+
+    /**
+     * The evidence index of one task: remembers that a payload names people, and on an erasure
+     * sends the tombstone of each of the person's payload keys to {@code destroy}.
+     */
+    record TaskEvidence(KeyValueStore<String, byte[]> store, BiConsumer<String, byte[]> destroy) {
+
+        void remember(String tenant, java.util.Collection<String> refs, String sha256) {
+            if (sha256 == null || sha256.isBlank()) {
+                return;
+            }
+            for (String ref : refs) {
+                store.put(tenant + "/" + ref + "/" + sha256, PRESENT);
+            }
+        }
+
+        /** Tombstones the key of every payload of the person this task saw; returns how many. */
+        int erase(String tenant, String ref) {
+            String prefix = tenant + "/" + ref + "/";
+            List<String> entries = new ArrayList<>();
+            try (KeyValueIterator<String, byte[]> it = store.prefixScan(prefix, new StringSerializer())) {
+                while (it.hasNext()) {
+                    entries.add(it.next().key);
+                }
+            }
+            for (String entry : entries) {
+                String sha256 = entry.substring(prefix.length());
+                destroy.accept(EvidenceChunks.dataKeyId(tenant, sha256), null);
+                store.delete(entry);
+            }
+            return entries.size();
+        }
     }
 
     /** The person keys of one task: its store, its partition and where new keys and tombstones go. */
@@ -99,6 +153,8 @@ final class PersonalDataProtection {
     final class Protected {
         private final String tenant;
         private Object engineView;
+        /** Every person the input names, whose raw evidence therefore holds their data. */
+        private final Set<String> people = new LinkedHashSet<>();
         /** Record attribute → cleartext values (comma-separated in the attribute) with their person refs. */
         private final Map<String, List<Personal>> sealed = new LinkedHashMap<>();
 
@@ -108,6 +164,10 @@ final class PersonalDataProtection {
 
         Object engineView() {
             return engineView;
+        }
+
+        Set<String> people() {
+            return people;
         }
 
         private Protected with(Object view) {
@@ -164,6 +224,7 @@ final class PersonalDataProtection {
             }
             attributes.put(
                     field, String.join(",", people.stream().map(Personal::ref).toList()));
+            people.forEach(person -> p.people.add(person.ref()));
             if (!people.isEmpty()) {
                 p.sealed.put(field, people);
             }
@@ -184,7 +245,9 @@ final class PersonalDataProtection {
                 if (value != null && !value.isBlank()) {
                     Map<String, String> attributes = new HashMap<>(protectedFinding.getAttributes());
                     // Scan records do not copy finding attributes, so the cleartext is dropped, not sealed.
-                    attributes.put(field, pseudonyms.ref(s.getTenant(), value));
+                    String ref = pseudonyms.ref(s.getTenant(), value);
+                    attributes.put(field, ref);
+                    p.people.add(ref);
                     protectedFinding = Finding.newBuilder(protectedFinding)
                             .setAttributes(attributes)
                             .build();
@@ -205,6 +268,7 @@ final class PersonalDataProtection {
             return Actor.newBuilder().setId("").build();
         }
         String ref = pseudonyms.ref(tenant, identity);
+        p.people.add(ref);
         putIfPresent(p, PersonalData.ACTOR_ID, ref, actor.getId());
         putIfPresent(p, PersonalData.ACTOR_NAME, ref, actor.getName());
         putIfPresent(p, PersonalData.ACTOR_EMAIL, ref, actor.getEmail());

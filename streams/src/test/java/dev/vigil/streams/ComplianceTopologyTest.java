@@ -694,6 +694,7 @@ class ComplianceTopologyTest {
                         "sink_audit_checkpoints",
                         "sink_audit_trail",
                         "sink_control_verdicts",
+                        "sink_evidence_keys",
                         "sink_person_keys",
                         "sink_violations",
                         "source_pipeline_events",
@@ -706,6 +707,7 @@ class ComplianceTopologyTest {
                 .containsExactlyInAnyOrder(
                         "audit-chain-heads",
                         "audit-checkpointed-seqs",
+                        "person-evidence",
                         "person-keys",
                         "seen-inputs",
                         "subject-wakeups",

@@ -199,6 +199,42 @@ class ErasureTopologyTest {
     }
 
     @Test
+    void shouldDestroyTheDataKeysOfEveryPayloadNamingThePersonAndOnlyThose() {
+        String aliceSha = "a".repeat(64);
+        String sharedSha = "b".repeat(64);
+        String bobSha = "c".repeat(64);
+        send(withEvidence(changeBy("e1", "alice", ALICE_NAME, ALICE_MAIL, Map.of()), aliceSha));
+        // Alice only approves here: the payload still names her.
+        send(withEvidence(
+                changeBy("e2", "bob", "Bob Builder", null, Map.of(Attributes.CHANGE_APPROVERS, "alice")), sharedSha));
+        send(withEvidence(changeBy("e3", "bob", "Bob Builder", null, Map.of()), bobSha));
+        drain();
+        TestOutputTopic<String, byte[]> evidenceKeys = driver.createOutputTopic(
+                topics.evidenceKeys().name(), new StringDeserializer(), new ByteArrayDeserializer());
+        KeyValueStore<String, byte[]> store = driver.getKeyValueStore(ComplianceTopology.PERSON_EVIDENCE_STORE);
+        assertThat(store.get(Inputs.TENANT + "/" + alice + "/" + aliceSha)).isNotNull();
+        assertThat(store.get(Inputs.TENANT + "/" + bob + "/" + sharedSha)).isNotNull();
+
+        sendErasure("x1", alice, ERASURE_SCOPE);
+        sendErasure("x2", alice, ERASURE_SCOPE);
+        drain();
+
+        List<TestRecord<String, byte[]>> tombstones = evidenceKeys.readRecordsToList();
+        assertThat(tombstones)
+                .extracting(TestRecord::key)
+                .containsExactlyInAnyOrder(Inputs.TENANT + "/" + aliceSha, Inputs.TENANT + "/" + sharedSha);
+        assertThat(tombstones).allSatisfy(t -> assertThat(t.value()).isNull());
+        assertThat(trail)
+                .filteredOn(r -> r.getKind() == AuditRecordKind.ERASURE)
+                .extracting(r -> r.getAttributes().get(PersonalData.ERASURE_EVIDENCE_KEYS_DESTROYED))
+                .containsExactly("2", "0");
+        assertThat(store.get(Inputs.TENANT + "/" + alice + "/" + aliceSha)).isNull();
+        assertThat(store.get(Inputs.TENANT + "/" + alice + "/" + sharedSha)).isNull();
+        assertThat(store.get(Inputs.TENANT + "/" + bob + "/" + bobSha)).isNotNull();
+        assertChainsVerify();
+    }
+
+    @Test
     void shouldEraseIdempotentlyAndGiveAPersonSeenAgainANewKey() {
         send(changeBy("e1", "alice", ALICE_NAME, null, Map.of()));
         sendErasure("x1", alice, ERASURE_SCOPE);
@@ -295,6 +331,10 @@ class ErasureTopologyTest {
                 .setSubject(Subject.newBuilder().build())
                 .setAttributes(Map.of(Attributes.ERASURE_PERSON, person, Attributes.ERASURE_REFERENCE, "DSR-2026-17"))
                 .build());
+    }
+
+    private static PipelineEvent withEvidence(PipelineEvent event, String sha256) {
+        return PipelineEvent.newBuilder(event).setEvidenceSha256(sha256).build();
     }
 
     private static PipelineEvent changeBy(

@@ -3,12 +3,18 @@ package dev.vigil.schemas.evidence;
 import dev.vigil.schemas.EvidenceChunk;
 import dev.vigil.schemas.topic.Topics;
 import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.security.GeneralSecurityException;
+import java.security.SecureRandom;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HexFormat;
 import java.util.List;
+import javax.crypto.Cipher;
+import javax.crypto.spec.GCMParameterSpec;
+import javax.crypto.spec.SecretKeySpec;
 
 /**
  * The raw payload behind an input, cut into chunks of at most {@link Topics#EVIDENCE_CHUNK_BYTES}
@@ -18,7 +24,32 @@ import java.util.List;
  */
 public final class EvidenceChunks {
 
+    /** {@code EvidenceChunk.encryption} of chunks encrypted with the payload's own data key. */
+    public static final String AES_256_GCM_V1 = "aes-256-gcm:v1";
+
+    /** Bytes of a data key (AES-256). */
+    public static final int DATA_KEY_BYTES = 32;
+
+    private static final int TAG_BITS = 128;
+    private static final int NONCE_BYTES = 12;
+    private static final SecureRandom RANDOM = new SecureRandom();
+
     private EvidenceChunks() {}
+
+    /**
+     * Kafka key of a payload's data key on {@code vigil.evidence-keys} and its Elasticsearch id:
+     * {@code tenant/sha256}.
+     */
+    public static String dataKeyId(String tenant, String sha256) {
+        return tenant + "/" + sha256;
+    }
+
+    /** A fresh random data key: one per payload, so destroying it erases that payload only. */
+    public static byte[] newDataKey() {
+        byte[] key = new byte[DATA_KEY_BYTES];
+        RANDOM.nextBytes(key);
+        return key;
+    }
 
     /** Kafka key of one chunk: {@code tenant/sha256/index}; tenants never share an evidence key. */
     public static String key(String tenant, String sha256, int index) {
@@ -43,6 +74,22 @@ public final class EvidenceChunks {
 
     public static List<EvidenceChunk> chunks(
             String tenant, String sha256, String mediaType, Instant receivedAt, byte[] body, int chunkBytes) {
+        return chunks(tenant, sha256, mediaType, receivedAt, body, chunkBytes, null);
+    }
+
+    /**
+     * The payload's chunks, each encrypted with {@code dataKey} (AES-256-GCM) unless it is null.
+     * {@code sha256}, {@code size} and the cut stay those of the plaintext: the trail's address does
+     * not change, and the reader checks the decrypted bytes against it.
+     */
+    public static List<EvidenceChunk> chunks(
+            String tenant,
+            String sha256,
+            String mediaType,
+            Instant receivedAt,
+            byte[] body,
+            int chunkBytes,
+            byte[] dataKey) {
         int count = Math.max(1, (body.length + chunkBytes - 1) / chunkBytes);
         List<EvidenceChunk> chunks = new ArrayList<>(count);
         for (int i = 0; i < count; i++) {
@@ -56,9 +103,61 @@ public final class EvidenceChunks {
                     .setSize(body.length)
                     .setMediaType(mediaType == null || mediaType.isEmpty() ? null : mediaType)
                     .setReceivedAt(receivedAt.truncatedTo(ChronoUnit.MILLIS))
-                    .setData(ByteBuffer.wrap(Arrays.copyOfRange(body, from, to)))
+                    .setData(ByteBuffer.wrap(
+                            dataKey == null
+                                    ? Arrays.copyOfRange(body, from, to)
+                                    : crypt(
+                                            Cipher.ENCRYPT_MODE,
+                                            dataKey,
+                                            tenant,
+                                            sha256,
+                                            i,
+                                            count,
+                                            Arrays.copyOfRange(body, from, to))))
+                    .setEncryption(dataKey == null ? null : AES_256_GCM_V1)
                     .build());
         }
         return chunks;
+    }
+
+    /**
+     * The plaintext of one encrypted chunk.
+     *
+     * @throws GeneralSecurityException when the key is not the payload's or the chunk (or its
+     *     address: tenant, sha256, index, count) was altered
+     */
+    public static byte[] decrypt(byte[] dataKey, String tenant, String sha256, int index, int count, byte[] ciphertext)
+            throws GeneralSecurityException {
+        try {
+            return crypt(Cipher.DECRYPT_MODE, dataKey, tenant, sha256, index, count, ciphertext);
+        } catch (IllegalStateException e) {
+            if (e.getCause() instanceof GeneralSecurityException g) {
+                throw g;
+            }
+            throw e;
+        }
+    }
+
+    /**
+     * The key is used for this one payload only, so the chunk index is a unique nonce; the address
+     * is authenticated data, so a chunk moved to another index or payload does not open.
+     */
+    private static byte[] crypt(
+            int mode, byte[] dataKey, String tenant, String sha256, int index, int count, byte[] input) {
+        if (dataKey == null || dataKey.length != DATA_KEY_BYTES) {
+            throw new IllegalArgumentException("a data key is " + DATA_KEY_BYTES + " bytes");
+        }
+        try {
+            Cipher cipher = Cipher.getInstance("AES/GCM/NoPadding");
+            byte[] nonce = ByteBuffer.allocate(NONCE_BYTES)
+                    .putInt(NONCE_BYTES - 4, index)
+                    .array();
+            cipher.init(mode, new SecretKeySpec(dataKey, "AES"), new GCMParameterSpec(TAG_BITS, nonce));
+            cipher.updateAAD(("vigil-evidence-v1|" + tenant + "|" + sha256 + "|" + index + "|" + count)
+                    .getBytes(StandardCharsets.UTF_8));
+            return cipher.doFinal(input);
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException("AES-256-GCM failed on evidence chunk " + index + ": " + e, e);
+        }
     }
 }

@@ -95,6 +95,7 @@ public final class Topics {
     private final Topic<byte[], byte[]> streamsDeadLetters;
     private final Topic<String, byte[]> subscriptions;
     private final Topic<String, byte[]> personKeys;
+    private final Topic<String, byte[]> evidenceKeys;
 
     private Topics(String prefix, int partitions) {
         this.prefix = prefix;
@@ -123,6 +124,9 @@ public final class Topics {
         // Keyed tenant/personRef/partition: each streams task writes only its own keys. One partition: few
         // records, read whole by every reader.
         this.personKeys = new Topic<>(prefix + "vigil.person-keys", key, Serdes.ByteArray(), 1, PERSON_KEYS);
+        // Keyed tenant/sha256, value the payload's raw data key: erasing the payload is a tombstone, so
+        // compaction is tuned like the person keys'. One partition: the evidence indexer reads it whole.
+        this.evidenceKeys = new Topic<>(prefix + "vigil.evidence-keys", key, Serdes.ByteArray(), 1, PERSON_KEYS);
     }
 
     public static Topics withPrefix(String prefix) {
@@ -184,6 +188,11 @@ public final class Topics {
         return personKeys;
     }
 
+    /** Data keys of encrypted evidence payloads ({@code tenant/sha256}); a tombstone erases the payload. */
+    public Topic<String, byte[]> evidenceKeys() {
+        return evidenceKeys;
+    }
+
     public List<Topic<?, ?>> all() {
         return List.of(
                 pipelineEvents,
@@ -196,6 +205,7 @@ public final class Topics {
                 auditCheckpoints,
                 streamsDeadLetters,
                 subscriptions,
-                personKeys);
+                personKeys,
+                evidenceKeys);
     }
 }

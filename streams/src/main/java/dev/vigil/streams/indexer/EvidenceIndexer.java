@@ -13,10 +13,13 @@ import dev.vigil.streams.StreamsAppConfig;
 import dev.vigil.trail.ElasticsearchClients;
 import dev.vigil.trail.evidence.EvidenceDocument;
 import dev.vigil.trail.evidence.EvidenceIndex;
+import dev.vigil.trail.evidence.EvidenceKeyDocument;
+import dev.vigil.trail.evidence.EvidenceKeyIndex;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.Properties;
 import java.util.concurrent.atomic.AtomicLong;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
@@ -52,11 +55,15 @@ public final class EvidenceIndexer implements AutoCloseable {
     private final AvroSerde<EvidenceChunk> serde = AvroSerde.of(EvidenceChunk.class);
     private final String alias;
     private final String topic;
+    private final String keyIndex;
+    private final String keyTopic;
     private final Duration pollTimeout;
     private final Thread thread;
     private final AtomicLong indexed = new AtomicLong();
     private final AtomicLong replayed = new AtomicLong();
     private final AtomicLong alarms = new AtomicLong();
+    private final AtomicLong keysIndexed = new AtomicLong();
+    private final AtomicLong keysDeleted = new AtomicLong();
     private volatile boolean running = true;
 
     private EvidenceIndexer(
@@ -64,12 +71,16 @@ public final class EvidenceIndexer implements AutoCloseable {
             KafkaConsumer<String, byte[]> consumer,
             String alias,
             String topic,
+            String keyIndex,
+            String keyTopic,
             Duration pollTimeout) {
         this.es = es;
         this.consumer = consumer;
         this.offsets = new BatchOffsets(consumer, "evidence indexer");
         this.alias = alias;
         this.topic = topic;
+        this.keyIndex = keyIndex;
+        this.keyTopic = keyTopic;
         this.pollTimeout = pollTimeout;
         this.thread = new Thread(this::run, "vigil-evidence-indexer");
     }
@@ -77,10 +88,12 @@ public final class EvidenceIndexer implements AutoCloseable {
     /** Installs the evidence index (idempotent) and starts the consumer thread. */
     public static EvidenceIndexer start(StreamsAppConfig cfg) {
         EvidenceIndex index = new EvidenceIndex(cfg.indexPrefix());
+        EvidenceKeyIndex keys = new EvidenceKeyIndex(cfg.indexPrefix());
         ElasticsearchClient es = ElasticsearchClients.create(cfg.elasticsearchUrl());
         KafkaConsumer<String, byte[]> consumer;
         try {
             index.install(es);
+            keys.install(es);
             consumer = new KafkaConsumer<>(consumerProperties(cfg));
         } catch (RuntimeException e) {
             ElasticsearchClients.close(es);
@@ -91,11 +104,15 @@ public final class EvidenceIndexer implements AutoCloseable {
                 consumer,
                 index.alias(),
                 cfg.topics().evidence().name(),
+                keys.name(),
+                cfg.topics().evidenceKeys().name(),
                 Duration.ofMillis(cfg.indexerFlushIntervalMs()));
         LOG.info(
-                "indexing {} into Elasticsearch alias {} at {} (group {})",
+                "indexing {} into Elasticsearch alias {} and {} into {} at {} (group {})",
                 indexer.topic,
                 indexer.alias,
+                indexer.keyTopic,
+                indexer.keyIndex,
                 cfg.elasticsearchUrl(),
                 groupId(cfg));
         indexer.thread.start();
@@ -125,6 +142,16 @@ public final class EvidenceIndexer implements AutoCloseable {
         return replayed.get();
     }
 
+    /** Data keys of encrypted payloads written to the key index. */
+    public long keysIndexedCount() {
+        return keysIndexed.get();
+    }
+
+    /** Data keys deleted from the key index by a tombstone (an erasure). */
+    public long keysDeletedCount() {
+        return keysDeleted.get();
+    }
+
     /** Chunks whose {@code _id} was taken by a chunk with other bytes (never overwritten). */
     public long integrityAlarms() {
         return alarms.get();
@@ -133,7 +160,7 @@ public final class EvidenceIndexer implements AutoCloseable {
     private void run() {
         Backoff backoff = new Backoff(AuditIndexer.INITIAL_BACKOFF, AuditIndexer.MAX_BACKOFF);
         try {
-            consumer.subscribe(List.of(topic));
+            consumer.subscribe(List.of(topic, keyTopic));
             while (running) {
                 ConsumerRecords<String, byte[]> records = consumer.poll(pollTimeout);
                 if (records.isEmpty()) {
@@ -161,6 +188,8 @@ public final class EvidenceIndexer implements AutoCloseable {
                 indexed.addAndGet(tally.created);
                 replayed.addAndGet(tally.replayed);
                 alarms.addAndGet(tally.alarms);
+                keysIndexed.addAndGet(tally.keysIndexed);
+                keysDeleted.addAndGet(tally.keysDeleted);
                 if (backoff.failures() > 0) {
                     LOG.info("indexing into {} recovered after {} failed attempts", alias, backoff.failures());
                 }
@@ -189,6 +218,10 @@ public final class EvidenceIndexer implements AutoCloseable {
         List<Entry> entries = new ArrayList<>(records.count());
         BulkRequest.Builder bulk = new BulkRequest.Builder();
         for (ConsumerRecord<String, byte[]> record : records) {
+            if (record.topic().equals(keyTopic)) {
+                keyOperation(record, bulk).ifPresent(entries::add);
+                continue;
+            }
             if (record.value() == null) {
                 // Compaction keeps the latest value per key; a tombstone would erase evidence on the topic.
                 LOG.warn(
@@ -211,7 +244,7 @@ public final class EvidenceIndexer implements AutoCloseable {
                         e);
             }
             EvidenceDocument doc = EvidenceDocument.of(chunk);
-            entries.add(new Entry(record, doc));
+            entries.add(new Entry(record, doc, null));
             bulk.operations(
                     op -> op.create(c -> c.index(alias).id(doc.documentId()).document(doc)));
         }
@@ -229,18 +262,37 @@ public final class EvidenceIndexer implements AutoCloseable {
         List<String> failures = new ArrayList<>();
         for (int i = 0; i < items.size(); i++) {
             BulkResponseItem item = items.get(i);
-            if (item.error() == null && (item.status() == 201 || item.status() == 200)) {
+            Entry entry = entries.get(i);
+            boolean ok = item.error() == null && (item.status() == 201 || item.status() == 200);
+            if (entry.keyDelete() != null) {
+                // A key deleted twice (a replay, or an erasure of a payload never indexed) is not found: fine.
+                if (ok || (item.status() == 404 && item.error() == null)) {
+                    tally.keysDeleted += ok ? 1 : 0;
+                    continue;
+                }
+            } else if (entry.doc() == null) {
+                if (ok) {
+                    tally.keysIndexed++;
+                    continue;
+                }
+                if (item.status() == 409) {
+                    // The payload's first key stays, as its first chunks do (create-only): a later delivery of the
+                    // same bytes came with another key that would not open the chunks already indexed.
+                    continue;
+                }
+            } else if (ok) {
                 tally.created++;
+                continue;
             } else if (item.status() == 409
                     && item.error() != null
                     && VERSION_CONFLICT.equals(item.error().type())) {
-                conflicts.add(new Conflict(entries.get(i), item.index()));
-            } else {
-                failures.add(item.id() + ": " + item.status()
-                        + (item.error() == null
-                                ? ""
-                                : " " + item.error().type() + " " + item.error().reason()));
+                conflicts.add(new Conflict(entry, item.index()));
+                continue;
             }
+            failures.add(item.id() + ": " + item.status()
+                    + (item.error() == null
+                            ? ""
+                            : " " + item.error().type() + " " + item.error().reason()));
         }
         if (!failures.isEmpty()) {
             throw new IndexingFailure(
@@ -309,7 +361,35 @@ public final class EvidenceIndexer implements AutoCloseable {
         ElasticsearchClients.close(es);
     }
 
-    private record Entry(ConsumerRecord<String, byte[]> record, EvidenceDocument doc) {}
+    /**
+     * A payload's data key: created under {@code tenant/sha256} (the first wins, like the chunks it
+     * opens), and a tombstone DELETES the document: this index is not the trail, erasing the key is
+     * its purpose (docs/erasure.md).
+     */
+    private Optional<Entry> keyOperation(ConsumerRecord<String, byte[]> record, BulkRequest.Builder bulk) {
+        String id = record.key();
+        int slash = id == null ? -1 : id.lastIndexOf('/');
+        if (slash <= 0) {
+            LOG.warn(
+                    "evidence key at {}-{}@{} has no tenant/sha256 key ('{}'); skipped",
+                    record.topic(),
+                    record.partition(),
+                    record.offset(),
+                    id);
+            return Optional.empty();
+        }
+        if (record.value() == null) {
+            bulk.operations(op -> op.delete(d -> d.index(keyIndex).id(id)));
+            return Optional.of(new Entry(record, null, id));
+        }
+        EvidenceKeyDocument doc =
+                new EvidenceKeyDocument(id.substring(0, slash), id.substring(slash + 1), record.value());
+        bulk.operations(op -> op.create(c -> c.index(keyIndex).id(id).document(doc)));
+        return Optional.of(new Entry(record, null, null));
+    }
+
+    /** One bulk operation: a chunk ({@code doc}), a key deletion ({@code keyDelete}) or a key (neither). */
+    private record Entry(ConsumerRecord<String, byte[]> record, EvidenceDocument doc, String keyDelete) {}
 
     private record Conflict(Entry entry, String index) {}
 
@@ -317,6 +397,8 @@ public final class EvidenceIndexer implements AutoCloseable {
         long created;
         long replayed;
         long alarms;
+        long keysIndexed;
+        long keysDeleted;
     }
 
     private static final class IndexingFailure extends Exception {

@@ -6,12 +6,15 @@ import co.elastic.clients.elasticsearch.ElasticsearchClient;
 import co.elastic.clients.elasticsearch.core.GetResponse;
 import dev.vigil.embedded.SharedServers;
 import dev.vigil.schemas.EvidenceChunk;
+import dev.vigil.schemas.evidence.EvidenceChunks;
 import dev.vigil.schemas.topic.TopicAdmin;
 import dev.vigil.schemas.topic.Topics;
 import dev.vigil.streams.StreamsAppConfig;
 import dev.vigil.trail.ElasticsearchClients;
 import dev.vigil.trail.evidence.EvidenceDocument;
 import dev.vigil.trail.evidence.EvidenceIndex;
+import dev.vigil.trail.evidence.EvidenceKeyDocument;
+import dev.vigil.trail.evidence.EvidenceKeyIndex;
 import java.io.ByteArrayOutputStream;
 import java.nio.ByteBuffer;
 import java.nio.file.Path;
@@ -150,6 +153,60 @@ class EvidenceIndexerIT {
 
         assertThat(indexer.replayedCount()).isZero();
         assertThat(get(forged.documentId()).data()).isEqualTo(forged.data());
+    }
+
+    @Test
+    void shouldIndexEncryptedChunksAndTheirDataKeyAndDeleteTheKeyOnItsTombstone() throws Exception {
+        byte[] payload = ("{\"actor\":{\"email\":\"alice@example.com\"},\"pad\":\"" + "x".repeat(CHUNK) + "\"}")
+                .getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        String sha = sha256(payload);
+        byte[] key = EvidenceChunks.newDataKey();
+        List<EvidenceChunk> encrypted = EvidenceChunks.chunks(
+                "acme", sha, "application/json", Instant.parse("2026-03-01T08:00:00Z"), payload, CHUNK, key);
+        String keyId = EvidenceChunks.dataKeyId("acme", sha);
+        produceKey(keyId, key);
+        produce(encrypted);
+
+        EvidenceIndexer indexer = startIndexer(config.get("vigil.indexer.group-id"));
+        await(() -> indexer.indexedCount() == 2 && indexer.keysIndexedCount() == 1);
+
+        EvidenceKeyIndex keyIndex = new EvidenceKeyIndex(topics.prefix());
+        GetResponse<EvidenceKeyDocument> keyDoc =
+                es.get(g -> g.index(keyIndex.name()).id(keyId), EvidenceKeyDocument.class);
+        assertThat(keyDoc.found()).isTrue();
+        assertThat(keyDoc.source().key()).isEqualTo(key);
+        assertThat(keyDoc.source().sha256()).isEqualTo(sha);
+        ByteArrayOutputStream plain = new ByteArrayOutputStream();
+        for (int i = 0; i < 2; i++) {
+            EvidenceDocument doc = get(EvidenceIndex.documentId("acme", sha, i));
+            assertThat(doc.encryption()).isEqualTo(EvidenceChunks.AES_256_GCM_V1);
+            assertThat(new String(doc.data(), java.nio.charset.StandardCharsets.ISO_8859_1))
+                    .doesNotContain("alice@example.com");
+            plain.write(EvidenceChunks.decrypt(key, "acme", sha, i, 2, doc.data()));
+        }
+        assertThat(plain.toByteArray()).isEqualTo(payload);
+
+        // The erasure of the person: a tombstone for the payload's key.
+        produceKey(keyId, null);
+        await(() -> indexer.keysDeletedCount() == 1);
+
+        assertThat(es.get(g -> g.index(keyIndex.name()).id(keyId), EvidenceKeyDocument.class)
+                        .found())
+                .isFalse();
+        assertThat(get(EvidenceIndex.documentId("acme", sha, 0)).encryption())
+                .as("the chunks stay, as ciphertext nobody can open")
+                .isEqualTo(EvidenceChunks.AES_256_GCM_V1);
+        assertThat(indexer.integrityAlarms()).isZero();
+    }
+
+    private void produceKey(String id, byte[] key) throws Exception {
+        try (KafkaProducer<String, byte[]> producer = new KafkaProducer<>(
+                Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap),
+                topics.evidenceKeys().keySerde().serializer(),
+                topics.evidenceKeys().valueSerde().serializer())) {
+            producer.send(new ProducerRecord<>(topics.evidenceKeys().name(), id, key))
+                    .get();
+        }
     }
 
     private EvidenceDocument get(String id) throws Exception {

@@ -11,7 +11,8 @@ import java.util.Objects;
 /**
  * One chunk of an input's raw payload as stored in Elasticsearch ({@code data} is base64 in the
  * JSON, a {@code binary} field: stored, never indexed). Field names are those of {@code
- * evidence-mappings-v1.json}.
+ * evidence-mappings-v1.json}. {@code encryption} null: {@code data} is the plaintext; otherwise it
+ * is ciphertext under the payload's data key ({@link EvidenceKeyDocument}).
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record EvidenceDocument(
@@ -22,7 +23,26 @@ public record EvidenceDocument(
         long size,
         @JsonProperty("media_type") String mediaType,
         @JsonProperty("received_at") String receivedAt,
-        byte[] data) {
+        byte[] data,
+        String encryption) {
+
+    /** A plaintext chunk (evidence kept before ingest encrypted payloads). */
+    public EvidenceDocument(
+            String tenant,
+            String sha256,
+            int index,
+            int count,
+            long size,
+            String mediaType,
+            String receivedAt,
+            byte[] data) {
+        this(tenant, sha256, index, count, size, mediaType, receivedAt, data, null);
+    }
+
+    /** Whether {@link #data} is ciphertext that needs the payload's data key. */
+    public boolean encrypted() {
+        return encryption != null;
+    }
 
     public static EvidenceDocument of(EvidenceChunk chunk) {
         ByteBuffer buffer = chunk.getData().duplicate();
@@ -36,7 +56,8 @@ public record EvidenceDocument(
                 chunk.getSize(),
                 chunk.getMediaType(),
                 chunk.getReceivedAt() == null ? null : chunk.getReceivedAt().toString(),
-                bytes);
+                bytes,
+                chunk.getEncryption());
     }
 
     /** The Elasticsearch {@code _id}: the chunk's Kafka key, so a replay collides with itself. */
@@ -56,6 +77,7 @@ public record EvidenceDocument(
                 && index == other.index
                 && count == other.count
                 && size == other.size
+                && Objects.equals(encryption, other.encryption)
                 && Arrays.equals(data, other.data);
     }
 

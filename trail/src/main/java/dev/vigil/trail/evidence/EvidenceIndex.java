@@ -28,6 +28,7 @@ public final class EvidenceIndex {
     public static final String MEDIA_TYPE = "media_type";
     public static final String RECEIVED_AT = "received_at";
     public static final String DATA = "data";
+    public static final String ENCRYPTION = "encryption";
 
     private final String prefix;
 
@@ -84,6 +85,8 @@ public final class EvidenceIndex {
                     throw e;
                 }
             }
+            // Indices made before chunks were encrypted lack the field (strict mapping); adding one is allowed.
+            client.indices().putMapping(p -> p.index(alias()).properties(ENCRYPTION, pr -> pr.keyword(k -> k)));
         } catch (IOException e) {
             throw new UncheckedIOException("cannot install the evidence index in Elasticsearch: " + e.getMessage(), e);
         }

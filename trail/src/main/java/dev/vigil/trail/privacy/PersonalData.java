@@ -57,6 +57,12 @@ public final class PersonalData {
     public static final String ERASURE_KEYS_DESTROYED = "erasure.keys-destroyed";
 
     /**
+     * Record attribute of an erasure record: how many data keys of evidence payloads naming the
+     * person its task destroyed (tombstones sent to vigil.evidence-keys).
+     */
+    public static final String ERASURE_EVIDENCE_KEYS_DESTROYED = "erasure.evidence-keys-destroyed";
+
+    /**
      * Scope of the erasure request delivered to input partition {@code n}: {@code vigil/erasure/p<n>}.
      * One chain per partition, so each erasure chain lives in exactly one streams task.
      */
