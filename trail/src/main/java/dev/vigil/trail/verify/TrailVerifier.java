@@ -465,35 +465,4 @@ public final class TrailVerifier {
     private static ChainCheck.Link link(Hit<AuditDocument> h) {
         return ChainCheck.Link.of(h.id(), h.source());
     }
-
-    private static final class Peekable<T> implements Iterator<T> {
-        private final Iterator<T> it;
-        private T peeked;
-
-        Peekable(Iterator<T> it) {
-            this.it = it;
-        }
-
-        @Override
-        public boolean hasNext() {
-            return peeked != null || it.hasNext();
-        }
-
-        T peek() {
-            if (peeked == null) {
-                peeked = it.next();
-            }
-            return peeked;
-        }
-
-        @Override
-        public T next() {
-            if (peeked != null) {
-                T t = peeked;
-                peeked = null;
-                return t;
-            }
-            return it.next();
-        }
-    }
 }
