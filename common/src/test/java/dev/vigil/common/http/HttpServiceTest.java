@@ -74,7 +74,19 @@ class HttpServiceTest {
         service.close();
     }
 
+    static HttpResponse<String> sendOnNewConnection(String method, String path, String key, String body)
+            throws Exception {
+        try (HttpClient own = HttpClient.newHttpClient()) {
+            return send(own, method, path, key, body);
+        }
+    }
+
     static HttpResponse<String> send(String method, String path, String key, String body) throws Exception {
+        return send(client, method, path, key, body);
+    }
+
+    static HttpResponse<String> send(HttpClient via, String method, String path, String key, String body)
+            throws Exception {
         HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(service.baseUrl() + path))
                 .method(
                         method,
@@ -82,7 +94,7 @@ class HttpServiceTest {
         if (key != null) {
             b.header("Authorization", "Bearer " + key);
         }
-        return client.send(b.build(), HttpResponse.BodyHandlers.ofString());
+        return via.send(b.build(), HttpResponse.BodyHandlers.ofString());
     }
 
     @Test
@@ -136,9 +148,11 @@ class HttpServiceTest {
     void shouldCloseTheConnectionAfterRefusingABodyItDidNotRead() throws Exception {
         // A large unread body, so the bytes left on the connection cannot be drained quietly.
         String big = "x".repeat(1 << 20);
-        var refused = send("POST", "/v1/echo", publisher, big);
-        var unauthorized = send("POST", "/v1/echo", null, big);
-        var next = send("POST", "/v1/echo", publisher, "hello");
+        // A client per request: what is checked is the server's answer and that it keeps serving, not how a
+        // client pool races a connection the server is closing (seen once: "header parser received no bytes").
+        var refused = sendOnNewConnection("POST", "/v1/echo", publisher, big);
+        var unauthorized = sendOnNewConnection("POST", "/v1/echo", null, big);
+        var next = sendOnNewConnection("POST", "/v1/echo", publisher, "hello");
 
         assertThat(refused.statusCode()).isEqualTo(413);
         assertThat(refused.headers().firstValue("Connection")).hasValue("close");
