@@ -14,6 +14,7 @@ import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
@@ -25,6 +26,7 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.Properties;
 import java.util.TreeMap;
+import java.util.UUID;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -58,9 +60,10 @@ public final class HtmlReport {
         Path target = file.toAbsolutePath();
         Path dir = target.getParent();
         Files.createDirectories(dir);
-        Path tmp = Files.createTempFile(dir, target.getFileName().toString() + ".", ".tmp");
+        // not createTempFile: its owner-only permissions would stay on the report; this one follows the umask
+        Path tmp = dir.resolve(target.getFileName() + "." + UUID.randomUUID() + ".tmp");
         try {
-            Files.writeString(tmp, html, StandardCharsets.UTF_8);
+            Files.writeString(tmp, html, StandardCharsets.UTF_8, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
             try {
                 Files.move(tmp, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
             } catch (AtomicMoveNotSupportedException e) {
@@ -189,7 +192,7 @@ public final class HtmlReport {
         return "Vigil bench " + ReportFormat.text(r.vigilVersion()) + " — " + ReportFormat.when(r.startedAt());
     }
 
-    /** HTML text and attribute escaping. */
+    /** HTML text and attribute escaping; control characters (not valid in HTML text) become U+FFFD. */
     static String esc(String s) {
         if (s == null) {
             return NONE;
@@ -203,7 +206,8 @@ public final class HtmlReport {
                 case '>' -> out.append("&gt;");
                 case '"' -> out.append("&quot;");
                 case '\'' -> out.append("&#39;");
-                default -> out.append(c);
+                case '\t', '\n', '\r' -> out.append(c);
+                default -> out.append(Character.isISOControl(c) ? '\uFFFD' : c);
             }
         }
         return out.toString();
@@ -410,8 +414,11 @@ public final class HtmlReport {
                 return;
             }
             List<String> stages = ReportFormat.keys(steps, BenchResult.Step::stageRatesPerSecond);
+            List<String> groups = ReportFormat.keys(steps, BenchResult.Step::maxLag);
+            int columns = 1 + 3 + stages.size() + 1 + 2 + 4 + Math.max(1, groups.size()) + 1;
             a("<p class=\"help\">Rates per second over each step; latencies in milliseconds. Accept: HTTP request "
-                    + "→ 202. Searchable: 202 → found through audit-api search (probe inputs).</p>\n");
+                    + "→ 202. Searchable: 202 → found through audit-api search (probe inputs). Max lag: the most "
+                    + "records a consumer group was behind during the step.</p>\n");
             a("<div class=\"scroll\"><table class=\"steps\">\n<thead><tr>"
                     + "<th scope=\"col\" rowspan=\"2\">Phase</th>"
                     + "<th scope=\"col\" rowspan=\"2\" class=\"num\">Offered in/s</th>"
@@ -422,19 +429,28 @@ public final class HtmlReport {
             }
             a("<th scope=\"col\" rowspan=\"2\" class=\"num\">Searchable docs/s</th>"
                     + "<th scope=\"colgroup\" colspan=\"2\">Accept ms</th>"
-                    + "<th scope=\"colgroup\" colspan=\"4\">Searchable ms</th>"
-                    + "<th scope=\"col\" rowspan=\"2\">Max lag</th>"
-                    + "<th scope=\"col\" rowspan=\"2\">Saturated</th></tr>\n<tr>");
-            for (String s : stages) {
-                a("<th scope=\"col\" class=\"num\">").t(s).a("</th>");
+                    + "<th scope=\"colgroup\" colspan=\"4\">Searchable ms</th>");
+            if (groups.isEmpty()) {
+                a("<th scope=\"col\" rowspan=\"2\" class=\"num\">Max lag</th>");
+            } else {
+                a("<th scope=\"colgroup\" colspan=\"").a(Integer.toString(groups.size())).a("\">Max lag</th>");
+            }
+            a("<th scope=\"col\" rowspan=\"2\">Saturated</th></tr>\n<tr>");
+            for (String stage : stages) {
+                a("<th scope=\"col\" class=\"num name\">").a(breakable(stage)).a("</th>");
             }
             a("<th scope=\"col\" class=\"num\">p50</th><th scope=\"col\" class=\"num\">p99</th>"
                     + "<th scope=\"col\" class=\"num\">p50</th><th scope=\"col\" class=\"num\">p95</th>"
-                    + "<th scope=\"col\" class=\"num\">p99</th><th scope=\"col\" class=\"num\">max</th></tr></thead>\n<tbody>\n");
+                    + "<th scope=\"col\" class=\"num\">p99</th><th scope=\"col\" class=\"num\">max</th>");
+            for (String group : groups) {
+                a("<th scope=\"col\" class=\"num name\">").a(breakable(group)).a("</th>");
+            }
+            a("</tr></thead>\n<tbody>\n");
             for (BenchResult.Step s : steps) {
                 a("<tr class=\"phase-").t(String.valueOf(s.phase())).a(s.saturated() ? " saturated" : "").a("\">");
                 a("<th scope=\"row\">").t(ReportFormat.text(s.phase())).a("<span class=\"sub\">")
-                        .t(ReportFormat.seconds(s.startSecond()) + " s + " + ReportFormat.seconds(s.seconds()) + " s")
+                        .t(ReportFormat.seconds(s.startSecond()) + "–"
+                                + ReportFormat.seconds(s.startSecond() + s.seconds()) + " s")
                         .a("</span></th>");
                 num(ReportFormat.rate(s.offeredInputsPerSecond()));
                 a("<td class=\"num\">").t(ReportFormat.rate(s.acceptedInputsPerSecond()));
@@ -455,27 +471,25 @@ public final class HtmlReport {
                 num(se == null ? NONE : ReportFormat.ms(se.p95()));
                 a("<td class=\"num strong\">").t(se == null ? NONE : ReportFormat.ms(se.p99())).a("</td>");
                 num(se == null ? NONE : ReportFormat.ms(se.max()));
-                a("<td class=\"lag\">");
-                Map<String, Long> lag = map(s.maxLag());
-                if (lag.isEmpty()) {
-                    t(NONE);
+                if (groups.isEmpty()) {
+                    num(NONE);
                 }
-                for (Map.Entry<String, Long> g : lag.entrySet()) {
-                    a("<span class=\"lag-line\">").t(g.getKey()).a(" <span class=\"fig\">")
-                            .t(g.getValue() == null ? NONE : ReportFormat.count(g.getValue())).a("</span></span>");
+                for (String group : groups) {
+                    Long lag = map(s.maxLag()).get(group);
+                    num(lag == null ? NONE : ReportFormat.count(lag));
                 }
-                a("</td><td>");
-                if (s.saturated()) {
-                    a("<span class=\"verdict missed\">saturated</span>");
-                    if (s.saturationReason() != null) {
-                        a("<span class=\"sub\">").t(s.saturationReason()).a("</span>");
-                    }
-                } else {
-                    a("no");
+                a("<td>").a(s.saturated() ? "<span class=\"verdict missed\">✗ yes</span>" : "no").a("</td></tr>\n");
+                if (s.saturated() && s.saturationReason() != null) {
+                    a("<tr class=\"reason\"><td colspan=\"").a(Integer.toString(columns)).a("\">Saturated: ")
+                            .t(s.saturationReason()).a("</td></tr>\n");
                 }
-                a("</td></tr>\n");
             }
             a("</tbody></table></div>\n</section>\n");
+        }
+
+        /** A name that may wrap after its dots and dashes (long stage and group names in narrow columns). */
+        private static String breakable(String name) {
+            return esc(name).replace(".", ".<wbr>").replace("-", "-<wbr>");
         }
 
         private void charts() {

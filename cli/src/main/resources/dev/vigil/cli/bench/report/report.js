@@ -37,6 +37,12 @@
     return v.toLocaleString('en-US', { minimumFractionDigits: d, maximumFractionDigits: d });
   }
 
+  /** Milliseconds as the tables print them: whole from 100 ms up, one decimal below. */
+  function fmtMs(v) {
+    if (num(v) === null) return '—';
+    return fmt(v, Math.abs(v) >= 100 ? 0 : 1);
+  }
+
   function fmtT(seconds) {
     var s = Math.max(0, Math.round(seconds));
     var h = Math.floor(s / 3600);
@@ -251,7 +257,7 @@
   }
 
   function bucketLabel(b, i, all) {
-    return (i === all.length - 1 ? '≤ ' + fmt(b.upper_ms) + ' (max)' : '≤ ' + fmt(b.upper_ms)) + ' ms';
+    return '≤ ' + fmtMs(b.upper_ms) + ' ms' + (i === all.length - 1 ? ' (max)' : '');
   }
 
   function histogram() {
@@ -278,14 +284,14 @@
         }) },
         options: { parsing: false, scales: {
           x: { type: 'logarithmic', title: { display: true, text: 'bucket upper bound (ms)' },
-            ticks: { callback: function (v) { return fmt(v); } } },
+            ticks: { callback: function (v) { return fmtMs(v); } } },
           y: { beginAtZero: true, title: { display: true, text: '% of probes' } }
         } }
       };
     } else {
       var l = choice.latency;
-      facts.textContent = fmt(l.count, 0) + ' measured · p50 ' + fmt(l.p50) + ' ms · p95 ' + fmt(l.p95) +
-        ' ms · p99 ' + fmt(l.p99) + ' ms · max ' + fmt(l.max) + ' ms';
+      facts.textContent = fmt(l.count, 0) + ' measured · p50 ' + fmtMs(l.p50) + ' ms · p95 ' + fmtMs(l.p95) +
+        ' ms · p99 ' + fmtMs(l.p99) + ' ms · max ' + fmtMs(l.max) + ' ms';
       config = {
         type: 'bar',
         data: {
