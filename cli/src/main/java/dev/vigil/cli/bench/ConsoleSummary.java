@@ -24,7 +24,10 @@ public final class ConsoleSummary {
         out.append(ReportFormat.plain(headline(result))).append('\n');
         for (Section s : sections(result)) {
             out.append('\n').append(ReportFormat.plain(s.title())).append('\n');
-            out.append(s.table() == null ? "  " + ReportFormat.plain(s.empty()) + "\n" : s.table().text());
+            out.append(
+                    s.table() == null
+                            ? "  " + ReportFormat.plain(s.empty()) + "\n"
+                            : s.table().text());
         }
         List<String> notes = list(result.notes());
         if (!notes.isEmpty()) {
@@ -42,7 +45,10 @@ public final class ConsoleSummary {
         out.append(ReportTable.md(headline(result))).append('\n');
         for (Section s : sections(result)) {
             out.append("\n**").append(ReportTable.md(s.title())).append("**\n\n");
-            out.append(s.table() == null ? ReportTable.md(s.empty()) + "\n" : s.table().markdown());
+            out.append(
+                    s.table() == null
+                            ? ReportTable.md(s.empty()) + "\n"
+                            : s.table().markdown());
         }
         List<String> notes = list(result.notes());
         if (!notes.isEmpty()) {

@@ -63,7 +63,8 @@ public final class HtmlReport {
         // not createTempFile: its owner-only permissions would stay on the report; this one follows the umask
         Path tmp = dir.resolve(target.getFileName() + "." + UUID.randomUUID() + ".tmp");
         try {
-            Files.writeString(tmp, html, StandardCharsets.UTF_8, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
+            Files.writeString(
+                    tmp, html, StandardCharsets.UTF_8, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
             try {
                 Files.move(tmp, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
             } catch (AtomicMoveNotSupportedException e) {
@@ -95,7 +96,10 @@ public final class HtmlReport {
     /** The result as compact JSON that can sit inside a {@code <script>} element: no {@code <}, {@code >} or {@code &}. */
     static String embeddedJson(BenchResult r) {
         try {
-            String json = BenchResult.json().writer().without(SerializationFeature.INDENT_OUTPUT).writeValueAsString(r);
+            String json = BenchResult.json()
+                    .writer()
+                    .without(SerializationFeature.INDENT_OUTPUT)
+                    .writeValueAsString(r);
             // These characters only occur inside JSON strings, where the \\u form means the same.
             return json.replace("<", "\\u003c")
                     .replace(">", "\\u003e")
@@ -302,11 +306,14 @@ public final class HtmlReport {
             List<BenchResult.Ratio> ratios = list(r.ratios());
             a("<section id=\"targets\">\n<h2>Targets</h2>\n");
             if (ratios.isEmpty()) {
-                a("<p class=\"empty\">No ratios: the run measured no pipeline figure with its ceiling.</p>\n</section>\n");
+                a(
+                        "<p class=\"empty\">No ratios: the run measured no pipeline figure with its ceiling.</p>\n</section>\n");
                 return;
             }
             long met = ratios.stream().filter(BenchResult.Ratio::met).count();
-            a("<p class=\"summary\">").t(met + " of " + ratios.size() + " targets met.").a("</p>\n");
+            a("<p class=\"summary\">")
+                    .t(met + " of " + ratios.size() + " targets met.")
+                    .a("</p>\n");
             a("<div class=\"scroll\"><table class=\"ratios\">\n<thead><tr><th scope=\"col\">Ratio</th>"
                     + "<th scope=\"col\" class=\"num\">Value</th><th scope=\"col\" class=\"num\">Target</th>"
                     + "<th scope=\"col\" class=\"num\">Stretch</th><th scope=\"col\">Result</th>"
@@ -317,13 +324,23 @@ public final class HtmlReport {
                 num(ReportFormat.ratio(x.target()));
                 num(ReportFormat.ratio(x.stretch()));
                 a("<td>").a(verdict(x.met(), stretchReached(x))).a("</td>");
-                a("<td>").t(ReportFormat.text(x.numerator())).a(" <span class=\"fig\">")
-                        .t(ReportFormat.rate(x.numeratorValue())).a("</span></td>");
-                a("<td>").t(ReportFormat.text(x.denominator())).a(" <span class=\"fig\">")
-                        .t(ReportFormat.rate(x.denominatorValue())).a("</span></td></tr>\n");
+                a("<td>")
+                        .t(ReportFormat.text(x.numerator()))
+                        .a(" <span class=\"fig\">")
+                        .t(ReportFormat.rate(x.numeratorValue()))
+                        .a("</span></td>");
+                a("<td>")
+                        .t(ReportFormat.text(x.denominator()))
+                        .a(" <span class=\"fig\">")
+                        .t(ReportFormat.rate(x.denominatorValue()))
+                        .a("</span></td></tr>\n");
             }
             a("</tbody></table></div>\n");
-            chart("chart-ratios", "Ratios against their targets", "Each ratio's value, target and stretch target.", "short");
+            chart(
+                    "chart-ratios",
+                    "Ratios against their targets",
+                    "Each ratio's value, target and stretch target.",
+                    "short");
             a("</section>\n");
         }
 
@@ -363,17 +380,29 @@ public final class HtmlReport {
             BenchResult.Step half = ReportFormat.halfStep(r);
             if (half != null && half.searchable() != null) {
                 BenchResult.Latency l = half.searchable();
-                a("<p class=\"help\">Accepted → searchable at ").t(ReportFormat.stepLabel(half)).a(": p50 ")
-                        .t(ReportFormat.ms(l.p50())).a(" ms, p95 ").t(ReportFormat.ms(l.p95())).a(" ms, p99 ")
-                        .t(ReportFormat.ms(l.p99())).a(" ms, max ").t(ReportFormat.ms(l.max())).a(" ms (")
-                        .t(ReportFormat.count(l.count())).a(" probes).</p>\n");
+                a("<p class=\"help\">Accepted → searchable at ")
+                        .t(ReportFormat.stepLabel(half))
+                        .a(": p50 ")
+                        .t(ReportFormat.ms(l.p50()))
+                        .a(" ms, p95 ")
+                        .t(ReportFormat.ms(l.p95()))
+                        .a(" ms, p99 ")
+                        .t(ReportFormat.ms(l.p99()))
+                        .a(" ms, max ")
+                        .t(ReportFormat.ms(l.max()))
+                        .a(" ms (")
+                        .t(ReportFormat.count(l.count()))
+                        .a(" probes).</p>\n");
             }
             a("</section>\n");
         }
 
         private void tile(String label, String value) {
-            a("<div class=\"tile\"><span class=\"tile-value\">").t(value).a("</span><span class=\"tile-label\">")
-                    .t(label).a("</span></div>");
+            a("<div class=\"tile\"><span class=\"tile-value\">")
+                    .t(value)
+                    .a("</span><span class=\"tile-label\">")
+                    .t(label)
+                    .a("</span></div>");
         }
 
         private void ceilings() {
@@ -386,7 +415,11 @@ public final class HtmlReport {
                     + "<th scope=\"col\" class=\"num\">Size</th><th scope=\"col\" class=\"num\">Seconds</th>"
                     + "<th scope=\"col\">Note</th></tr></thead>\n<tbody>\n");
             for (BenchResult.Ceiling c : measured) {
-                a("<tr><th scope=\"row\">").t(ReportFormat.text(c.name())).a("</th><td>").t(ReportFormat.text(c.unit())).a("</td>");
+                a("<tr><th scope=\"row\">")
+                        .t(ReportFormat.text(c.name()))
+                        .a("</th><td>")
+                        .t(ReportFormat.text(c.unit()))
+                        .a("</td>");
                 num(ReportFormat.rate(c.perSecond()));
                 num(ReportFormat.count(c.count()));
                 num(ReportFormat.bytes(c.bytes()));
@@ -394,9 +427,12 @@ public final class HtmlReport {
                 a("<td>").t(c.note() == null ? "" : c.note()).a("</td></tr>\n");
             }
             for (String name : ReportFormat.missingCeilings(r)) {
-                a("<tr class=\"missing\"><th scope=\"row\">").t(name).a("</th><td colspan=\"5\">")
+                a("<tr class=\"missing\"><th scope=\"row\">")
+                        .t(name)
+                        .a("</th><td colspan=\"5\">")
                         .a("<span class=\"verdict missed\">✗ not measured</span></td><td>")
-                        .t(ReportFormat.noteAbout(r, name)).a("</td></tr>\n");
+                        .t(ReportFormat.noteAbout(r, name))
+                        .a("</td></tr>\n");
             }
             a("</tbody></table></div>\n</section>\n");
         }
@@ -425,7 +461,9 @@ public final class HtmlReport {
                     + "<th scope=\"col\" rowspan=\"2\" class=\"num\">Accepted in/s</th>"
                     + "<th scope=\"col\" rowspan=\"2\" class=\"num\">Records/s</th>");
             if (!stages.isEmpty()) {
-                a("<th scope=\"colgroup\" colspan=\"").a(Integer.toString(stages.size())).a("\">Stage rates /s</th>");
+                a("<th scope=\"colgroup\" colspan=\"")
+                        .a(Integer.toString(stages.size()))
+                        .a("\">Stage rates /s</th>");
             }
             a("<th scope=\"col\" rowspan=\"2\" class=\"num\">Searchable docs/s</th>"
                     + "<th scope=\"colgroup\" colspan=\"2\">Accept ms</th>"
@@ -433,7 +471,9 @@ public final class HtmlReport {
             if (groups.isEmpty()) {
                 a("<th scope=\"col\" rowspan=\"2\" class=\"num\">Max lag</th>");
             } else {
-                a("<th scope=\"colgroup\" colspan=\"").a(Integer.toString(groups.size())).a("\">Max lag</th>");
+                a("<th scope=\"colgroup\" colspan=\"")
+                        .a(Integer.toString(groups.size()))
+                        .a("\">Max lag</th>");
             }
             a("<th scope=\"col\" rowspan=\"2\">Saturated</th></tr>\n<tr>");
             for (String stage : stages) {
@@ -447,29 +487,40 @@ public final class HtmlReport {
             }
             a("</tr></thead>\n<tbody>\n");
             for (BenchResult.Step s : steps) {
-                a("<tr class=\"phase-").t(String.valueOf(s.phase())).a(s.saturated() ? " saturated" : "").a("\">");
-                a("<th scope=\"row\">").t(ReportFormat.text(s.phase())).a("<span class=\"sub\">")
+                a("<tr class=\"phase-")
+                        .t(String.valueOf(s.phase()))
+                        .a(s.saturated() ? " saturated" : "")
+                        .a("\">");
+                a("<th scope=\"row\">")
+                        .t(ReportFormat.text(s.phase()))
+                        .a("<span class=\"sub\">")
                         .t(ReportFormat.seconds(s.startSecond()) + "–"
                                 + ReportFormat.seconds(s.startSecond() + s.seconds()) + " s")
                         .a("</span></th>");
                 num(ReportFormat.rate(s.offeredInputsPerSecond()));
                 a("<td class=\"num\">").t(ReportFormat.rate(s.acceptedInputsPerSecond()));
                 if (s.inputsFailed() > 0) {
-                    a("<span class=\"sub bad\">").t(ReportFormat.count(s.inputsFailed()) + " failed").a("</span>");
+                    a("<span class=\"sub bad\">")
+                            .t(ReportFormat.count(s.inputsFailed()) + " failed")
+                            .a("</span>");
                 }
                 a("</td>");
                 num(ReportFormat.rate(s.acceptedRecordsPerSecond()));
                 for (String stage : stages) {
                     num(ReportFormat.rate(map(s.stageRatesPerSecond()).get(stage)));
                 }
-                a("<td class=\"num strong\">").t(ReportFormat.rate(s.searchableDocumentsPerSecond())).a("</td>");
+                a("<td class=\"num strong\">")
+                        .t(ReportFormat.rate(s.searchableDocumentsPerSecond()))
+                        .a("</td>");
                 BenchResult.Latency acc = s.accept();
                 num(acc == null ? NONE : ReportFormat.ms(acc.p50()));
                 num(acc == null ? NONE : ReportFormat.ms(acc.p99()));
                 BenchResult.Latency se = s.searchable();
                 num(se == null ? NONE : ReportFormat.ms(se.p50()));
                 num(se == null ? NONE : ReportFormat.ms(se.p95()));
-                a("<td class=\"num strong\">").t(se == null ? NONE : ReportFormat.ms(se.p99())).a("</td>");
+                a("<td class=\"num strong\">")
+                        .t(se == null ? NONE : ReportFormat.ms(se.p99()))
+                        .a("</td>");
                 num(se == null ? NONE : ReportFormat.ms(se.max()));
                 if (groups.isEmpty()) {
                     num(NONE);
@@ -478,10 +529,15 @@ public final class HtmlReport {
                     Long lag = map(s.maxLag()).get(group);
                     num(lag == null ? NONE : ReportFormat.count(lag));
                 }
-                a("<td>").a(s.saturated() ? "<span class=\"verdict missed\">✗ yes</span>" : "no").a("</td></tr>\n");
+                a("<td>")
+                        .a(s.saturated() ? "<span class=\"verdict missed\">✗ yes</span>" : "no")
+                        .a("</td></tr>\n");
                 if (s.saturated() && s.saturationReason() != null) {
-                    a("<tr class=\"reason\"><td colspan=\"").a(Integer.toString(columns)).a("\">Saturated: ")
-                            .t(s.saturationReason()).a("</td></tr>\n");
+                    a("<tr class=\"reason\"><td colspan=\"")
+                            .a(Integer.toString(columns))
+                            .a("\">Saturated: ")
+                            .t(s.saturationReason())
+                            .a("</td></tr>\n");
                 }
             }
             a("</tbody></table></div>\n</section>\n");
@@ -518,15 +574,28 @@ public final class HtmlReport {
                     + "aria-label=\"Latency histogram\">The steps table holds the percentiles.</canvas></div>"
                     + "<p id=\"histogram-facts\" class=\"help\"></p></figure>\n");
             chart("chart-rss", "RSS per process", "Resident memory of each process over time, MiB.", "");
-            chart("chart-lag", "Consumer lag per group", "Records behind the end of their topics, per consumer group.", "");
+            chart(
+                    "chart-lag",
+                    "Consumer lag per group",
+                    "Records behind the end of their topics, per consumer group.",
+                    "");
             chart("chart-cpu", "CPU per process", "CPU use of each process over time, percent of one core.", "");
             a("</div>\n</section>\n");
         }
 
         private void chart(String id, String title, String description, String kind) {
-            a("<figure class=\"card ").a(kind).a("\"><figcaption>").t(title).a("</figcaption><div class=\"chart\">")
-                    .a("<canvas id=\"").a(id).a("\" role=\"img\" aria-label=\"").t(title + ": " + description)
-                    .a("\">").t(description).a("</canvas></div></figure>\n");
+            a("<figure class=\"card ")
+                    .a(kind)
+                    .a("\"><figcaption>")
+                    .t(title)
+                    .a("</figcaption><div class=\"chart\">")
+                    .a("<canvas id=\"")
+                    .a(id)
+                    .a("\" role=\"img\" aria-label=\"")
+                    .t(title + ": " + description)
+                    .a("\">")
+                    .t(description)
+                    .a("</canvas></div></figure>\n");
         }
 
         private void processes() {
@@ -538,10 +607,11 @@ public final class HtmlReport {
             }
             a("<p class=\"help\">Over the pipeline phases. CPU per event: the process's CPU time divided by the "
                     + "inputs accepted meanwhile. RSS slope: growth from the first to the last tenth of a soak.</p>\n");
-            a("<div class=\"scroll\"><table>\n<thead><tr><th scope=\"col\">Process</th><th scope=\"col\" class=\"num\">PID</th>"
-                    + "<th scope=\"col\" class=\"num\">CPU s</th><th scope=\"col\" class=\"num\">CPU ms/event</th>"
-                    + "<th scope=\"col\" class=\"num\">RSS max MiB</th><th scope=\"col\" class=\"num\">RSS last MiB</th>"
-                    + "<th scope=\"col\" class=\"num\">RSS slope MiB/h</th></tr></thead>\n<tbody>\n");
+            a(
+                    "<div class=\"scroll\"><table>\n<thead><tr><th scope=\"col\">Process</th><th scope=\"col\" class=\"num\">PID</th>"
+                            + "<th scope=\"col\" class=\"num\">CPU s</th><th scope=\"col\" class=\"num\">CPU ms/event</th>"
+                            + "<th scope=\"col\" class=\"num\">RSS max MiB</th><th scope=\"col\" class=\"num\">RSS last MiB</th>"
+                            + "<th scope=\"col\" class=\"num\">RSS slope MiB/h</th></tr></thead>\n<tbody>\n");
             for (BenchResult.ProcessStats p : ps) {
                 a("<tr><th scope=\"row\">").t(ReportFormat.text(p.name())).a("</th>");
                 num(Long.toString(p.pid()));
@@ -590,7 +660,9 @@ public final class HtmlReport {
 
         private void footer() {
             a("<footer><p>Written by <code>vigil bench</code>. Self-contained: the figures are embedded in this file as"
-                    + " JSON (element <code>#").a(DATA_ELEMENT_ID).a("</code>, the same as <code>bench-result.json</code>)");
+                            + " JSON (element <code>#")
+                    .a(DATA_ELEMENT_ID)
+                    .a("</code>, the same as <code>bench-result.json</code>)");
             if (chartJsVersion != null) {
                 a(", charts drawn by the inlined Chart.js ").t(chartJsVersion).a(" (MIT licence)");
             }

@@ -29,8 +29,8 @@ final class ReportFormat {
 
     static final long MIB = 1024L * 1024L;
 
-    private static final DateTimeFormatter WHEN =
-            DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss 'UTC'", Locale.ROOT).withZone(ZoneOffset.UTC);
+    private static final DateTimeFormatter WHEN = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss 'UTC'", Locale.ROOT)
+            .withZone(ZoneOffset.UTC);
 
     private ReportFormat() {}
 
@@ -58,9 +58,7 @@ final class ReportFormat {
         if (!finite(v)) {
             return NONE;
         }
-        return Math.abs(v) >= 100
-                ? String.format(Locale.ROOT, "%,.0f", v)
-                : String.format(Locale.ROOT, "%.1f", v);
+        return Math.abs(v) >= 100 ? String.format(Locale.ROOT, "%,.0f", v) : String.format(Locale.ROOT, "%.1f", v);
     }
 
     /** A ratio or other dimensionless figure, two decimals. */
@@ -76,9 +74,7 @@ final class ReportFormat {
         if (!finite(v)) {
             return NONE;
         }
-        return Math.abs(v) >= 100
-                ? String.format(Locale.ROOT, "%,.0f", v)
-                : String.format(Locale.ROOT, "%.1f", v);
+        return Math.abs(v) >= 100 ? String.format(Locale.ROOT, "%,.0f", v) : String.format(Locale.ROOT, "%.1f", v);
     }
 
     /** CPU seconds per event, shown as milliseconds (0.000412 s reads badly). */
@@ -206,7 +202,11 @@ final class ReportFormat {
         }
         StringBuilder out = new StringBuilder(s.length());
         s.codePoints().forEach(c -> {
-            if (Character.isISOControl(c) || c == 0x2028 || c == 0x2029 || (c >= 0x202A && c <= 0x202E) || (c >= 0x2066 && c <= 0x2069)) {
+            if (Character.isISOControl(c)
+                    || c == 0x2028
+                    || c == 0x2029
+                    || (c >= 0x202A && c <= 0x202E)
+                    || (c >= 0x2066 && c <= 0x2069)) {
                 out.append('\uFFFD');
             } else {
                 out.appendCodePoint(c);

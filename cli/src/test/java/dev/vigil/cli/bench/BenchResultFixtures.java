@@ -22,7 +22,8 @@ final class BenchResultFixtures {
     static final Instant STARTED = Instant.parse("2026-11-24T08:00:00.125Z");
 
     static final List<String> PROCESSES = List.of("kafka", "elasticsearch", "streams", "ingest", "audit-api", "bench");
-    static final List<String> STAGES = List.of("ingest.records", "streams.evaluated", "trail.appended", "indexer.indexed");
+    static final List<String> STAGES =
+            List.of("ingest.records", "streams.evaluated", "trail.appended", "indexer.indexed");
     static final List<String> GROUPS = List.of("vigil-streams", "vigil-audit-indexer", "vigil-evidence-indexer");
 
     /** Offered inputs per second of the five stepped-rate steps. */
@@ -236,7 +237,8 @@ final class BenchResultFixtures {
             Map<String, BenchResult.ProcessSample> processes = new LinkedHashMap<>();
             for (int p = 0; p < PROCESSES.size(); p++) {
                 double load = step == null ? 0.1 : Math.min(1, step.acceptedInputsPerSecond() / 2700.0);
-                double cpu = Math.round((8 + 70 * load * (p < 3 ? 1 : 0.5)) * wobble * 10) / 10.0;
+                double share = new double[] {0.55, 0.8, 1.0, 0.45, 0.15, 0.35}[p];
+                double cpu = Math.round((3 + 90 * load * share) * wobble * 10) / 10.0;
                 long rss = (300L + 150L * p) * 1024 * 1024
                         + (long) (t * (p == 2 ? 0.6 : 0.15) * 1024 * 1024)
                         + (step != null && "soak".equals(step.phase()) && p == 2 ? (t - 100) * 2L * 1024 * 1024 : 0);
@@ -265,7 +267,9 @@ final class BenchResultFixtures {
             }
             Map<String, Long> lag = new LinkedHashMap<>();
             for (Map.Entry<String, Long> e : step.maxLag().entrySet()) {
-                lag.put(e.getKey(), Math.round(e.getValue() * (step.saturated() ? (into + 1) / step.seconds() : wobble / 2)));
+                lag.put(
+                        e.getKey(),
+                        Math.round(e.getValue() * (step.saturated() ? (into + 1) / step.seconds() : wobble / 2)));
             }
             Double p99 = t % 7 == 3 ? null : Math.round(step.searchable().p99() * wobble * 10) / 10.0;
             samples.add(new BenchResult.Sample(

@@ -30,21 +30,37 @@ class BenchResultJsonTest {
 
         assertThat(tree.path("vigil_version").asText()).isEqualTo("0.1.0-SNAPSHOT");
         assertThat(tree.path("started_at").asText()).isEqualTo("2026-11-24T08:00:00.125Z");
-        assertThat(tree.path("environment").path("load_average_at_start").asDouble()).isEqualTo(0.42);
+        assertThat(tree.path("environment").path("load_average_at_start").asDouble())
+                .isEqualTo(0.42);
         JsonNode step = tree.path("steps").path(0);
         assertThat(step.path("inputs_accepted").asLong()).isEqualTo(3490);
         assertThat(step.path("offered_inputs_per_second").asDouble()).isEqualTo(250.0);
         assertThat(step.path("stage_rates_per_second").has("streams.evaluated")).isTrue();
-        assertThat(step.path("searchable").path("histogram").path(0).has("upper_ms")).isTrue();
+        assertThat(step.path("searchable").path("histogram").path(0).has("upper_ms"))
+                .isTrue();
         assertThat(absentOrNull(step, "saturation_reason")).isTrue();
-        assertThat(tree.path("steps").path(4).path("saturation_reason").asText()).startsWith("accepted 66%");
-        assertThat(tree.path("sustained").path("searchable_documents_per_second").asDouble()).isEqualTo(3150.75);
-        assertThat(absentOrNull(tree.path("timeline").path(3), "searchable_p99_ms")).isTrue();
-        assertThat(tree.path("timeline").path(20).path("processes").path("streams").has("rss_bytes")).isTrue();
-        assertThat(tree.path("processes").path(2).path("rss_slope_bytes_per_hour").asDouble())
+        assertThat(tree.path("steps").path(4).path("saturation_reason").asText())
+                .startsWith("accepted 66%");
+        assertThat(tree.path("sustained")
+                        .path("searchable_documents_per_second")
+                        .asDouble())
+                .isEqualTo(3150.75);
+        assertThat(absentOrNull(tree.path("timeline").path(3), "searchable_p99_ms"))
+                .isTrue();
+        assertThat(tree.path("timeline")
+                        .path(20)
+                        .path("processes")
+                        .path("streams")
+                        .has("rss_bytes"))
+                .isTrue();
+        assertThat(tree.path("processes")
+                        .path(2)
+                        .path("rss_slope_bytes_per_hour")
+                        .asDouble())
                 .isEqualTo(36.0 * 1024 * 1024);
         assertThat(absentOrNull(tree.path("ratios").path(1), "stretch")).isTrue();
-        assertThat(tree.path("ratios").path(0).path("denominator_value").asDouble()).isEqualTo(5000.0);
+        assertThat(tree.path("ratios").path(0).path("denominator_value").asDouble())
+                .isEqualTo(5000.0);
 
         List<String> camel = new ArrayList<>();
         propertyNames(tree, "", camel);

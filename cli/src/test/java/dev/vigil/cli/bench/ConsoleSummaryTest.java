@@ -52,16 +52,20 @@ class ConsoleSummaryTest {
         List<String> t = table(TEXT, "Ceilings");
         assertThat(cells(t.get(0))).containsExactly("ceiling", "unit", "per second", "count", "seconds");
         assertThat(t.get(1)).matches("-+( +-+){4}");
-        assertThat(cells(rowOf(t, "kafka.produce"))).containsExactly("kafka.produce", "records", "9,501", "200,000", "21.1");
-        assertThat(cells(rowOf(t, "kafka.consume"))).containsExactly("kafka.consume", "records", "23,529", "200,000", "8.5");
+        assertThat(cells(rowOf(t, "kafka.produce")))
+                .containsExactly("kafka.produce", "records", "9,501", "200,000", "21.1");
+        assertThat(cells(rowOf(t, "kafka.consume")))
+                .containsExactly("kafka.consume", "records", "23,529", "200,000", "8.5");
         assertThat(cells(rowOf(t, "elasticsearch.bulk-create")))
                 .containsExactly("elasticsearch.bulk-create", "documents", "5,000", "100,000", "20.0");
-        assertThat(cells(rowOf(t, "kafka.consume-produce"))).containsExactly("kafka.consume-produce", "—", "not measured", "—", "—");
+        assertThat(cells(rowOf(t, "kafka.consume-produce")))
+                .containsExactly("kafka.consume-produce", "—", "not measured", "—", "—");
         assertThat(cells(rowOf(t, "kafka.consume-produce-eos")).get(2)).isEqualTo("not measured");
         assertThat(t).hasSize(2 + 5);
         // a fixed-width table: numbers right-aligned to the same column end
         int end = t.get(0).indexOf("per second") + "per second".length();
-        assertThat(t.subList(2, 5)).allSatisfy(r -> assertThat(r.charAt(end - 1)).isNotEqualTo(' '));
+        assertThat(t.subList(2, 5))
+                .allSatisfy(r -> assertThat(r.charAt(end - 1)).isNotEqualTo(' '));
     }
 
     @Test
@@ -91,7 +95,8 @@ class ConsoleSummaryTest {
     @Test
     void processesWithCpuPerEventAndRssAndTheSoakSlope() {
         List<String> t = table(TEXT, "Processes");
-        assertThat(cells(t.get(0))).containsExactly("process", "CPU s", "CPU ms/event", "RSS max MiB", "RSS slope MiB/h");
+        assertThat(cells(t.get(0)))
+                .containsExactly("process", "CPU s", "CPU ms/event", "RSS max MiB", "RSS slope MiB/h");
         assertThat(cells(rowOf(t, "streams"))).containsExactly("streams", "97.5", "0.826", "905", "+36.0");
         assertThat(cells(rowOf(t, "audit-api"))).containsExactly("audit-api", "12.3", "0.104", "410", "-0.8");
         assertThat(t).hasSize(2 + 6);
@@ -106,8 +111,9 @@ class ConsoleSummaryTest {
 
     @Test
     void markdownHasTheSameTablesAsWellFormedRows() {
-        assertThat(MARKDOWN).contains("\n**Targets (2 of 4 met)**\n\n| ratio | value | target | stretch | result |\n"
-                + "| --- | ---: | ---: | ---: | --- |\n");
+        assertThat(MARKDOWN)
+                .contains("\n**Targets (2 of 4 met)**\n\n| ratio | value | target | stretch | result |\n"
+                        + "| --- | ---: | ---: | ---: | --- |\n");
         assertThat(MARKDOWN).contains("| end-to-end / elasticsearch.bulk-create | 0.63 | 0.60 | 0.80 | MET |");
         assertThat(MARKDOWN).contains("| search p99 under ingest / idle | 2.40 | 2.00 | — | MISSED |");
         assertThat(MARKDOWN).contains("| streams | 97.5 | 0.826 | 905 | +36.0 |");
@@ -127,7 +133,8 @@ class ConsoleSummaryTest {
         String text = ConsoleSummary.render(BenchResultFixtures.empty());
         assertThat(text).contains("not measured: the stepped phase did not run");
         assertThat(text).contains("no ratios");
-        assertThat(cells(rowOf(table(text, "Ceilings"), "kafka.produce")).get(2)).isEqualTo("not measured");
+        assertThat(cells(rowOf(table(text, "Ceilings"), "kafka.produce")).get(2))
+                .isEqualTo("not measured");
         assertThat(ConsoleSummary.markdown(BenchResultFixtures.empty())).contains("**Sustained**");
     }
 }

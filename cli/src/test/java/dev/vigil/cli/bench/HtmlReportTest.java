@@ -19,8 +19,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 class HtmlReportTest {
 
-    static final Pattern DATA = Pattern.compile(
-            "<script type=\"application/json\" id=\"bench-result\">(.*?)</script>", Pattern.DOTALL);
+    static final Pattern DATA =
+            Pattern.compile("<script type=\"application/json\" id=\"bench-result\">(.*?)</script>", Pattern.DOTALL);
     static final Pattern SCRIPT = Pattern.compile("<script>(.*?)</script>", Pattern.DOTALL);
 
     @TempDir
@@ -42,7 +42,8 @@ class HtmlReportTest {
             assertThat(in).as("Chart.js WebJar on the test class path").isNotNull();
             pom.load(in);
         }
-        String resource = "META-INF/resources/webjars/chart.js/" + pom.getProperty("version") + "/dist/chart.umd.min.js";
+        String resource =
+                "META-INF/resources/webjars/chart.js/" + pom.getProperty("version") + "/dist/chart.umd.min.js";
         try (InputStream in = loader.getResourceAsStream(resource)) {
             assertThat(in).as(resource).isNotNull();
             return new String(in.readAllBytes(), StandardCharsets.UTF_8);
@@ -62,7 +63,9 @@ class HtmlReportTest {
                         .find())
                 .as("a src/href to another origin")
                 .isFalse();
-        assertThat(Pattern.compile("(?i)@import|url\\(\\s*[\"']?(https?:)?//").matcher(html).find())
+        assertThat(Pattern.compile("(?i)@import|url\\(\\s*[\"']?(https?:)?//")
+                        .matcher(html)
+                        .find())
                 .as("CSS that loads from the network")
                 .isFalse();
         assertThat(html).doesNotContainIgnoringCase("<link ");
@@ -97,8 +100,10 @@ class HtmlReportTest {
         // the embedded JSON carries it with < and > as \\u escapes
         assertThat(html).contains("\\u003c/script\\u003e\\u003cimg src=x onerror=alert(1)\\u003e");
         // exactly the three script elements the report has: the data, Chart.js and the report's code
-        assertThat(Pattern.compile("(?i)</script").matcher(html).results().count()).isEqualTo(3);
-        assertThat(Pattern.compile("(?i)<script").matcher(html).results().count()).isEqualTo(3);
+        assertThat(Pattern.compile("(?i)</script").matcher(html).results().count())
+                .isEqualTo(3);
+        assertThat(Pattern.compile("(?i)<script").matcher(html).results().count())
+                .isEqualTo(3);
         // the terminal escape in a note is not carried into the page
         assertThat(html).doesNotContain("\u001b");
         assertThat(html).contains("tenant bench-\uFFFD[31mred\uFFFD[0m sent 3 inputs");
@@ -132,7 +137,8 @@ class HtmlReportTest {
         BenchResult fixture = BenchResultFixtures.rich();
         String html = written(fixture);
 
-        Matcher table = Pattern.compile("<table class=\"ratios\">(.*?)</table>", Pattern.DOTALL).matcher(html);
+        Matcher table = Pattern.compile("<table class=\"ratios\">(.*?)</table>", Pattern.DOTALL)
+                .matcher(html);
         assertThat(table.find()).isTrue();
         for (BenchResult.Ratio r : fixture.ratios()) {
             Matcher row = Pattern.compile(
@@ -160,29 +166,42 @@ class HtmlReportTest {
         // ceilings: three measured, two missing with the note that says why
         assertThat(section(html, "ceilings"))
                 .contains("<th scope=\"row\">kafka.produce</th><td>records</td><td class=\"num\">9,501</td>")
-                .contains("<th scope=\"row\">elasticsearch.bulk-create</th><td>documents</td><td class=\"num\">5,000</td>")
+                .contains(
+                        "<th scope=\"row\">elasticsearch.bulk-create</th><td>documents</td><td class=\"num\">5,000</td>")
                 .containsPattern("kafka\\.consume-produce</th><td colspan=\"5\">.*not measured.*TimeoutException")
                 .containsPattern("kafka\\.consume-produce-eos</th><td colspan=\"5\">.*not measured.*skipped");
         // steps: 7 rows, the last stepped one saturated with its reason below it, a column per stage and group
         String steps = section(html, "steps");
-        assertThat(Pattern.compile("<tr class=\"phase-").matcher(steps).results().count()).isEqualTo(7);
+        assertThat(Pattern.compile("<tr class=\"phase-")
+                        .matcher(steps)
+                        .results()
+                        .count())
+                .isEqualTo(7);
         Matcher saturated = Pattern.compile("<tr class=\"phase-step saturated\">(.*?)</tr>\n<tr class=\"reason\">"
                         + "<td colspan=\"(\\d+)\">Saturated: (.*?)</td></tr>")
                 .matcher(steps);
         assertThat(saturated.find()).isTrue();
         assertThat(saturated.group(1)).contains("4,000", "2,651", "37 failed", "41,250", "18,400", "2,100", "✗ yes");
-        assertThat(saturated.group(3)).isEqualTo("accepted 66% of offered; lag of vigil-streams grew for 10 s in a row");
+        assertThat(saturated.group(3))
+                .isEqualTo("accepted 66% of offered; lag of vigil-streams grew for 10 s in a row");
         // the reason spans every column: count the cells of the saturated row
         assertThat(Integer.parseInt(saturated.group(2)))
-                .isEqualTo(Pattern.compile("<t[hd][ >]").matcher(saturated.group(1)).results().count());
+                .isEqualTo(Pattern.compile("<t[hd][ >]")
+                        .matcher(saturated.group(1))
+                        .results()
+                        .count());
         for (String stage : BenchResultFixtures.STAGES) {
-            assertThat(steps).contains("<th scope=\"col\" class=\"num name\">" + stage.replace(".", ".<wbr>") + "</th>");
+            assertThat(steps)
+                    .contains("<th scope=\"col\" class=\"num name\">" + stage.replace(".", ".<wbr>") + "</th>");
         }
         for (String group : BenchResultFixtures.GROUPS) {
-            assertThat(steps).contains("<th scope=\"col\" class=\"num name\">" + group.replace("-", "-<wbr>") + "</th>");
+            assertThat(steps)
+                    .contains("<th scope=\"col\" class=\"num name\">" + group.replace("-", "-<wbr>") + "</th>");
         }
         BenchResult.Step half = fixture.steps().get(5);
-        assertThat(steps).contains("<td class=\"num strong\">" + ReportFormat.ms(half.searchable().p99()) + "</td>");
+        assertThat(steps)
+                .contains("<td class=\"num strong\">"
+                        + ReportFormat.ms(half.searchable().p99()) + "</td>");
         // sustained
         assertThat(section(html, "sustained")).contains("1,995", "3,190", "3,151", "2,000", "p99 1,231 ms");
         // processes: all six, CPU per event in ms, soak slope
@@ -197,7 +216,13 @@ class HtmlReportTest {
         assertThat(section(html, "notes")).contains("ceiling kafka.consume-produce failed");
         // every chart has its canvas
         for (String id : List.of(
-                "chart-ratios", "chart-throughput", "chart-p99", "chart-histogram", "chart-rss", "chart-lag", "chart-cpu")) {
+                "chart-ratios",
+                "chart-throughput",
+                "chart-p99",
+                "chart-histogram",
+                "chart-rss",
+                "chart-lag",
+                "chart-cpu")) {
             assertThat(html).contains("<canvas id=\"" + id + "\"");
         }
     }
@@ -234,7 +259,8 @@ class HtmlReportTest {
     }
 
     static String section(String html, String id) {
-        Matcher m = Pattern.compile("<section id=\"" + id + "\">(.*?)</section>", Pattern.DOTALL).matcher(html);
+        Matcher m = Pattern.compile("<section id=\"" + id + "\">(.*?)</section>", Pattern.DOTALL)
+                .matcher(html);
         assertThat(m.find()).as("section " + id).isTrue();
         return m.group(1);
     }
