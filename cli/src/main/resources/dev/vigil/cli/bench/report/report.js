@@ -21,8 +21,10 @@
     '#7f7f7f', '#bcbd22', '#393b79', '#637939'];
   var PALETTE_DARK = ['#58a6ff', '#ff7b72', '#56d364', '#ffa657', '#d2a8ff', '#e3b341', '#f778ba', '#39c5cf',
     '#b1bac4', '#a5d6ff', '#7ee787', '#ffbedd'];
-  var LIGHT = { fg: '#1b1f24', muted: '#57606a', line: '#d0d7de', good: '#1a7f37', bad: '#b42318', palette: PALETTE_LIGHT };
-  var DARK = { fg: '#e6edf3', muted: '#9da7b3', line: '#30363d', good: '#3fb950', bad: '#f85149', palette: PALETTE_DARK };
+  var LIGHT = { fg: '#1b1f24', muted: '#57606a', line: '#d0d7de', target: '#6e7781', stretch: '#b6bec8',
+    good: '#1a7f37', bad: '#b42318', palette: PALETTE_LIGHT };
+  var DARK = { fg: '#e6edf3', muted: '#9da7b3', line: '#30363d', target: '#9da7b3', stretch: '#5b6470',
+    good: '#3fb950', bad: '#f85149', palette: PALETTE_DARK };
   var darkQuery = window.matchMedia ? window.matchMedia('(prefers-color-scheme: dark)') : null;
   var theme = LIGHT;
 
@@ -326,8 +328,8 @@
         datasets: [
           { label: 'value', data: ratios.map(function (r) { return num(r.value); }),
             backgroundColor: ratios.map(function (r) { return r.met ? theme.good : theme.bad; }) },
-          { label: 'target', data: ratios.map(function (r) { return num(r.target); }), backgroundColor: theme.muted },
-          { label: 'stretch', data: ratios.map(function (r) { return num(r.stretch); }), backgroundColor: theme.line }
+          { label: 'target', data: ratios.map(function (r) { return num(r.target); }), backgroundColor: theme.target },
+          { label: 'stretch', data: ratios.map(function (r) { return num(r.stretch); }), backgroundColor: theme.stretch }
         ]
       },
       options: {
