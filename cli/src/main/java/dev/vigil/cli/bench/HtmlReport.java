@@ -451,10 +451,11 @@ public final class HtmlReport {
             }
             List<String> stages = ReportFormat.keys(steps, BenchResult.Step::stageRatesPerSecond);
             List<String> groups = ReportFormat.keys(steps, BenchResult.Step::maxLag);
-            int columns = 1 + 3 + stages.size() + 1 + 2 + 4 + Math.max(1, groups.size()) + 1;
+            int columns = 1 + 3 + stages.size() + 1 + 2 + 4 + Math.max(1, groups.size());
             a("<p class=\"help\">Rates per second over each step; latencies in milliseconds. Accept: HTTP request "
                     + "→ 202. Searchable: 202 → found through audit-api search (probe inputs). Max lag: the most "
-                    + "records a consumer group was behind during the step.</p>\n");
+                    + "records a consumer group was behind during the step. A saturated step is marked, with the "
+                    + "reason below it.</p>\n");
             a("<div class=\"scroll\"><table class=\"steps\">\n<thead><tr>"
                     + "<th scope=\"col\" rowspan=\"2\">Phase</th>"
                     + "<th scope=\"col\" rowspan=\"2\" class=\"num\">Offered in/s</th>"
@@ -475,7 +476,7 @@ public final class HtmlReport {
                         .a(Integer.toString(groups.size()))
                         .a("\">Max lag</th>");
             }
-            a("<th scope=\"col\" rowspan=\"2\">Saturated</th></tr>\n<tr>");
+            a("</tr>\n<tr>");
             for (String stage : stages) {
                 a("<th scope=\"col\" class=\"num name\">").a(breakable(stage)).a("</th>");
             }
@@ -496,7 +497,9 @@ public final class HtmlReport {
                         .a("<span class=\"sub\">")
                         .t(ReportFormat.seconds(s.startSecond()) + "–"
                                 + ReportFormat.seconds(s.startSecond() + s.seconds()) + " s")
-                        .a("</span></th>");
+                        .a("</span>")
+                        .a(s.saturated() ? "<span class=\"verdict missed\">✗ saturated</span>" : "")
+                        .a("</th>");
                 num(ReportFormat.rate(s.offeredInputsPerSecond()));
                 a("<td class=\"num\">").t(ReportFormat.rate(s.acceptedInputsPerSecond()));
                 if (s.inputsFailed() > 0) {
@@ -529,9 +532,7 @@ public final class HtmlReport {
                     Long lag = map(s.maxLag()).get(group);
                     num(lag == null ? NONE : ReportFormat.count(lag));
                 }
-                a("<td>")
-                        .a(s.saturated() ? "<span class=\"verdict missed\">✗ yes</span>" : "no")
-                        .a("</td></tr>\n");
+                a("</tr>\n");
                 if (s.saturated() && s.saturationReason() != null) {
                     a("<tr class=\"reason\"><td colspan=\"")
                             .a(Integer.toString(columns))

@@ -177,11 +177,13 @@ class HtmlReportTest {
                         .results()
                         .count())
                 .isEqualTo(7);
+        assertThat(steps.split("✗ saturated", -1)).hasSize(2);
         Matcher saturated = Pattern.compile("<tr class=\"phase-step saturated\">(.*?)</tr>\n<tr class=\"reason\">"
                         + "<td colspan=\"(\\d+)\">Saturated: (.*?)</td></tr>")
                 .matcher(steps);
         assertThat(saturated.find()).isTrue();
-        assertThat(saturated.group(1)).contains("4,000", "2,651", "37 failed", "41,250", "18,400", "2,100", "✗ yes");
+        assertThat(saturated.group(1))
+                .contains("4,000", "2,651", "37 failed", "41,250", "18,400", "2,100", "✗ saturated");
         assertThat(saturated.group(3))
                 .isEqualTo("accepted 66% of offered; lag of vigil-streams grew for 10 s in a row");
         // the reason spans every column: count the cells of the saturated row
