@@ -87,8 +87,9 @@ public final class Workload {
         "alice", "bob", "carol", "dave", "erin", "frank", "grace", "heidi", "ivan", "judy", "mallory", "niaj",
         "olivia", "peggy", "rupert", "sybil", "trent", "victor", "walter", "yuki", "zoe", "amir", "bea", "chen"
     };
-    private static final DateTimeFormatter WAZUH_TIME =
-            DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH:mm:ss.SSSZ", Locale.ROOT).withZone(ZoneOffset.UTC);
+    private static final DateTimeFormatter WAZUH_TIME = DateTimeFormatter.ofPattern(
+                    "yyyy-MM-dd'T'HH:mm:ss.SSSZ", Locale.ROOT)
+            .withZone(ZoneOffset.UTC);
 
     private final List<String> tenants;
     private final int repositories;
@@ -139,6 +140,11 @@ public final class Workload {
             out.add(w.next());
         }
         return out;
+    }
+
+    /** The tenants the inputs are spread over. */
+    public List<String> tenants() {
+        return tenants;
     }
 
     /** The repository a tenant's probe inputs go to. */
@@ -262,11 +268,8 @@ public final class Workload {
     private Change openChange(Repo repo) {
         repo.changes++;
         String author = user();
-        Change c = new Change(
-                repo.changes,
-                author,
-                sha(),
-                "feature/" + author + "-" + Integer.toString(repo.changes, 36));
+        Change c =
+                new Change(repo.changes, author, sha(), "feature/" + author + "-" + Integer.toString(repo.changes, 36));
         repo.open.addLast(c);
         if (repo.open.size() > 20) {
             repo.open.removeFirst(); // abandoned
@@ -421,7 +424,8 @@ public final class Workload {
         Map<String, String> v = p.v();
         String ts = p.time().toString();
         return switch (p.mix()) {
-            case MERGE -> event(p, Mix.MERGE, "change.merged", v.get("change"), mergeContent(repo), mergeCustom(repo, v));
+            case MERGE ->
+                event(p, Mix.MERGE, "change.merged", v.get("change"), mergeContent(repo), mergeCustom(repo, v));
             case REVIEW -> event(p, Mix.REVIEW, "change.reviewed", v.get("change"), repoContent(repo), reviewCustom(v));
             case BUILD -> build(p);
             case DEPLOY -> deploy(p);
@@ -488,8 +492,8 @@ public final class Workload {
                     + "@sha256%3A" + v.get("digest") + "\"," + repoContent(repo);
             return event(p, Mix.BUILD, "build.finished", v.get("run"), content, custom);
         }
-        String content = "\"pipelineName\":\"ci\",\"uri\":\"" + runUrl + "\",\"outcome\":\"" + v.get("outcome")
-                + "\"," + repoContent(repo);
+        String content = "\"pipelineName\":\"ci\",\"uri\":\"" + runUrl + "\",\"outcome\":\"" + v.get("outcome") + "\","
+                + repoContent(repo);
         return event(p, Mix.BUILD, "pipelinerun.finished", v.get("run"), content, custom);
     }
 
@@ -515,7 +519,9 @@ public final class Workload {
                 .append(v.get("deployId"))
                 .append("\",\"deploy.ref\":\"main\"");
         if (v.containsKey("approvers")) {
-            custom.append(",\"deploy.approvers\":[\"").append(v.get("approvers")).append("\"]");
+            custom.append(",\"deploy.approvers\":[\"")
+                    .append(v.get("approvers"))
+                    .append("\"]");
         }
         return event(p, Mix.DEPLOY, "service.deployed", repo.name, content, custom.toString());
     }
@@ -614,7 +620,8 @@ public final class Workload {
                 String mdJson = mapper.writeValueAsString(md);
                 trivyMetadataTail = mdJson.substring(1); // without '{': the per-report fields go first
                 for (int k = 0; k < VARIANTS; k++) {
-                    int count = 100 + (int) Math.round(400.0 * (k / (double) (VARIANTS - 1)) * (k / (double) (VARIANTS - 1)));
+                    int count = 100
+                            + (int) Math.round(400.0 * (k / (double) (VARIANTS - 1)) * (k / (double) (VARIANTS - 1)));
                     ArrayNode vulns = mapper.createArrayNode();
                     JsonNode seedVulns = seeds.get("trivyVulnerabilities");
                     for (int i = 0; i < count; i++) {
@@ -657,13 +664,56 @@ public final class Workload {
         }
 
         private static final String[] DEB_PACKAGES = {
-            "libssl3", "openssl", "libc6", "libc-bin", "zlib1g", "libxml2", "libexpat1", "libsqlite3-0", "curl",
-            "libcurl4", "libgnutls30", "libkrb5-3", "libgssapi-krb5-2", "perl-base", "libpcre2-8-0", "tar",
-            "login", "passwd", "libsystemd0", "libudev1", "libtiff6", "libpng16-16", "libjpeg62-turbo",
-            "libfreetype6", "libldap-2.5-0", "libnghttp2-14", "libssh2-1", "libgcrypt20", "libtasn1-6",
-            "libpam0g", "ncurses-base", "libncursesw6", "bash", "coreutils", "util-linux", "libblkid1",
-            "libmount1", "gpgv", "libzstd1", "liblzma5", "libdb5.3", "libgmp10", "libidn2-0", "libseccomp2",
-            "libapt-pkg6.0", "apt", "dpkg", "libelf1", "libbz2-1.0", "libcap2"
+            "libssl3",
+            "openssl",
+            "libc6",
+            "libc-bin",
+            "zlib1g",
+            "libxml2",
+            "libexpat1",
+            "libsqlite3-0",
+            "curl",
+            "libcurl4",
+            "libgnutls30",
+            "libkrb5-3",
+            "libgssapi-krb5-2",
+            "perl-base",
+            "libpcre2-8-0",
+            "tar",
+            "login",
+            "passwd",
+            "libsystemd0",
+            "libudev1",
+            "libtiff6",
+            "libpng16-16",
+            "libjpeg62-turbo",
+            "libfreetype6",
+            "libldap-2.5-0",
+            "libnghttp2-14",
+            "libssh2-1",
+            "libgcrypt20",
+            "libtasn1-6",
+            "libpam0g",
+            "ncurses-base",
+            "libncursesw6",
+            "bash",
+            "coreutils",
+            "util-linux",
+            "libblkid1",
+            "libmount1",
+            "gpgv",
+            "libzstd1",
+            "liblzma5",
+            "libdb5.3",
+            "libgmp10",
+            "libidn2-0",
+            "libseccomp2",
+            "libapt-pkg6.0",
+            "apt",
+            "dpkg",
+            "libelf1",
+            "libbz2-1.0",
+            "libcap2"
         };
 
         private static ObjectNode trivyVulnerability(ObjectMapper mapper, JsonNode seed, SplittableRandom r) {
@@ -711,16 +761,44 @@ public final class Workload {
         }
 
         private static final String[][] LIBRARIES = {
-            {"npm", "express"}, {"npm", "lodash"}, {"npm", "axios"}, {"npm", "jsonwebtoken"}, {"npm", "moment"},
-            {"npm", "react"}, {"npm", "react-dom"}, {"npm", "minimist"}, {"npm", "semver"}, {"npm", "qs"},
-            {"npm", "ws"}, {"npm", "debug"}, {"npm", "body-parser"}, {"npm", "cookie"}, {"npm", "uuid"},
-            {"maven", "org.springframework/spring-core"}, {"maven", "org.springframework/spring-web"},
-            {"maven", "com.fasterxml.jackson.core/jackson-databind"}, {"maven", "org.apache.logging.log4j/log4j-core"},
-            {"maven", "org.yaml/snakeyaml"}, {"maven", "io.netty/netty-codec-http"}, {"maven", "com.google.guava/guava"},
-            {"maven", "org.apache.commons/commons-text"}, {"maven", "ch.qos.logback/logback-core"},
-            {"pypi", "requests"}, {"pypi", "urllib3"}, {"pypi", "jinja2"}, {"pypi", "pyyaml"}, {"pypi", "cryptography"},
-            {"pypi", "django"}, {"pypi", "flask"}, {"pypi", "werkzeug"}, {"pypi", "certifi"}, {"pypi", "idna"},
-            {"deb", "debian/openssl"}, {"deb", "debian/zlib1g"}, {"deb", "debian/libc6"}, {"deb", "debian/curl"}
+            {"npm", "express"},
+            {"npm", "lodash"},
+            {"npm", "axios"},
+            {"npm", "jsonwebtoken"},
+            {"npm", "moment"},
+            {"npm", "react"},
+            {"npm", "react-dom"},
+            {"npm", "minimist"},
+            {"npm", "semver"},
+            {"npm", "qs"},
+            {"npm", "ws"},
+            {"npm", "debug"},
+            {"npm", "body-parser"},
+            {"npm", "cookie"},
+            {"npm", "uuid"},
+            {"maven", "org.springframework/spring-core"},
+            {"maven", "org.springframework/spring-web"},
+            {"maven", "com.fasterxml.jackson.core/jackson-databind"},
+            {"maven", "org.apache.logging.log4j/log4j-core"},
+            {"maven", "org.yaml/snakeyaml"},
+            {"maven", "io.netty/netty-codec-http"},
+            {"maven", "com.google.guava/guava"},
+            {"maven", "org.apache.commons/commons-text"},
+            {"maven", "ch.qos.logback/logback-core"},
+            {"pypi", "requests"},
+            {"pypi", "urllib3"},
+            {"pypi", "jinja2"},
+            {"pypi", "pyyaml"},
+            {"pypi", "cryptography"},
+            {"pypi", "django"},
+            {"pypi", "flask"},
+            {"pypi", "werkzeug"},
+            {"pypi", "certifi"},
+            {"pypi", "idna"},
+            {"deb", "debian/openssl"},
+            {"deb", "debian/zlib1g"},
+            {"deb", "debian/libc6"},
+            {"deb", "debian/curl"}
         };
 
         private static String cyclonedxBody(
@@ -744,7 +822,10 @@ public final class Workload {
                     c.put("name", name);
                 }
                 c.put("version", version);
-                c.putArray("licenses").addObject().putObject("license").put("id", r.nextInt(3) == 0 ? "Apache-2.0" : "MIT");
+                c.putArray("licenses")
+                        .addObject()
+                        .putObject("license")
+                        .put("id", r.nextInt(3) == 0 ? "Apache-2.0" : "MIT");
                 c.put("purl", purl);
                 c.putArray("hashes").addObject().put("alg", "SHA-256").put("content", hex(r, 64));
                 ArrayNode props = c.putArray("properties");
@@ -835,10 +916,20 @@ public final class Workload {
         }
 
         private static final String[] PATHS = {
-            "src/main/java/com/acme/web/OrderController.java", "src/main/java/com/acme/auth/TokenService.java",
-            "routes/login.ts", "routes/search.ts", "lib/insecurity.ts", "server.ts", "app/models/user.py",
-            "app/views/upload.py", "frontend/src/app/basket/basket.component.ts", "data/static/codefixes/fix.ts",
-            "internal/api/handler.go", "cmd/server/main.go", "scripts/deploy.sh", "config/settings.py"
+            "src/main/java/com/acme/web/OrderController.java",
+            "src/main/java/com/acme/auth/TokenService.java",
+            "routes/login.ts",
+            "routes/search.ts",
+            "lib/insecurity.ts",
+            "server.ts",
+            "app/models/user.py",
+            "app/views/upload.py",
+            "frontend/src/app/basket/basket.component.ts",
+            "data/static/codefixes/fix.ts",
+            "internal/api/handler.go",
+            "cmd/server/main.go",
+            "scripts/deploy.sh",
+            "config/settings.py"
         };
 
         byte[] sarif(Plan p, String ts) {
@@ -894,25 +985,56 @@ public final class Workload {
 
         /** Wazuh rules an estate commonly fires: id, level, description, groups, log line. */
         private static final String[][] WAZUH_RULES = {
-            {"5710", "5", "sshd: Attempt to login using a non-existent user", "syslog\",\"sshd\",\"authentication_failed",
-                "sshd[%d]: Invalid user admin from %s port %d"},
-            {"5712", "10", "sshd: brute force trying to get access to the system. Non existent user.",
-                "syslog\",\"sshd\",\"authentication_failures", "sshd[%d]: Invalid user oracle from %s port %d"},
-            {"5402", "3", "Successful sudo to ROOT executed.", "syslog\",\"sudo",
-                "sudo[%d]:   deploy : TTY=pts/0 ; PWD=/home/deploy ; USER=root ; COMMAND=/usr/bin/systemctl restart app; from %s port %d"},
-            {"31101", "5", "Web server 400 error code.", "web\",\"accesslog\",\"attack",
-                "nginx[%d]: %s - - \\\"GET /wp-login.php HTTP/1.1\\\" 404 153 port %d"},
-            {"550", "7", "Integrity checksum changed.", "ossec\",\"syscheck\",\"syscheck_entry_modified",
-                "ossec-syscheckd[%d]: File '/etc/passwd' modified by %s port %d"},
-            {"40112", "12", "Multiple authentication failures followed by a success.",
-                "authentication_success\",\"attack", "sshd[%d]: Accepted password for root from %s port %d ssh2"}
+            {
+                "5710",
+                "5",
+                "sshd: Attempt to login using a non-existent user",
+                "syslog\",\"sshd\",\"authentication_failed",
+                "sshd[%d]: Invalid user admin from %s port %d"
+            },
+            {
+                "5712",
+                "10",
+                "sshd: brute force trying to get access to the system. Non existent user.",
+                "syslog\",\"sshd\",\"authentication_failures",
+                "sshd[%d]: Invalid user oracle from %s port %d"
+            },
+            {
+                "5402",
+                "3",
+                "Successful sudo to ROOT executed.",
+                "syslog\",\"sudo",
+                "sudo[%d]:   deploy : TTY=pts/0 ; PWD=/home/deploy ; USER=root ; COMMAND=/usr/bin/systemctl restart app; from %s port %d"
+            },
+            {
+                "31101",
+                "5",
+                "Web server 400 error code.",
+                "web\",\"accesslog\",\"attack",
+                "nginx[%d]: %s - - \\\"GET /wp-login.php HTTP/1.1\\\" 404 153 port %d"
+            },
+            {
+                "550",
+                "7",
+                "Integrity checksum changed.",
+                "ossec\",\"syscheck\",\"syscheck_entry_modified",
+                "ossec-syscheckd[%d]: File '/etc/passwd' modified by %s port %d"
+            },
+            {
+                "40112",
+                "12",
+                "Multiple authentication failures followed by a success.",
+                "authentication_success\",\"attack",
+                "sshd[%d]: Accepted password for root from %s port %d ssh2"
+            }
         };
 
         static byte[] wazuh(Plan p, String service) {
             Map<String, String> v = p.v();
             int pick = Integer.parseInt(v.get("rule"));
             // mostly noise, some brute force, a few level-12 alerts (IR-01's threshold)
-            String[] rule = WAZUH_RULES[pick < 30 ? 0 : pick < 50 ? 1 : pick < 70 ? 2 : pick < 88 ? 3 : pick < 97 ? 4 : 5];
+            String[] rule =
+                    WAZUH_RULES[pick < 30 ? 0 : pick < 50 ? 1 : pick < 70 ? 2 : pick < 88 ? 3 : pick < 97 ? 4 : 5];
             String node = service + "-node-" + v.get("node");
             long epoch = p.time().getEpochSecond();
             String ip = "10." + (pick % 250) + "." + v.get("node") + "." + (Long.parseLong(v.get("alertSeq")) % 250);
@@ -928,8 +1050,10 @@ public final class Workload {
                     + String.format(Locale.ROOT, "%03d", Integer.parseInt(v.get("node"))) + "\",\"name\":\"" + node
                     + "\",\"ip\":\"10.20.0." + v.get("node") + "\"},\"manager\":{\"name\":\"wazuh-manager-"
                     + p.tenant() + "\"},\"id\":\"" + epoch + "." + v.get("alertSeq") + "\",\"cluster\":{\"name\":\""
-                    + p.tenant() + "-wazuh\",\"node\":\"master\"},\"full_log\":\"" + p.time().toString().substring(0, 19)
-                    + " " + node + " " + log + "\",\"predecoder\":{\"program_name\":\"" + log.substring(0, log.indexOf('['))
+                    + p.tenant() + "-wazuh\",\"node\":\"master\"},\"full_log\":\""
+                    + p.time().toString().substring(0, 19)
+                    + " " + node + " " + log + "\",\"predecoder\":{\"program_name\":\""
+                    + log.substring(0, log.indexOf('['))
                     + "\",\"hostname\":\"" + node + "\"},\"decoder\":{\"name\":\"" + log.substring(0, log.indexOf('['))
                     + "\"},\"data\":{\"srcip\":\"" + ip + "\",\"srcport\":\"" + (30000 + pick * 300)
                     + "\"},\"location\":\"/var/log/auth.log\"}";

@@ -107,8 +107,12 @@ class WorkloadTest {
             assertThat(share).as("%s share", m).isBetween(expected - 0.015, expected + 0.015);
         }
         // events: every CloudEvent id is distinct (ingest would answer a repeat 200 duplicate)
-        assertThat(ids).hasSize(n - count.get(Mix.SARIF) - count.get(Mix.TRIVY) - count.get(Mix.CYCLONEDX)
-                - count.get(Mix.IDS));
+        assertThat(ids)
+                .hasSize(n
+                        - count.get(Mix.SARIF)
+                        - count.get(Mix.TRIVY)
+                        - count.get(Mix.CYCLONEDX)
+                        - count.get(Mix.IDS));
         assertThat(probes).isBetween((int) (n * 0.015), (int) (n * 0.025));
         // sizes as designed (see the class Javadoc)
         for (Mix m : List.of(Mix.MERGE, Mix.REVIEW, Mix.BUILD, Mix.DEPLOY, Mix.IDS)) {
@@ -140,8 +144,9 @@ class WorkloadTest {
         assertThat(trivy.get("SchemaVersion").asInt()).isEqualTo(2);
         assertThat(trivy.get("ArtifactType").asText()).isEqualTo("container_image");
         assertThat(trivy.at("/Results/0/Vulnerabilities").size()).isBetween(100, 500);
-        assertThat(query.get(Mix.TRIVY)).matches("/v1/events\\?format=trivy&repository=github\\.com/bench-t\\d/repo-\\d{3}"
-                + "&commit=[0-9a-f]{40}&digest=sha256:[0-9a-f]{64}");
+        assertThat(query.get(Mix.TRIVY))
+                .matches("/v1/events\\?format=trivy&repository=github\\.com/bench-t\\d/repo-\\d{3}"
+                        + "&commit=[0-9a-f]{40}&digest=sha256:[0-9a-f]{64}");
         JsonNode cdx = first.get(Mix.CYCLONEDX);
         assertThat(cdx.get("bomFormat").asText()).isEqualTo("CycloneDX");
         assertThat(cdx.get("components").size()).isBetween(100, 300);
@@ -178,7 +183,8 @@ class WorkloadTest {
                 builtDigests.add(json.at("/data/subject/content/artifactId").asText());
             } else if (type.equals("dev.cdevents.service.deployed.0.3.0")) {
                 deploys++;
-                if (builtDigests.contains(json.at("/data/subject/content/artifactId").asText())) {
+                if (builtDigests.contains(
+                        json.at("/data/subject/content/artifactId").asText())) {
                     ofBuilt++;
                 }
                 if (json.at("/data/customData/deploy.approvers").isMissingNode()) {
