@@ -80,6 +80,7 @@ public final class PipelineDriver implements AutoCloseable {
 
     private final List<Thread> pollers = new ArrayList<>();
     private volatile Step current;
+    private volatile Duration probeGrace = Duration.ofSeconds(PROBE_GRACE_SECONDS);
     private volatile boolean closed;
 
     public PipelineDriver(BenchEndpoints endpoints, Workload workload, int concurrency) {
@@ -116,6 +117,12 @@ public final class PipelineDriver implements AutoCloseable {
                 .version(HttpClient.Version.HTTP_1_1)
                 .connectTimeout(Duration.ofSeconds(10))
                 .build();
+    }
+
+    /** How long a step waits for its pending probes after its sends (default 15 s). */
+    public PipelineDriver probeGrace(Duration grace) {
+        this.probeGrace = grace;
+        return this;
     }
 
     public DriverCounters counters() {
@@ -162,7 +169,7 @@ public final class PipelineDriver implements AutoCloseable {
             }
         } // close() waits for every worker, i.e. for the answers of every send
         double seconds = (System.nanoTime() - start) / 1e9;
-        long graceEnd = System.nanoTime() + TimeUnit.SECONDS.toNanos(PROBE_GRACE_SECONDS);
+        long graceEnd = System.nanoTime() + probeGrace.toNanos();
         while (step.pending.sum() > 0 && System.nanoTime() < graceEnd && !cancelled.getAsBoolean() && !closed) {
             sleep(50);
         }
