@@ -180,8 +180,10 @@ class PipelineDriverIT {
         BenchEndpoints endpoints = new BenchEndpoints(ingest.baseUrl(), auditApi.baseUrl(), publisherKeys, auditorKeys);
         DriverStep step;
         DriverCounters counters;
+        TrailWatch watch = new TrailWatch();
         try (PipelineDriver driver = new PipelineDriver(endpoints, workload, 8)) {
             step = driver.run("step", 20, Duration.ofSeconds(8), () -> false);
+            watch.stop();
             counters = driver.counters();
             System.out.printf(
                     Locale.ROOT,
@@ -221,6 +223,56 @@ class PipelineDriverIT {
         assertThat(step.search().count()).isPositive();
         assertThat(counters.probesPending()).isZero();
         assertThat(counters.probesSeen() + counters.probesNotSeen()).isEqualTo(step.probesSent());
+    }
+
+    /**
+     * Not asserted: when the probe repositories' trail records become readable by a read_committed
+     * consumer of the audit trail (as the indexer reads it), relative to their event time (≈ the
+     * send): the part of the latency before indexing.
+     */
+    final class TrailWatch {
+        final List<Double> committed = java.util.Collections.synchronizedList(new ArrayList<>());
+        volatile boolean running = true;
+        final Thread thread;
+
+        TrailWatch() {
+            var topic = dev.vigil.schemas.topic.Topics.withPrefix(prefix).auditTrail();
+            Map<String, Object> props = Map.of(
+                    "bootstrap.servers", SharedServers.kafka().bootstrapServers(),
+                    "isolation.level", "read_committed",
+                    "enable.auto.commit", "false");
+            var consumer = new org.apache.kafka.clients.consumer.KafkaConsumer<>(
+                    props, topic.keySerde().deserializer(), topic.valueSerde().deserializer());
+            var partitions = consumer.partitionsFor(topic.name()).stream()
+                    .map(pi -> new org.apache.kafka.common.TopicPartition(pi.topic(), pi.partition()))
+                    .toList();
+            consumer.assign(partitions);
+            consumer.seekToEnd(partitions);
+            partitions.forEach(consumer::position);
+            thread = Thread.ofPlatform().daemon().start(() -> {
+                try (consumer) {
+                    while (running) {
+                        for (var rec : consumer.poll(Duration.ofMillis(50))) {
+                            if (rec.value() != null
+                                    && rec.value().getScope().endsWith("/bench-probe")
+                                    && rec.value().getKind().name().equals("INPUT")) {
+                                committed.add(
+                                        (double) Duration.between(rec.value().getEventTime(), java.time.Instant.now())
+                                                .toMillis());
+                            }
+                        }
+                    }
+                }
+            });
+        }
+
+        void stop() throws InterruptedException {
+            running = false;
+            thread.join(10_000);
+            System.out.println("probe records: event time -> readable on the trail topic (read_committed), ms: "
+                    + LatencyHistogram.of(
+                            committed.stream().mapToDouble(Double::doubleValue).toArray()));
+        }
     }
 
     /**
