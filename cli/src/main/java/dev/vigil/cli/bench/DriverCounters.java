@@ -81,6 +81,8 @@ public final class DriverCounters {
      * Sends that started more than {@value PipelineDriver#LATE_MS} ms after their scheduled time: all
      * {@code concurrency} connections were busy (the pipeline answers slower than the offered rate)
      * or the sender itself could not keep up. Their latency still counts from the scheduled time.
+     * When accept p50 (s) × offered rate approaches the concurrency, the client's connections, not the
+     * pipeline, are the limit (Little's law): raise the concurrency.
      */
     public long lateSends() {
         return lateSends.sum();
