@@ -63,8 +63,7 @@ public final class IngestNormalizer {
         this.topics = topics;
         SecretHasher hasher = new SecretHasher(secretHashKey.getBytes(StandardCharsets.UTF_8));
         // No sink and no de-duplication: only the endpoint's adapter selection is used.
-        this.endpoint =
-                new EventsEndpoint(IngestServer.adapters(hasher), topics, null, Clock.systemUTC(), null);
+        this.endpoint = new EventsEndpoint(IngestServer.adapters(hasher), topics, null, Clock.systemUTC(), null);
     }
 
     /**

@@ -115,8 +115,8 @@ final class CeilingElasticsearch {
     private long send(List<Op> ops) throws IOException {
         BulkRequest.Builder bulk = new BulkRequest.Builder();
         for (Op op : ops) {
-            bulk.operations(
-                    o -> o.create(c -> c.index(op.target()).id(op.doc().documentId()).document(op.doc())));
+            bulk.operations(o ->
+                    o.create(c -> c.index(op.target()).id(op.doc().documentId()).document(op.doc())));
         }
         long started = System.nanoTime();
         BulkResponse response = es.bulk(bulk.build());

@@ -75,8 +75,8 @@ record CeilingInputs(
                 Normalized record = n.normalized().get(i);
                 IngestNormalizer.Write write = n.records().get(i);
                 String subject = SubjectKey.of(record.tenant(), record.scope());
-                InMemorySubjectState state = states.computeIfAbsent(
-                        subject, s -> new InMemorySubjectState(record.tenant(), record.scope()));
+                InMemorySubjectState state =
+                        states.computeIfAbsent(subject, s -> new InMemorySubjectState(record.tenant(), record.scope()));
                 // Where the streams app would have read it: the default partitioner's partition, offsets in order.
                 int partition = Utils.toPositive(Utils.murmur2(write.key())) % partitions;
                 long offset = offsets.merge(write.topic() + "-" + partition, 1L, Long::sum) - 1;

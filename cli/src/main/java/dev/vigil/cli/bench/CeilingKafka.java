@@ -44,9 +44,10 @@ final class CeilingKafka {
     /**
      * Sends {@code writes} (repeated whole until the run lasted {@code minDuration} and counted {@code minCount}) to
      * {@code topic} with ingest's producer settings, asynchronously; the clock stops when the producer flushed, i.e.
-     * every record was acknowledged by all in-sync replicas.
+     * every record was acknowledged by all in-sync replicas. A pass counts {@code countPerPass} (the records among the
+     * writes); the run's count is that times the passes.
      */
-    Run produce(String topic, List<IngestNormalizer.Write> writes, String clientId) {
+    Run produce(String topic, List<IngestNormalizer.Write> writes, long countPerPass, String clientId) {
         if (writes.isEmpty()) {
             throw new IllegalArgumentException("nothing to produce");
         }
@@ -71,7 +72,7 @@ final class CeilingKafka {
                     producer.send(new ProducerRecord<>(topic, w.key(), w.value()), callback);
                     bytes += w.bytes();
                 }
-                count += writes.size();
+                count += countPerPass;
                 repeats++;
                 if (failure.get() != null) {
                     break;

@@ -1,7 +1,6 @@
 package dev.vigil.cli.bench;
 
 import co.elastic.clients.elasticsearch.ElasticsearchClient;
-import dev.vigil.ingest.IngestNormalizer;
 import dev.vigil.schemas.topic.Topics;
 import dev.vigil.streams.StreamsAppConfig;
 import dev.vigil.trail.AuditIndex;
@@ -129,8 +128,7 @@ public final class Ceilings {
                 createTopics(admin, topics);
                 measureKafka(material, base, records, writes, copy, copyEos, ceilings, progress);
                 measureElasticsearch(material, elastic, ceilings, progress);
-                beforeCleanup.accept(
-                        new ScratchResources(topics, groups, elastic.indices(), index.templateName()));
+                beforeCleanup.accept(new ScratchResources(topics, groups, elastic.indices(), index.templateName()));
             } catch (Exception e) {
                 progress.accept("ceilings stopped: " + describe(e));
             } finally {
@@ -153,7 +151,8 @@ public final class Ceilings {
         CeilingKafka kafka = new CeilingKafka(kafkaBootstrap, minDuration, minCount);
         CeilingKafka.Run produced;
         try {
-            produced = kafka.produce(records, material.records(), "vigil-bench-produce");
+            produced = kafka.produce(
+                    records, material.records(), material.records().size(), "vigil-bench-produce");
         } catch (RuntimeException e) {
             progress.accept("kafka.produce failed: " + describe(e) + "; the other Kafka ceilings need it, skipped");
             return;
@@ -170,19 +169,18 @@ public final class Ceilings {
                         + "; records only (the evidence ingest also writes: kafka.produce-with-evidence); bytes ="
                         + " uncompressed key + value");
         try {
-            CeilingKafka.Run all = kafka.produce(writes, material.writes(), "vigil-bench-produce-evidence");
             // Counted in records, as ingest's accepted records/s: the evidence writes are the extra bytes per input.
-            long recordsPerPass = material.records().size();
-            CeilingKafka.Run asRecords =
-                    new CeilingKafka.Run(recordsPerPass * all.repeats(), all.bytes(), all.seconds(), all.repeats());
+            CeilingKafka.Run all =
+                    kafka.produce(writes, material.writes(), material.records().size(), "vigil-bench-produce-evidence");
             add(
                     ceilings,
                     progress,
                     "kafka.produce-with-evidence",
                     "records",
-                    asRecords,
+                    all,
                     base + " x " + all.repeats() + " passes; every write ingest makes per input: the evidence data"
-                            + " key and encrypted evidence chunks, then the records (" + material.writes().size()
+                            + " key and encrypted evidence chunks, then the records ("
+                            + material.writes().size()
                             + " writes, " + CeilingInputs.bytes(material.evidence()) + " evidence bytes + "
                             + CeilingInputs.bytes(material.records()) + " record bytes per pass); count = records,"
                             + " so it compares with ingest's accepted records/s; " + settings
