@@ -120,7 +120,7 @@ final class EventsEndpoint implements HttpService.Handler {
         return publish(request, input, normalized);
     }
 
-    private InputAdapter select(RawInput received, InputAdapter only, Request request) throws InvalidInputException {
+    InputAdapter select(RawInput received, InputAdapter only, Request request) throws InvalidInputException {
         if (only != null) {
             // The route chose the format: the adapter itself checks the media type and the event header, so each
             // refusal names its own cause (a webhook may have another body encoding than /v1/events accepts).

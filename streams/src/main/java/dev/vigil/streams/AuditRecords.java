@@ -50,7 +50,7 @@ public final class AuditRecords {
             verdicts = List.copyOf(verdicts);
         }
 
-        static Evaluation of(String catalogVersion, List<ControlVerdict> verdicts) {
+        public static Evaluation of(String catalogVersion, List<ControlVerdict> verdicts) {
             return new Evaluation(
                     catalogVersion, verdicts.stream().map(AuditRecords::summary).toList());
         }
