@@ -160,7 +160,8 @@ class IndexerThroughputBench {
             values.put("vigil.indexer.group-id", prefix + "indexer");
             values.put("vigil.indexer.batch-size", Integer.toString(batch));
             values.put("vigil.indexer.flush-interval-ms", Long.toString(flushMs));
-            java.util.concurrent.ConcurrentHashMap<String, Long> pending = new java.util.concurrent.ConcurrentHashMap<>();
+            java.util.concurrent.ConcurrentHashMap<String, Long> pending =
+                    new java.util.concurrent.ConcurrentHashMap<>();
             List<Double> latencies = java.util.Collections.synchronizedList(new ArrayList<>());
             java.util.concurrent.atomic.AtomicBoolean producing = new java.util.concurrent.atomic.AtomicBoolean(true);
             long produced;
@@ -220,12 +221,14 @@ class IndexerThroughputBench {
                     }
                     String scope = String.format(Locale.ROOT, "github.com/acme/svc-%03d", n % 50);
                     long seq = ++chains.computeIfAbsent(scope, k -> new long[1])[0];
-                    AuditRecord r = latencyRecord("acme", scope, seq, heads.getOrDefault(scope, AuditChain.GENESIS_HASH));
+                    AuditRecord r =
+                            latencyRecord("acme", scope, seq, heads.getOrDefault(scope, AuditChain.GENESIS_HASH));
                     heads.put(scope, r.getHash());
                     boolean probe = n % 10 == 0;
                     String id = AuditChain.document(r).documentId();
                     producer.send(
-                            new ProducerRecord<>(topic, SubjectKey.of(r.getTenant(), r.getScope()), serializer.serialize(topic, r)),
+                            new ProducerRecord<>(
+                                    topic, SubjectKey.of(r.getTenant(), r.getScope()), serializer.serialize(topic, r)),
                             (md, e) -> {
                                 if (e == null && probe) {
                                     pending.put(id, System.nanoTime());
@@ -246,7 +249,8 @@ class IndexerThroughputBench {
             } finally {
                 ElasticsearchClients.close(es);
             }
-            double[] ms = latencies.stream().mapToDouble(Double::doubleValue).sorted().toArray();
+            double[] ms =
+                    latencies.stream().mapToDouble(Double::doubleValue).sorted().toArray();
             table.append(String.format(
                     Locale.ROOT,
                     "%-8d %-8d %-8s %8d %8.0f %8.0f %8.0f %8.0f %10.0f%n",
