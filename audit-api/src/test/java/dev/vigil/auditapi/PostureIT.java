@@ -254,6 +254,28 @@ class PostureIT {
     }
 
     @Test
+    void shouldFindTheSameOpenViolationsWhateverThePageSize() throws Exception {
+        // One violation id per composite page: every violation is read on a page of its own.
+        PostureSearch tiny = new PostureSearch(
+                es,
+                new dev.vigil.trail.AuditIndex(prefix).alias(),
+                ControlCatalog.builtIn(),
+                java.time.Clock.systemUTC(),
+                Duration.ZERO,
+                1);
+        Map<String, Object> answer = tiny.posture(
+                ACME,
+                PostureSearch.Request.parse(
+                        Map.of("from", List.of(FROM), "to", List.of(TO)), java.time.Instant.parse(TO)));
+        JsonNode p = dev.vigil.common.json.Json.mapper().valueToTree(answer);
+
+        assertThat(p.at("/open_violations/total").asLong()).isEqualTo(4);
+        assertThat(bySeverity(p)).containsExactly(Map.entry("CRITICAL", 1L), Map.entry("HIGH", 3L));
+        assertThat(p.at("/open_violations/complete").asBoolean()).isTrue();
+        assertThat(p.get("cached").asBoolean()).isFalse();
+    }
+
+    @Test
     void shouldAskTheSameQuestionWhenTheWindowIsLeftToItsDefaults() {
         java.time.Instant t1 = java.time.Instant.parse("2026-03-12T00:00:00Z");
         PostureSearch.Request a = PostureSearch.Request.parse(Map.of(), t1);

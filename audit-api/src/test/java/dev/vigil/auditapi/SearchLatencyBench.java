@@ -72,6 +72,7 @@ class SearchLatencyBench {
      * queries against it by hand ({@code "profile": true}, {@code _nodes/hot_threads}); 0: none.
      */
     static final int HOLD_SECONDS = Integer.getInteger("bench.hold-seconds", 0);
+
     static final int QUERY_TYPES = 8;
     static final Instant START = Instant.parse("2026-06-01T00:00:00Z");
     static final Duration SPAN = Duration.ofDays(90);
