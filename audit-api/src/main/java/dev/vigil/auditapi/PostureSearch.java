@@ -21,6 +21,7 @@ import dev.vigil.controls.Control;
 import dev.vigil.controls.ControlCatalog;
 import dev.vigil.trail.AuditFields;
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -32,6 +33,11 @@ import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 
 /**
  * {@code GET /v1/audit/posture}: pass/fail counts per control and per framework requirement, in
@@ -68,11 +74,13 @@ final class PostureSearch {
     static final Duration DEFAULT_WINDOW = Duration.ofDays(30);
     static final int MAX_BUCKETS = 400;
     /**
-     * Violation ids per composite page: each is four buckets (the id and its three sub-aggregations),
-     * so 5,000 stays well under Elasticsearch's default {@code search.max_buckets} (65,536) while a
-     * tenant with tens of thousands of violations needs only a few round trips.
+     * Violation ids per composite page: each is at most four buckets (the id and its three
+     * sub-aggregations), so 10,000 stays under Elasticsearch's default {@code search.max_buckets}
+     * (65,536), and a tenant with tens of thousands of violations needs only a few passes (each
+     * page is a pass over all of the tenant's violation changes: 10,000 rather than 5,000 halved
+     * the passes, docs/performance.md).
      */
-    static final int VIOLATION_PAGE = 5000;
+    static final int VIOLATION_PAGE = 10_000;
 
     static final int MAX_VIOLATIONS = 100_000;
     static final Set<String> OPEN_STATES = Set.of("OPENED", "REOPENED", "RISK_EXPIRED");
@@ -84,20 +92,67 @@ final class PostureSearch {
         return CompositeAggregationSource.of(src -> src.terms(t -> t.field(field)));
     }
 
+    /**
+     * How long an answer is reused for the same question ({@link #cacheKey}). A cached answer is
+     * the one computed then, unchanged: its {@code as_of} (now, when not given) and
+     * {@code computed_at} say when Elasticsearch was read, {@code "cached": true} says it was
+     * reused, and it is at most this much older than the request. It is exactly as correct as of
+     * its {@code as_of} as a fresh answer (both miss records not yet indexed when they were read);
+     * what it can miss is what was indexed during these seconds. Nothing invalidates an entry
+     * early: it expires. A dashboard polling posture costs Elasticsearch one aggregation per
+     * {@code CACHE_TTL} instead of one per viewer and refresh.
+     */
+    static final Duration CACHE_TTL = Duration.ofSeconds(5);
+
+    static final int CACHE_ENTRIES = 256;
+    /** Runs the open-violation search alongside the verdict aggregation (I/O-bound: virtual threads). */
+    private static final ExecutorService PARALLEL = Executors.newVirtualThreadPerTaskExecutor();
+
     private final ElasticsearchClient client;
     private final String alias;
     private final ControlCatalog catalog;
     private final Clock clock;
+    private final Duration cacheTtl;
+    private final int violationPage;
+    private final ConcurrentHashMap<CacheKey, Cached> cache = new ConcurrentHashMap<>();
 
     PostureSearch(ElasticsearchClient client, String alias, ControlCatalog catalog, Clock clock) {
+        this(client, alias, catalog, clock, CACHE_TTL, VIOLATION_PAGE);
+    }
+
+    /** {@code cacheTtl} zero: never cache; {@code violationPage}: violation ids per composite page. */
+    PostureSearch(
+            ElasticsearchClient client,
+            String alias,
+            ControlCatalog catalog,
+            Clock clock,
+            Duration cacheTtl,
+            int violationPage) {
         this.client = client;
         this.alias = alias;
         this.catalog = catalog;
         this.clock = clock;
+        this.cacheTtl = cacheTtl;
+        this.violationPage = violationPage;
     }
 
-    /** A validated query; {@code asOf} null means now. */
-    record Request(Instant from, Instant to, String interval, String framework, Instant asOf) {
+    /**
+     * A validated query; {@code asOf} null means now. {@code fromGiven}/{@code toGiven}: whether the
+     * caller named the window's ends or they are the defaults (relative to now), which decides
+     * whether two requests ask the same question ({@link #cacheKey}).
+     */
+    record Request(
+            Instant from,
+            Instant to,
+            String interval,
+            String framework,
+            Instant asOf,
+            boolean fromGiven,
+            boolean toGiven) {
+
+        Request(Instant from, Instant to, String interval, String framework, Instant asOf) {
+            this(from, to, interval, framework, asOf, true, true);
+        }
 
         static Request parse(Map<String, List<String>> query, Instant now) {
             for (Map.Entry<String, List<String>> e : query.entrySet()) {
@@ -113,6 +168,8 @@ final class PostureSearch {
             Instant asOf = RecordsRequest.instant(query, AS_OF);
             Instant to = RecordsRequest.instant(query, TO);
             Instant from = RecordsRequest.instant(query, FROM);
+            boolean fromGiven = from != null;
+            boolean toGiven = to != null;
             String interval = value(query, INTERVAL);
             if (interval == null) {
                 interval = "1d";
@@ -138,7 +195,7 @@ final class PostureSearch {
                         INTERVAL,
                         "At most " + MAX_BUCKETS + " buckets: choose a longer interval or a shorter from/to range.");
             }
-            return new Request(from, to, interval, framework, asOf);
+            return new Request(from, to, interval, framework, asOf, fromGiven, toGiven);
         }
 
         private static String value(Map<String, List<String>> query, String name) {
@@ -147,12 +204,80 @@ final class PostureSearch {
         }
     }
 
+    /**
+     * The posture of {@code tenant}, from the cache when the same question (same tenant and
+     * parameters as given) was answered less than {@link #CACHE_TTL} ago: see {@link #CACHE_TTL}
+     * for what such an answer says and how stale it may be.
+     */
     Map<String, Object> posture(String tenant, Request request) throws IOException {
-        Instant at = request.asOf() != null ? request.asOf() : clock.instant();
+        CacheKey key = cacheKey(tenant, request);
+        long now = System.nanoTime();
+        Cached hit = cache.get(key);
+        if (hit != null && now - hit.nanos() < cacheTtl.toNanos()) {
+            return answer(hit.body(), hit.computedAt(), true);
+        }
+        Instant computedAt = clock.instant();
+        Map<String, Object> body = compute(tenant, request, computedAt);
+        if (!cacheTtl.isZero()) {
+            if (cache.size() >= CACHE_ENTRIES) {
+                cache.values().removeIf(c -> now - c.nanos() >= cacheTtl.toNanos());
+                if (cache.size() >= CACHE_ENTRIES) {
+                    cache.clear();
+                }
+            }
+            cache.put(key, new Cached(body, computedAt, now));
+        }
+        return answer(body, computedAt, false);
+    }
+
+    /** The computed body plus the two fields that say when it was read and whether it was cached. */
+    private static Map<String, Object> answer(Map<String, Object> body, Instant computedAt, boolean cached) {
+        Map<String, Object> json = new LinkedHashMap<>(body);
+        json.put("computed_at", computedAt.toString());
+        json.put("cached", cached);
+        return json;
+    }
+
+    /**
+     * Two requests ask the same question when tenant and parameters, as given, are equal: a window
+     * left to its defaults is "the last 30 days up to now" whatever the clock says.
+     */
+    static CacheKey cacheKey(String tenant, Request r) {
+        return new CacheKey(
+                tenant,
+                r.fromGiven() ? r.from() : null,
+                r.toGiven() ? r.to() : null,
+                r.interval(),
+                r.framework(),
+                r.asOf());
+    }
+
+    record CacheKey(String tenant, Instant from, Instant to, String interval, String framework, Instant asOf) {}
+
+    private record Cached(Map<String, Object> body, Instant computedAt, long nanos) {}
+
+    private Map<String, Object> compute(String tenant, Request request, Instant now) throws IOException {
+        Instant at = request.asOf() != null ? request.asOf() : now;
+        // The open violations are a separate search (composite pages over violation ids): run it
+        // alongside the verdict aggregation instead of after it.
+        CompletableFuture<Map<String, Object>> open = CompletableFuture.supplyAsync(
+                () -> {
+                    try {
+                        return openViolations(tenant, request.framework(), at, request.asOf() != null);
+                    } catch (IOException e) {
+                        throw new UncheckedIOException(e);
+                    }
+                },
+                PARALLEL);
         Map<String, Counts> controls = new TreeMap<>();
         Map<String, Counts> requirements = new TreeMap<>();
         List<Long> bucketKeys = new ArrayList<>();
-        verdictCounts(tenant, request, controls, requirements, bucketKeys);
+        try {
+            verdictCounts(tenant, request, controls, requirements, bucketKeys);
+        } catch (IOException | RuntimeException e) {
+            open.cancel(false);
+            throw e;
+        }
         for (Control c : catalog.controls()) {
             if (ControlsEndpoint.inFramework(c, request.framework())) {
                 controls.computeIfAbsent(c.id(), k -> new Counts());
@@ -201,8 +326,26 @@ final class PostureSearch {
         body.put("framework", request.framework());
         body.put("controls", controlsJson);
         body.put("requirements", requirementsJson);
-        body.put("open_violations", openViolations(tenant, request.framework(), at, request.asOf() != null));
+        body.put("open_violations", join(open));
         return body;
+    }
+
+    private static <T> T join(CompletableFuture<T> future) throws IOException {
+        try {
+            return future.join();
+        } catch (CompletionException e) {
+            Throwable cause = e.getCause();
+            if (cause instanceof UncheckedIOException io) {
+                throw io.getCause();
+            }
+            if (cause instanceof RuntimeException r) {
+                throw r;
+            }
+            if (cause instanceof Error err) {
+                throw err;
+            }
+            throw new IllegalStateException(cause);
+        }
     }
 
     // ------------------------------------------------------------------ verdicts
@@ -251,8 +394,9 @@ final class PostureSearch {
         if (request.asOf() != null) {
             records.filter(RecordSearch.asOf(request.asOf()));
         }
-        // Only records with verdicts weigh in: the rest would just be scanned for nothing.
-        records.filter(q -> q.nested(n -> n.path(RecordSearch.VERDICTS).query(m -> m.matchAll(a -> a))));
+        // No "has verdicts" (nested match_all) filter: the nested aggregation below only sees the
+        // verdicts of the matched records anyway, and that join cost more than the records without
+        // verdicts (access records, violation changes) cost the date histogram.
         Query inFramework = request.framework() == null
                 ? Query.of(q -> q.matchAll(a -> a))
                 : Query.of(q ->
@@ -271,7 +415,8 @@ final class PostureSearch {
                                 .ignoreUnavailable(true)
                                 .allowNoIndices(true)
                                 .query(q -> q.bool(records.build()))
-                                .aggregations("v", verdicts)
+                                // Only per bucket: the totals are the buckets' sums (Counts.add), so a
+                                // top-level copy of the nested aggregation would double the work for nothing.
                                 .aggregations("t", t -> t.dateHistogram(h -> h.field(AuditFields.TIMESTAMP)
                                                 .fixedInterval(i -> i.time(request.interval()))
                                                 .minDocCount(0)
@@ -361,7 +506,7 @@ final class PostureSearch {
                             .allowNoIndices(true)
                             .query(query)
                             .aggregations("ids", a -> a.composite(c -> {
-                                        c.size(VIOLATION_PAGE)
+                                        c.size(violationPage)
                                                 .sources(
                                                         NamedValue.of("id", terms(LABEL_VIOLATION_ID)),
                                                         // constant per violation: names the chain of its changes
@@ -421,7 +566,7 @@ final class PostureSearch {
                     byAge[ageBucket(labels.path("violation.opened-at").asText(null), at)]++;
                 }
             }
-            if (ids.buckets().array().size() < VIOLATION_PAGE
+            if (ids.buckets().array().size() < violationPage
                     || ids.afterKey() == null
                     || ids.afterKey().isEmpty()) {
                 break;

@@ -30,6 +30,9 @@ final class RecordSearch {
 
     private static final Logger LOG = LoggerFactory.getLogger(RecordSearch.class);
 
+    /** Matches counted exactly up to this many; beyond, {@code total} is this lower bound. */
+    static final int TOTAL_HITS_CAP = 10_000;
+
     static final List<SortOptions> SORT = sort(SortOrder.Asc);
     static final List<SortOptions> SORT_DESCENDING = sort(SortOrder.Desc);
 
@@ -103,7 +106,12 @@ final class RecordSearch {
         }
         List<AuditDocument> records = new ArrayList<>(served.size());
         served.forEach(h -> records.add(h.source()));
-        return new RecordsPage(records, next, total(response.hits().total()));
+        TotalHits total = response.hits().total();
+        return new RecordsPage(
+                records,
+                next,
+                total == null ? null : total.value(),
+                total == null ? null : total.relation() == TotalHitsRelation.Eq ? "eq" : "gte");
     }
 
     private SearchResponse<AuditDocument> search(
@@ -111,6 +119,9 @@ final class RecordSearch {
         return client.search(
                 s -> {
                     s.pit(p -> p.id(pitId).keepAlive(t -> t.time(keepAlive)))
+                            // Counted exactly up to the cap, then a lower bound ("total_relation": "gte"):
+                            // past it Lucene may skip the non-competitive documents of the time sort.
+                            .trackTotalHits(t -> t.count(TOTAL_HITS_CAP))
                             .query(query(tenant, filters))
                             .sort(filters.newestFirst() ? SORT_DESCENDING : SORT)
                             // One more than the page shows: whether it exists decides if there is a next page,
@@ -289,10 +300,6 @@ final class RecordSearch {
 
     private static FieldValue fieldValue(Object v) {
         return v instanceof Long l ? FieldValue.of(l) : FieldValue.of((String) v);
-    }
-
-    private static Long total(TotalHits total) {
-        return total != null && total.relation() == TotalHitsRelation.Eq ? total.value() : null;
     }
 
     private static List<SortOptions> sort(SortOrder order) {

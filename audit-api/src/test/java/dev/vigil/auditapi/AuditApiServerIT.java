@@ -231,6 +231,7 @@ class AuditApiServerIT {
                         expectedIds(d -> tenant(d, ACME) && d.scope().equals(SHOP)))
                 .hasSize(PER_CHAIN);
         assertThat(r.body().get("total").asLong()).isEqualTo(PER_CHAIN);
+        assertThat(r.body().get("total_relation").asText()).isEqualTo("eq");
         assertThat(r.body().get("next").isNull()).isTrue();
     }
 

@@ -224,6 +224,71 @@ class PostureIT {
     }
 
     @Test
+    void shouldReuseTheAnswerToTheSameQuestionForAFewSecondsAndSaySo() throws Exception {
+        // parameters no other test asks, so the first answer is computed here
+        JsonNode first = posture(acme, "from", FROM, "to", TO, "interval", "7d", "framework", "SOC2");
+        JsonNode again = posture(acme, "from", FROM, "to", TO, "interval", "7d", "framework", "SOC2");
+        JsonNode otherTenant = posture(globex, "from", FROM, "to", TO, "interval", "7d", "framework", "SOC2");
+
+        assertThat(first.get("cached").asBoolean()).isFalse();
+        java.time.Instant computed =
+                java.time.Instant.parse(first.get("computed_at").asText());
+        java.time.Instant computedAgain =
+                java.time.Instant.parse(again.get("computed_at").asText());
+        if (again.get("cached").asBoolean()) {
+            // the same answer, as computed then: only the marker differs
+            assertThat(computedAgain).isEqualTo(computed);
+            com.fasterxml.jackson.databind.node.ObjectNode a = first.deepCopy();
+            com.fasterxml.jackson.databind.node.ObjectNode b = again.deepCopy();
+            a.remove("cached");
+            b.remove("cached");
+            assertThat(b).isEqualTo(a);
+        } else {
+            // only when the box was so slow that the entry expired between the two requests
+            assertThat(Duration.between(computed, computedAgain)).isGreaterThanOrEqualTo(PostureSearch.CACHE_TTL);
+        }
+        // another tenant never gets this tenant's answer
+        assertThat(otherTenant.get("cached").asBoolean()).isFalse();
+        assertThat(control(otherTenant, "CM-01").get("fail").asLong()).isEqualTo(1);
+        assertThat(control(again, "CM-01").get("fail").asLong()).isEqualTo(2);
+    }
+
+    @Test
+    void shouldFindTheSameOpenViolationsWhateverThePageSize() throws Exception {
+        // One violation id per composite page: every violation is read on a page of its own.
+        PostureSearch tiny = new PostureSearch(
+                es,
+                new dev.vigil.trail.AuditIndex(prefix).alias(),
+                ControlCatalog.builtIn(),
+                java.time.Clock.systemUTC(),
+                Duration.ZERO,
+                1);
+        Map<String, Object> answer = tiny.posture(
+                ACME,
+                PostureSearch.Request.parse(
+                        Map.of("from", List.of(FROM), "to", List.of(TO)), java.time.Instant.parse(TO)));
+        JsonNode p = dev.vigil.common.json.Json.mapper().valueToTree(answer);
+
+        assertThat(p.at("/open_violations/total").asLong()).isEqualTo(4);
+        assertThat(bySeverity(p)).containsExactly(Map.entry("CRITICAL", 1L), Map.entry("HIGH", 3L));
+        assertThat(p.at("/open_violations/complete").asBoolean()).isTrue();
+        assertThat(p.get("cached").asBoolean()).isFalse();
+    }
+
+    @Test
+    void shouldAskTheSameQuestionWhenTheWindowIsLeftToItsDefaults() {
+        java.time.Instant t1 = java.time.Instant.parse("2026-03-12T00:00:00Z");
+        PostureSearch.Request a = PostureSearch.Request.parse(Map.of(), t1);
+        PostureSearch.Request b = PostureSearch.Request.parse(Map.of(), t1.plusMillis(1500));
+        PostureSearch.Request given = PostureSearch.Request.parse(Map.of("to", List.of(t1.toString())), t1);
+
+        assertThat(a.to()).isNotEqualTo(b.to());
+        assertThat(PostureSearch.cacheKey(ACME, a)).isEqualTo(PostureSearch.cacheKey(ACME, b));
+        assertThat(PostureSearch.cacheKey(ACME, given)).isNotEqualTo(PostureSearch.cacheKey(ACME, a));
+        assertThat(PostureSearch.cacheKey(GLOBEX, a)).isNotEqualTo(PostureSearch.cacheKey(ACME, a));
+    }
+
+    @Test
     void shouldAggregateOnlyTheCallersTenant() throws Exception {
         JsonNode p = posture(globex, "from", FROM, "to", TO);
 

@@ -67,6 +67,12 @@ class SearchLatencyBench {
     static final int ROUNDS = Integer.getInteger("bench.rounds", 100);
     static final int WARMUP = Integer.getInteger("bench.warmup", 20);
     static final int BULK = Integer.getInteger("bench.bulk", 2000);
+    /**
+     * Seconds to keep the node up (and the ingest running) after the under-ingest phase, to profile
+     * queries against it by hand ({@code "profile": true}, {@code _nodes/hot_threads}); 0: none.
+     */
+    static final int HOLD_SECONDS = Integer.getInteger("bench.hold-seconds", 0);
+
     static final int QUERY_TYPES = 8;
     static final Instant START = Instant.parse("2026-06-01T00:00:00Z");
     static final Duration SPAN = Duration.ofDays(90);
@@ -219,6 +225,15 @@ class SearchLatencyBench {
                 }
             });
             loadedPhase = mix(api, auditor, tenant0, dataEnd, ROUNDS);
+            if (HOLD_SECONDS > 0) {
+                System.out.printf(
+                        Locale.ROOT,
+                        "search bench: holding %d s, ingest running: %s alias %s%n",
+                        HOLD_SECONDS,
+                        esUrl,
+                        index.alias());
+                Thread.sleep(HOLD_SECONDS * 1000L);
+            }
             stop.set(true);
             ingest.join();
             ingestSeconds = (System.nanoTime() - i0) / 1e9;

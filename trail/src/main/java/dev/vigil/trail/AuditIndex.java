@@ -41,6 +41,14 @@ public final class AuditIndex {
      */
     public static final int MAPPING_VERSION = 2;
 
+    /**
+     * How often new documents become searchable in indices created from now on (existing indices
+     * keep theirs). 500 ms rather than Elasticsearch's 1 s: the refresh is most of "indexed →
+     * searchable", and halving it halved that latency in {@code IndexerThroughputBench#searchableLatency}
+     * (docs/performance.md, "Indexer and refresh").
+     */
+    public static final String REFRESH_INTERVAL = "500ms";
+
     private static final DateTimeFormatter MONTH = DateTimeFormatter.ofPattern("uuuu.MM", Locale.ROOT);
 
     private final String prefix;
@@ -129,7 +137,7 @@ public final class AuditIndex {
                     // 0-1 replicas: green on the one-box node, one replica as soon as a second data node exists.
                     .template(tt -> tt.settings(s -> s.numberOfShards("1")
                                     .autoExpandReplicas("0-1")
-                                    .refreshInterval(r -> r.time("1s")))
+                                    .refreshInterval(r -> r.time(REFRESH_INTERVAL)))
                             .mappings(mapping)
                             // Every monthly index joins the read alias as it is created: readers never miss a month.
                             .aliases(alias(), a -> a)));

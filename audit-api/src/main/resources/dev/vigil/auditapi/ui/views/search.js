@@ -97,7 +97,8 @@ async function runSearch(results, filters, cursor, navigate) {
     h('td', {}, rec.user && rec.user.id),
     h('td', {}, (rec.verdicts || []).filter((x) => x.result === 'FAIL').map((x) => [badge('FAIL'), ' ', x.control_id, ' '])),
     h('td', {}, rec.chain ? h('a', { href: recordLink(rec.chain.id, rec.chain.seq), class: 'record-link', 'aria-label': 'Details of ' + rec.chain.id + ' #' + rec.chain.seq }, 'Details') : '')));
-  const total = r.data.total === null || r.data.total === undefined ? 'more than 10,000' : String(r.data.total);
+  const total = r.data.total === null || r.data.total === undefined ? 'more than 10,000'
+    : r.data.total_relation === 'gte' ? 'at least ' + String(r.data.total) : String(r.data.total);
   const pager = h('div', { class: 'pager' },
     cursor ? h('button', { type: 'button', class: 'secondary', id: 'first-page', onclick: () => navigate('search', new URLSearchParams(filters)) }, 'First page') : '',
     r.data.next ? h('button', {
