@@ -229,6 +229,10 @@ public final class BenchCommand {
         if (cancelled.get()) {
             notes.add("cancelled (Ctrl-C): the result holds what ran until then");
         }
+        if (opts.soak() != null) {
+            notes.add("soak: RSS slope per process = mean RSS of the soak's last tenth minus its first tenth, per hour"
+                    + " (none for soaks under 2 minutes); lag and RSS over time are in the timeline");
+        }
         List<BenchResult.Ratio> ratios = Ratios.compute(ceilings, steps, sustained, notes);
         notes.add("saturation rule: a step is saturated when accepted inputs/s < 0.9 x offered, failed requests > 1%,"
                 + " the backlog (streams lag on the inputs + indexer lag on the trail) at its end exceeds 2 s of the"

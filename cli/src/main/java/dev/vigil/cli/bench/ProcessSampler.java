@@ -93,9 +93,16 @@ final class ProcessSampler {
         return stats;
     }
 
-    /** Mean RSS of the last tenth minus that of the first tenth, per hour between their midpoints; null if too short. */
+    /** Shorter soaks get no slope: JVM warm-up would dominate it and an hourly extrapolation would mislead. */
+    static final long MIN_SLOPE_NANOS = 120_000_000_000L;
+
+    /**
+     * Mean RSS of the last tenth minus that of the first tenth, per hour between their midpoints; null when the readings
+     * span less than 2 minutes.
+     */
     static Double rssSlopeBytesPerHour(List<Reading> readings) {
-        if (readings.size() < 10) {
+        if (readings.size() < 10
+                || readings.get(readings.size() - 1).nanos() - readings.get(0).nanos() < MIN_SLOPE_NANOS) {
             return null;
         }
         int tenth = Math.max(1, readings.size() / 10);

@@ -59,5 +59,11 @@ class ProcessSamplerTest {
         }
         assertThat(ProcessSampler.rssSlopeBytesPerHour(readings)).isEqualTo(60.0 * 1024 * 1024);
         assertThat(ProcessSampler.rssSlopeBytesPerHour(readings.subList(0, 5))).isNull();
+        // 100 readings a second apart: too short a soak for a slope
+        List<ProcessSampler.Reading> brief = new ArrayList<>();
+        for (int i = 0; i < 100; i++) {
+            brief.add(new ProcessSampler.Reading(i * 1_000_000_000L, i, (100L + i) * 1024 * 1024));
+        }
+        assertThat(ProcessSampler.rssSlopeBytesPerHour(brief)).isNull();
     }
 }
