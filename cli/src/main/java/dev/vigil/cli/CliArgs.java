@@ -11,7 +11,8 @@ import java.util.Optional;
 import java.util.Set;
 
 /** Options shared by every subcommand: --config, --data, --set key=value, plus free-form --name value pairs. */
-public record CliArgs(Path configFile, Map<String, String> overrides, Map<String, String> options, List<String> positional) {
+public record CliArgs(
+        Path configFile, Map<String, String> overrides, Map<String, String> options, List<String> positional) {
 
     /** Options that take no value ({@code --dry-run}); given, they read "true". */
     static final Set<String> BOOLEAN_FLAGS =

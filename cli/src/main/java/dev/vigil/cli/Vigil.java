@@ -44,8 +44,8 @@ public final class Vigil {
         }
         String[] rest = Arrays.copyOfRange(args, 1, args.length);
         try {
-            CliArgs cli = CliArgs.parse(
-                    rest, args[0].equals("bench") ? BenchCommand.BOOLEAN_FLAGS : CliArgs.BOOLEAN_FLAGS);
+            CliArgs cli =
+                    CliArgs.parse(rest, args[0].equals("bench") ? BenchCommand.BOOLEAN_FLAGS : CliArgs.BOOLEAN_FLAGS);
             return switch (args[0]) {
                 case "up" -> new UpCommand(cli, out).run();
                 case "ingest", "streams", "audit-api" -> new ServiceCommand(args[0], cli, out).run();

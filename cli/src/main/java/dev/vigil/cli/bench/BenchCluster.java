@@ -55,8 +55,8 @@ final class BenchCluster implements AutoCloseable {
     private static final Pattern AUDIT_READY = Pattern.compile("vigil audit-api listening on (\\S+)");
 
     /** Heap of each service JVM (Kafka and Elasticsearch use ChildServer's). */
-    static final Map<String, String> SERVICE_HEAP = Map.of("streams", "-Xmx1g", "ingest", "-Xmx512m", "audit-api",
-            "-Xmx512m");
+    static final Map<String, String> SERVICE_HEAP =
+            Map.of("streams", "-Xmx1g", "ingest", "-Xmx512m", "audit-api", "-Xmx512m");
 
     private final String mode;
     private final String kafkaBootstrap;
@@ -362,9 +362,12 @@ final class BenchCluster implements AutoCloseable {
             keys.addTenant(tenant, "vigil bench");
             publisherKeys.put(
                     tenant,
-                    keys.mint(tenant, Set.of(Role.PUBLISHER), "vigil bench publisher").key());
+                    keys.mint(tenant, Set.of(Role.PUBLISHER), "vigil bench publisher")
+                            .key());
             auditorKeys.put(
-                    tenant, keys.mint(tenant, Set.of(Role.AUDITOR), "vigil bench auditor").key());
+                    tenant,
+                    keys.mint(tenant, Set.of(Role.AUDITOR), "vigil bench auditor")
+                            .key());
         }
         keys.save(keysFile);
     }
@@ -438,9 +441,8 @@ final class BenchCluster implements AutoCloseable {
                 started.add(t);
                 owner.add(t);
             } catch (CompletionException e) {
-                RuntimeException cause = e.getCause() instanceof RuntimeException re
-                        ? re
-                        : new IllegalStateException(e.getCause());
+                RuntimeException cause =
+                        e.getCause() instanceof RuntimeException re ? re : new IllegalStateException(e.getCause());
                 if (failure == null) {
                     failure = cause;
                 } else {

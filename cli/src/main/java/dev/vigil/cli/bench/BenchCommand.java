@@ -152,10 +152,10 @@ public final class BenchCommand {
                 tl.phase("ceilings", 0);
                 progress.phase("ceilings (" + opts.ceilingInputs() + " generated inputs)", 0);
                 try {
-                    List<BenchInput> inputs = Workload.sample(
-                            opts.seed(), cluster.tenants(), opts.repositories(), opts.ceilingInputs());
-                    String scratch = "vigil-bench-ceiling-"
-                            + HexFormat.of().formatHex(new SecureRandom().generateSeed(4)) + "-";
+                    List<BenchInput> inputs =
+                            Workload.sample(opts.seed(), cluster.tenants(), opts.repositories(), opts.ceilingInputs());
+                    String scratch =
+                            "vigil-bench-ceiling-" + HexFormat.of().formatHex(new SecureRandom().generateSeed(4)) + "-";
                     ceilings.addAll(new Ceilings(cluster.kafkaBootstrap(), cluster.elasticsearchUrl(), scratch)
                             .measure(inputs, progress::note));
                 } catch (RuntimeException e) {
@@ -175,8 +175,8 @@ public final class BenchCommand {
                 if (ramp) {
                     double rate = opts.startRate();
                     for (int i = 0; i < opts.maxSteps() && !cancelled.get(); i++) {
-                        String label = String.format(
-                                Locale.ROOT, "step %d/%d at %.1f inputs/s", i + 1, opts.maxSteps(), rate);
+                        String label =
+                                String.format(Locale.ROOT, "step %d/%d at %.1f inputs/s", i + 1, opts.maxSteps(), rate);
                         BenchResult.Step step = phases.run("step", label, rate, opts.stepSeconds(), t0);
                         steps.add(step);
                         if (step.saturated()) {
@@ -221,7 +221,8 @@ public final class BenchCommand {
                 tl.phase("done", 0);
             }
             long pipelineEnd = System.nanoTime();
-            long accepted = steps.stream().mapToLong(BenchResult.Step::inputsAccepted).sum();
+            long accepted =
+                    steps.stream().mapToLong(BenchResult.Step::inputsAccepted).sum();
             processStats = processes.stats(pipelineStart, pipelineEnd, accepted, soakStart);
             tl.close();
             timeline = tl.samples();
@@ -371,7 +372,10 @@ public final class BenchCommand {
             long small = Math.max(10, (long) (offered / 2));
             while (!cancelled.get() && System.nanoTime() < deadline) {
                 LagSampler.Snapshot s = tl.latest();
-                if (s != null && s.streamsLag() >= 0 && s.backlog() <= small && driver.counters().probesPending() == 0) {
+                if (s != null
+                        && s.streamsLag() >= 0
+                        && s.backlog() <= small
+                        && driver.counters().probesPending() == 0) {
                     return;
                 }
                 sleep(250);

@@ -80,7 +80,8 @@ record BenchOptions(
     static BenchOptions parse(CliArgs cli, Clock clock) {
         cli.requireKnownOptions("bench", KNOWN);
         if (!cli.positional().isEmpty()) {
-            throw new CliArgs.UsageException("unexpected argument " + cli.positional().get(0));
+            throw new CliArgs.UsageException(
+                    "unexpected argument " + cli.positional().get(0));
         }
         boolean quick = cli.flag("quick");
         Path out = Path.of(cli.option("out").orElse("bench-results/" + STAMP.format(clock.instant())))
@@ -99,19 +100,22 @@ record BenchOptions(
         Double rate = cli.option("rate").isPresent() ? number(cli, "rate", 0, 0.1, 1_000_000) : null;
         int concurrency = integer(cli, "concurrency", 32, 1, 4096);
         int ceilingInputs = integer(cli, "ceiling-inputs", quick ? 300 : 5000, 1, 10_000_000);
-        long seed = cli.option("seed").map(s -> parse("seed", s, Long::parseLong)).orElse(42L);
+        long seed =
+                cli.option("seed").map(s -> parse("seed", s, Long::parseLong)).orElse(42L);
         double probeFraction = number(cli, "probe-fraction", 0.05, 0.0, 1.0);
         Duration ready = Duration.ofSeconds(integer(cli, "ready-timeout-seconds", 240, 5, 3600));
         boolean external = cli.flag("external");
         Path tenantKeys = cli.option("tenant-keys").map(Path::of).orElse(null);
         if (external) {
-            for (String required : new String[] {"kafka", "elasticsearch", "ingest-url", "audit-api-url", "tenant-keys"}) {
+            for (String required :
+                    new String[] {"kafka", "elasticsearch", "ingest-url", "audit-api-url", "tenant-keys"}) {
                 if (cli.option(required).isEmpty()) {
                     throw new CliArgs.UsageException("--external needs --" + required);
                 }
             }
         } else {
-            for (String externalOnly : new String[] {"kafka", "elasticsearch", "ingest-url", "audit-api-url", "tenant-keys"}) {
+            for (String externalOnly :
+                    new String[] {"kafka", "elasticsearch", "ingest-url", "audit-api-url", "tenant-keys"}) {
                 if (cli.option(externalOnly).isPresent()) {
                     throw new CliArgs.UsageException("--" + externalOnly + " goes with --external");
                 }
@@ -234,7 +238,8 @@ record BenchOptions(
     }
 
     private static double number(CliArgs cli, String name, double def, double min, double max) {
-        double v = cli.option(name).map(s -> parse(name, s, Double::parseDouble)).orElse(def);
+        double v =
+                cli.option(name).map(s -> parse(name, s, Double::parseDouble)).orElse(def);
         if (!(v >= min && v <= max)) {
             throw new CliArgs.UsageException("--" + name + " must be " + num(min) + ".." + num(max) + ", got " + v);
         }

@@ -76,9 +76,8 @@ final class ProcessSampler {
             Double perEvent = inputsAccepted > 0 ? cpuSeconds / inputsAccepted : null;
             Double slope = null;
             if (soakFromNanos != null) {
-                List<Reading> soak = in.stream()
-                        .filter(r -> r.nanos() >= soakFromNanos)
-                        .toList();
+                List<Reading> soak =
+                        in.stream().filter(r -> r.nanos() >= soakFromNanos).toList();
                 slope = rssSlopeBytesPerHour(soak);
             }
             stats.add(new BenchResult.ProcessStats(

@@ -36,30 +36,66 @@ final class Ratios {
                 steps.stream().filter(s -> "step".equals(s.phase())).toList();
 
         Double e2e = sustained == null ? null : sustained.searchableDocumentsPerSecond();
-        ratio(ratios, notes, "e2e/elasticsearch.bulk-create", "sustained.searchable_documents_per_second", e2e,
-                ceilings, "elasticsearch.bulk-create", 0.6, 0.8);
+        ratio(
+                ratios,
+                notes,
+                "e2e/elasticsearch.bulk-create",
+                "sustained.searchable_documents_per_second",
+                e2e,
+                ceilings,
+                "elasticsearch.bulk-create",
+                0.6,
+                0.8);
 
         Double evaluate = stepped.stream()
-                .map(s -> s.stageRatesPerSecond() == null ? null : s.stageRatesPerSecond().get("evaluate"))
+                .map(s -> s.stageRatesPerSecond() == null
+                        ? null
+                        : s.stageRatesPerSecond().get("evaluate"))
                 .filter(v -> v != null && v > 0)
                 .max(Double::compare)
                 .orElse(null);
-        ratio(ratios, notes, "evaluate/kafka.consume-produce", "max step evaluate records/s", evaluate, ceilings,
-                "kafka.consume-produce", 0.5, null);
-        ratio(ratios, notes, "evaluate/kafka.consume-produce-eos", "max step evaluate records/s", evaluate, ceilings,
-                "kafka.consume-produce-eos", 0.5, null);
+        ratio(
+                ratios,
+                notes,
+                "evaluate/kafka.consume-produce",
+                "max step evaluate records/s",
+                evaluate,
+                ceilings,
+                "kafka.consume-produce",
+                0.5,
+                null);
+        ratio(
+                ratios,
+                notes,
+                "evaluate/kafka.consume-produce-eos",
+                "max step evaluate records/s",
+                evaluate,
+                ceilings,
+                "kafka.consume-produce-eos",
+                0.5,
+                null);
 
         Double ingest = stepped.stream()
                 .map(BenchResult.Step::acceptedRecordsPerSecond)
                 .filter(v -> v > 0)
                 .max(Double::compare)
                 .orElse(null);
-        ratio(ratios, notes, "ingest/kafka.produce", "max step HTTP-accepted records/s", ingest, ceilings,
-                "kafka.produce", 0.5, null);
+        ratio(
+                ratios,
+                notes,
+                "ingest/kafka.produce",
+                "max step HTTP-accepted records/s",
+                ingest,
+                ceilings,
+                "kafka.produce",
+                0.5,
+                null);
 
         Optional<BenchResult.Step> half =
                 steps.stream().filter(s -> "half".equals(s.phase())).findFirst();
-        if (half.isEmpty() || half.get().searchable() == null || half.get().searchable().count() == 0) {
+        if (half.isEmpty()
+                || half.get().searchable() == null
+                || half.get().searchable().count() == 0) {
             notes.add("ratio searchable-p99-at-half skipped: no probe of the half phase became searchable");
         } else {
             double p99 = half.get().searchable().p99();
@@ -113,7 +149,12 @@ final class Ratios {
     }
 
     static String describe(BenchResult.Ratio r) {
-        return String.format(Locale.ROOT, "%s = %.3f (target %.2f)%s", r.name(), r.value(), r.target(),
+        return String.format(
+                Locale.ROOT,
+                "%s = %.3f (target %.2f)%s",
+                r.name(),
+                r.value(),
+                r.target(),
                 r.met() ? " met" : " missed");
     }
 

@@ -55,8 +55,7 @@ final class Saturation {
                     f.offeredInputsPerSecond()));
         }
         if (f.sent() > 0 && f.failed() > MAX_FAILED_FRACTION * f.sent()) {
-            reasons.add(String.format(
-                    Locale.ROOT, "%d of %d requests failed (> 1%%)", f.failed(), f.sent()));
+            reasons.add(String.format(Locale.ROOT, "%d of %d requests failed (> 1%%)", f.failed(), f.sent()));
         }
         double offeredRecords = f.offeredInputsPerSecond() * Math.max(1e-9, f.recordsPerInput());
         double limit = BACKLOG_SECONDS * offeredRecords;
@@ -69,8 +68,7 @@ final class Saturation {
                     f.backlogAtStart()));
         }
         if (f.searchableP99Ms() != null && f.searchableP99Ms() > MAX_SEARCHABLE_P99_MS) {
-            reasons.add(String.format(
-                    Locale.ROOT, "searchable p99 %.0f ms > 10 s", f.searchableP99Ms()));
+            reasons.add(String.format(Locale.ROOT, "searchable p99 %.0f ms > 10 s", f.searchableP99Ms()));
         }
         return reasons.isEmpty() ? Optional.empty() : Optional.of(String.join("; ", reasons));
     }
@@ -84,7 +82,8 @@ final class Saturation {
         for (int i = 0; i < steps.size(); i++) {
             BenchResult.Step s = steps.get(i);
             if (!s.saturated()
-                    && (best < 0 || s.acceptedInputsPerSecond() > steps.get(best).acceptedInputsPerSecond())) {
+                    && (best < 0
+                            || s.acceptedInputsPerSecond() > steps.get(best).acceptedInputsPerSecond())) {
                 best = i;
             }
         }

@@ -62,8 +62,9 @@ class BenchCommandIT {
 
         // ceilings: every Kafka read loop moved the records kafka.produce wrote (the inputs' records, whole passes),
         // and each ceiling counted at least one record or document per generated input
-        assertThat(result.ceilings()).extracting(BenchResult.Ceiling::name).contains(
-                "kafka.produce", "kafka.consume", "kafka.consume-produce", "elasticsearch.bulk-create");
+        assertThat(result.ceilings())
+                .extracting(BenchResult.Ceiling::name)
+                .contains("kafka.produce", "kafka.consume", "kafka.consume-produce", "elasticsearch.bulk-create");
         Map<String, Long> counts = result.ceilings().stream()
                 .collect(Collectors.toMap(BenchResult.Ceiling::name, BenchResult.Ceiling::count));
         long records = counts.get("kafka.produce");
@@ -75,9 +76,8 @@ class BenchCommandIT {
         result.ceilings().forEach(c -> assertThat(c.perSecond()).as(c.name()).isPositive());
 
         // the pipeline ran, and probes were found through the audit API
-        List<BenchResult.Step> steps = result.steps().stream()
-                .filter(s -> s.phase().equals("step"))
-                .toList();
+        List<BenchResult.Step> steps =
+                result.steps().stream().filter(s -> s.phase().equals("step")).toList();
         assertThat(steps).isNotEmpty();
         assertThat(steps).anySatisfy(s -> {
             assertThat(s.inputsAccepted()).isPositive();
@@ -92,8 +92,8 @@ class BenchCommandIT {
         assertThat(result.environment().mode()).isEqualTo("embedded");
 
         // every process measured, each its own JVM
-        Map<String, BenchResult.ProcessStats> processes = result.processes().stream()
-                .collect(Collectors.toMap(BenchResult.ProcessStats::name, p -> p));
+        Map<String, BenchResult.ProcessStats> processes =
+                result.processes().stream().collect(Collectors.toMap(BenchResult.ProcessStats::name, p -> p));
         assertThat(processes).containsKeys(PROCESSES.toArray(String[]::new)).containsKey("bench");
         for (String name : PROCESSES) {
             BenchResult.ProcessStats p = processes.get(name);
@@ -110,7 +110,9 @@ class BenchCommandIT {
 
         // nothing survives the bench (a child closing cleanly may need a moment after its parent's exit)
         for (BenchResult.ProcessStats p : result.processes()) {
-            assertThat(awaitGone(p.pid())).as(p.name() + " pid " + p.pid() + " still alive").isTrue();
+            assertThat(awaitGone(p.pid()))
+                    .as(p.name() + " pid " + p.pid() + " still alive")
+                    .isTrue();
         }
     }
 

@@ -90,8 +90,8 @@ class BenchOptionsTest {
 
     @Test
     void shouldParsePids() {
-        assertThat(BenchOptions.pids("kafka=12, ingest=34")).containsExactly(
-                Map.entry("kafka", 12L), Map.entry("ingest", 34L));
+        assertThat(BenchOptions.pids("kafka=12, ingest=34"))
+                .containsExactly(Map.entry("kafka", 12L), Map.entry("ingest", 34L));
         assertThatThrownBy(() -> BenchOptions.pids("kafka")).isInstanceOf(CliArgs.UsageException.class);
         assertThatThrownBy(() -> BenchOptions.pids("kafka=-1")).isInstanceOf(CliArgs.UsageException.class);
     }

@@ -29,7 +29,8 @@ class ProcessSamplerTest {
     void shouldReadVmRssInBytes() {
         String status = "Name:\tjava\nState:\tS (sleeping)\nVmPeak:\t 9000 kB\nVmRSS:\t  123456 kB\nThreads:\t37\n";
         assertThat(ProcessSampler.rssBytes(status)).isEqualTo(123456L * 1024);
-        assertThat(ProcessSampler.rssBytes("Name:\tzombie\nState:\tZ (zombie)\n")).isEqualTo(-1);
+        assertThat(ProcessSampler.rssBytes("Name:\tzombie\nState:\tZ (zombie)\n"))
+                .isEqualTo(-1);
     }
 
     @Test

@@ -15,8 +15,8 @@ class RatiosTest {
 
     static BenchResult.Step half(double p99) {
         var latency = new BenchResult.Latency(20, p99 / 2, p99 * 0.9, p99, p99 * 1.1, List.of());
-        return new BenchResult.Step("half", 20, 0, 10, 200, 200, 0, 400, 20, 40, Map.of(), 40, null, latency, null,
-                Map.of(), false, null);
+        return new BenchResult.Step(
+                "half", 20, 0, 10, 200, 200, 0, 400, 20, 40, Map.of(), 40, null, latency, null, Map.of(), false, null);
     }
 
     @Test
@@ -27,7 +27,9 @@ class RatiosTest {
                 ceiling("kafka.consume-produce", 200),
                 ceiling("kafka.consume-produce-eos", 100));
         List<BenchResult.Step> steps = new ArrayList<>(List.of(
-                SaturationTest.step(25, 25, false), SaturationTest.step(40, 40, false), SaturationTest.step(60, 45, true)));
+                SaturationTest.step(25, 25, false),
+                SaturationTest.step(40, 40, false),
+                SaturationTest.step(60, 45, true)));
         steps.add(half(1200));
         var sustained = new BenchResult.Sustained(40, 80, 700, 40);
         List<String> notes = new ArrayList<>();

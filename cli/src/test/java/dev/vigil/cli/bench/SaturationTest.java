@@ -21,8 +21,8 @@ class SaturationTest {
     @Test
     void shouldSaturateWhenLessThanNinetyPercentIsAccepted() {
         var f = new Saturation.Facts(100, 89, 1000, 0, 2.0, 0, 0, 800.0);
-        assertThat(Saturation.reason(f)).hasValueSatisfying(r -> assertThat(r)
-                .contains("accepted 89.0 inputs/s < 90% of the 100.0 offered"));
+        assertThat(Saturation.reason(f))
+                .hasValueSatisfying(r -> assertThat(r).contains("accepted 89.0 inputs/s < 90% of the 100.0 offered"));
         assertThat(Saturation.reason(new Saturation.Facts(100, 90, 1000, 0, 2.0, 0, 0, 800.0)))
                 .isEmpty();
     }
