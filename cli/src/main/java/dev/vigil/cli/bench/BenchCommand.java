@@ -51,6 +51,8 @@ public final class BenchCommand {
     private final CliArgs cli;
     private final PrintStream out;
     private final AtomicBoolean cancelled = new AtomicBoolean();
+    /** Set when Elasticsearch's _count could not be read for a step: its searchable rate is the index stage rate. */
+    private final AtomicBoolean searchableFromOffsets = new AtomicBoolean();
 
     public BenchCommand(CliArgs cli, PrintStream out) {
         this.cli = cli;
@@ -245,6 +247,10 @@ public final class BenchCommand {
                 + " so chain and index overstate records slightly");
         notes.add("searchable documents/s = growth of Elasticsearch _count on the trail alias " + cluster.trailAlias()
                 + " (refreshed documents only, i.e. searchable)");
+        if (searchableFromOffsets.get()) {
+            notes.add("Elasticsearch _count could not be read for some steps: their searchable documents/s is the"
+                    + " index stage rate (indexer committed offsets) instead");
+        }
         notes.add("CPU seconds per event = a process's CPU seconds over the pipeline phases (drains included)"
                 + " / the inputs accepted in them");
         return new BenchResult(
@@ -315,7 +321,13 @@ public final class BenchCommand {
             double acceptedRate = d.accepted() / sendSeconds;
             double recordsRate = d.recordsAccepted() / sendSeconds;
             Map<String, Double> stages = LagSampler.rates(before, after);
-            double searchable = round1(LagSampler.searchableRate(before, after));
+            double searchable;
+            if (before.searchable() >= 0 && after.searchable() >= 0) {
+                searchable = round1(LagSampler.searchableRate(before, after));
+            } else {
+                searchableFromOffsets.set(true);
+                searchable = stages.getOrDefault("index", 0.0);
+            }
             Map<String, Long> maxLag = new LinkedHashMap<>(tl.maxLag(start, end));
             after.lag().forEach((g, v) -> {
                 if (v >= 0) {
