@@ -31,6 +31,7 @@ import java.util.concurrent.atomic.AtomicReference;
  * <ol>
  *   <li>environment: host, cores, memory, load average; the cluster ({@link BenchCluster}, embedded or external);
  *   <li>ceilings ({@link Ceilings}) on the same servers and generated documents, unless {@code --skip-ceilings};
+ *   <li>warm-up: up to 10 s at half the first rate (cold JVMs), in the timeline but not a step;
  *   <li>steps: {@code --start-rate} inputs/s, times {@code --rate-factor} each step, {@code --step-seconds} each, at
  *       most {@code --max-steps}, until a step saturates; between steps the backlog drains (bounded);
  *   <li>half: {@code --half-seconds} at half the sustained step's offered rate (skipped in soak mode);
@@ -174,6 +175,25 @@ public final class BenchCommand {
                 tl.counters(driver.counters());
                 Phases phases = new Phases(driver, lag, tl, progress);
                 boolean ramp = opts.soak() == null || opts.rate() == null;
+                if (!cancelled.get()) {
+                    // Cold JVMs (JIT, first index and topic writes, connection pools) would be measured as the first
+                    // step's latency: a short warm-up at half the first rate, in the timeline but not a step.
+                    double warm = (opts.rate() != null && !ramp ? opts.rate() : opts.startRate()) / 2;
+                    double warmSeconds = Math.min(10, opts.stepSeconds());
+                    tl.phase("warmup", warm);
+                    progress.phase(
+                            String.format(Locale.ROOT, "warm-up %.0f s at %.1f inputs/s", warmSeconds, warm),
+                            warmSeconds);
+                    driver.run("warmup", warm, Duration.ofMillis((long) (warmSeconds * 1000)), cancelled::get);
+                    phases.drain(warm, opts.stepSeconds());
+                    notes.add(String.format(
+                            Locale.ROOT,
+                            "warm-up: %.0f s at %.1f inputs/s before the first step (in the timeline, not a step,"
+                                    + " nor in the CPU per event)",
+                            warmSeconds,
+                            warm));
+                }
+                pipelineStart = System.nanoTime();
                 if (ramp) {
                     double rate = opts.startRate();
                     for (int i = 0; i < opts.maxSteps() && !cancelled.get(); i++) {
