@@ -11,19 +11,25 @@ import java.util.Optional;
 import java.util.Set;
 
 /** Options shared by every subcommand: --config, --data, --set key=value, plus free-form --name value pairs. */
-record CliArgs(Path configFile, Map<String, String> overrides, Map<String, String> options, List<String> positional) {
+public record CliArgs(
+        Path configFile, Map<String, String> overrides, Map<String, String> options, List<String> positional) {
 
     /** Options that take no value ({@code --dry-run}); given, they read "true". */
     static final Set<String> BOOLEAN_FLAGS =
             Set.of("dry-run", "emergency", "personal-data-breach", "all", "json", "kafka");
 
-    static final class UsageException extends RuntimeException {
-        UsageException(String message) {
+    public static final class UsageException extends RuntimeException {
+        public UsageException(String message) {
             super(message);
         }
     }
 
     static CliArgs parse(String[] args) {
+        return parse(args, BOOLEAN_FLAGS);
+    }
+
+    /** With a command's own value-less options ({@code vigil bench} takes {@code --kafka HOST:PORT}, not a flag). */
+    static CliArgs parse(String[] args, Set<String> booleanFlags) {
         Path config = null;
         Map<String, String> overrides = new LinkedHashMap<>();
         Map<String, String> options = new LinkedHashMap<>();
@@ -40,7 +46,7 @@ record CliArgs(Path configFile, Map<String, String> overrides, Map<String, Strin
             if (eq >= 0) {
                 value = name.substring(eq + 1);
                 name = name.substring(0, eq);
-            } else if (BOOLEAN_FLAGS.contains(name)) {
+            } else if (booleanFlags.contains(name)) {
                 value = "true";
             } else {
                 if (i + 1 >= args.length) {
@@ -67,12 +73,12 @@ record CliArgs(Path configFile, Map<String, String> overrides, Map<String, Strin
         return new CliArgs(config, Map.copyOf(overrides), Map.copyOf(options), List.copyOf(positional));
     }
 
-    Optional<String> option(String name) {
+    public Optional<String> option(String name) {
         return Optional.ofNullable(options.get(name));
     }
 
     /** Refuses options the command does not know, so a misspelt one is not silently ignored. */
-    void requireKnownOptions(String command, Set<String> known) {
+    public void requireKnownOptions(String command, Set<String> known) {
         List<String> unknown = options.keySet().stream()
                 .filter(o -> !known.contains(o))
                 .sorted()
@@ -84,12 +90,12 @@ record CliArgs(Path configFile, Map<String, String> overrides, Map<String, Strin
         }
     }
 
-    boolean flag(String name) {
+    public boolean flag(String name) {
         return Boolean.parseBoolean(options.getOrDefault(name, "false"));
     }
 
     /** Resolves a service's fields from the config file, the environment and the overrides (+ extra). */
-    Config resolve(List<ConfigField<?>> fields, Map<String, String> extra) {
+    public Config resolve(List<ConfigField<?>> fields, Map<String, String> extra) {
         Map<String, String> all = new LinkedHashMap<>(overrides);
         all.putAll(extra);
         return Config.resolve(fields, configFile, System.getenv(), all);

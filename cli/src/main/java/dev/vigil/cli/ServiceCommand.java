@@ -2,12 +2,19 @@ package dev.vigil.cli;
 
 import dev.vigil.common.auth.ApiKeys;
 import dev.vigil.common.config.Config;
+import java.io.IOException;
 import java.io.PrintStream;
 import java.util.Map;
 import java.util.concurrent.CountDownLatch;
 
 /** Runs one service against configured (external) Kafka / Elasticsearch: the multi-container layout. */
 final class ServiceCommand implements Command {
+
+    /**
+     * System property: when {@code true} the service exits (closing what it started) once its stdin reaches EOF, so a
+     * supervising parent ({@code vigil bench}) that closes the pipe or dies, even by kill -9, leaves no JVM behind.
+     */
+    static final String EXIT_ON_STDIN_EOF = "vigil.exit-on-stdin-eof";
 
     private final String name;
     private final CliArgs args;
@@ -51,8 +58,29 @@ final class ServiceCommand implements Command {
             services.close();
             throw e;
         }
+        if (Boolean.getBoolean(EXIT_ON_STDIN_EOF)) {
+            exitOnStdinEof();
+        }
         awaitQuietly(stopped);
         return 0;
+    }
+
+    private static void exitOnStdinEof() {
+        Thread watcher = new Thread(
+                () -> {
+                    byte[] buffer = new byte[256];
+                    try {
+                        while (System.in.read(buffer) >= 0) {
+                            // input is ignored; only its end matters
+                        }
+                    } catch (IOException e) {
+                        // a broken stdin means the parent is gone as well
+                    }
+                    System.exit(0); // runs the shutdown hook, which closes the services
+                },
+                "vigil-stdin-watch");
+        watcher.setDaemon(true);
+        watcher.start();
     }
 
     static void awaitQuietly(CountDownLatch latch) {

@@ -1,5 +1,6 @@
 package dev.vigil.cli;
 
+import dev.vigil.cli.bench.BenchCommand;
 import dev.vigil.common.config.ConfigException;
 import java.io.PrintStream;
 import java.util.Arrays;
@@ -19,6 +20,7 @@ import java.util.List;
  *   replay-rejected  list, export and replay what ingest refused
  *   verify      recompute the audit trail's hash chains and check its signed checkpoints
  *   erase-subject  crypto-shred a person's data in the trail (docs/erasure.md)
+ *   bench       end-to-end performance against the box's own ceilings (docs/bench.md)
  * </pre>
  *
  * Configuration: {@code --config FILE} (properties) and environment variables
@@ -42,7 +44,8 @@ public final class Vigil {
         }
         String[] rest = Arrays.copyOfRange(args, 1, args.length);
         try {
-            CliArgs cli = CliArgs.parse(rest);
+            CliArgs cli =
+                    CliArgs.parse(rest, args[0].equals("bench") ? BenchCommand.BOOLEAN_FLAGS : CliArgs.BOOLEAN_FLAGS);
             return switch (args[0]) {
                 case "up" -> new UpCommand(cli, out).run();
                 case "ingest", "streams", "audit-api" -> new ServiceCommand(args[0], cli, out).run();
@@ -57,6 +60,7 @@ public final class Vigil {
                 case "webhooks" -> new WebhooksCommand(cli, out).run();
                 case "verify" -> new VerifyCommand(cli, out, err, err == System.err && System.console() != null).run();
                 case "erase-subject" -> new EraseSubjectCommand(cli, out).run();
+                case "bench" -> new BenchCommand(cli, out).run();
                 default -> {
                     err.println("vigil: unknown command '" + args[0] + "'\n" + usage());
                     yield 2;
@@ -102,6 +106,12 @@ public final class Vigil {
                   erase-subject --tenant T --person ID [--reference TICKET] [--dry-run]
                               erase a person (GDPR Art. 17): destroy their keys, the chains stay intact
                               (--dry-run prints the person's pseudonym only; docs/erasure.md)
+                  bench [--out DIR] [--quick] [--duration 30m] [--skip-ceilings] [options]
+                              measure the ceilings, drive the pipeline over HTTP at stepped rates to
+                              saturation, then at half; bench-result.json + bench-report.html (docs/bench.md)
+                  bench --external --kafka H:P --elasticsearch URL --ingest-url URL --audit-api-url URL
+                        --tenant-keys FILE [--pids name=pid,...]
+                              the same against running clusters
 
                 common options:
                   --config FILE   properties file (environment variables VIGIL_* override it)
