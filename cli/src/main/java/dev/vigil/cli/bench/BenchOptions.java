@@ -42,7 +42,9 @@ record BenchOptions(
         String ingestUrl,
         String auditApiUrl,
         Path tenantKeys,
-        Map<String, Long> pids) {
+        Map<String, Long> pids,
+        /* length of the closing ingest-capacity phase (as fast as the HTTP clients go); 0 skips it */
+        double ingestSeconds) {
 
     /** Options that take no value. */
     static final Set<String> FLAGS = Set.of("quick", "skip-ceilings", "external", "keep-data");
@@ -56,6 +58,7 @@ record BenchOptions(
             "rate-factor",
             "max-steps",
             "half-seconds",
+            "ingest-seconds",
             "duration",
             "rate",
             "concurrency",
@@ -96,6 +99,7 @@ record BenchOptions(
         double factor = number(cli, "rate-factor", 1.5, 1.01, 100);
         int maxSteps = integer(cli, "max-steps", quick ? 3 : 12, 1, 1000);
         double halfSeconds = number(cli, "half-seconds", quick ? 5 : 60, 1, 86_400);
+        double ingestSeconds = number(cli, "ingest-seconds", quick ? 3 : 15, 0, 3600);
         Duration soak = cli.option("duration").map(BenchOptions::duration).orElse(null);
         Double rate = cli.option("rate").isPresent() ? number(cli, "rate", 0, 0.1, 1_000_000) : null;
         int concurrency = integer(cli, "concurrency", 32, 1, 4096);
@@ -150,7 +154,8 @@ record BenchOptions(
                 cli.option("ingest-url").orElse(null),
                 cli.option("audit-api-url").orElse(null),
                 tenantKeys,
-                pids(cli.option("pids").orElse("")));
+                pids(cli.option("pids").orElse("")),
+                ingestSeconds);
     }
 
     /** The bench's own settings for {@link BenchResult#settings()}, as {@code bench.<option>}. */
@@ -163,6 +168,7 @@ record BenchOptions(
         s.put("bench.rate-factor", num(rateFactor));
         s.put("bench.max-steps", Integer.toString(maxSteps));
         s.put("bench.half-seconds", num(halfSeconds));
+        s.put("bench.ingest-seconds", num(ingestSeconds));
         if (soak != null) {
             s.put("bench.duration", soak.toString());
         }
