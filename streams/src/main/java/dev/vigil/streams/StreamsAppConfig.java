@@ -34,6 +34,7 @@ public record StreamsAppConfig(
         List<Path> controlFiles,
         Duration dedupRetention,
         Duration punctuationInterval,
+        long factCacheBytes,
         int trailSealGraceDays,
         Map<String, String> streamsPassthrough,
         SigningKeyConfig.Source signingKey,
@@ -98,6 +99,16 @@ public record StreamsAppConfig(
             "How often time-based controls are checked for due subjects (wall-clock and stream time), and"
                     + " expired subject state is swept. A deadline fires at most this late.");
 
+    public static final ConfigField<Long> FACT_CACHE_BYTES = ConfigField.longValue(
+            "vigil.streams.fact-cache-bytes",
+            ComplianceTopology.Settings.DEFAULT_FACT_CACHE_BYTES,
+            0,
+            4L * 1024 * 1024 * 1024,
+            "Heap budget (estimated bytes) of decoded subject state the streams app keeps across inputs, so"
+                    + " the facts an input re-reads (a subject's commits, changes, last results) are not decoded"
+                    + " from JSON again; a cached fact is used only while the store holds the exact bytes it was"
+                    + " decoded from. 0 disables it.");
+
     public static final ConfigField<Integer> TRAIL_SEAL_GRACE_DAYS = ConfigField.integer(
             "vigil.trail.seal-grace-days",
             7,
@@ -141,6 +152,7 @@ public record StreamsAppConfig(
             CONTROL_FILES,
             DEDUP_RETENTION_MS,
             PUNCTUATION_INTERVAL_MS,
+            FACT_CACHE_BYTES,
             TRAIL_SEAL_GRACE_DAYS,
             SIGNING_KEY_FILE,
             SIGNING_KEY,
@@ -172,6 +184,7 @@ public record StreamsAppConfig(
                 paths(config.get(CONTROL_FILES)),
                 Duration.ofMillis(config.get(DEDUP_RETENTION_MS)),
                 Duration.ofMillis(config.get(PUNCTUATION_INTERVAL_MS)),
+                config.get(FACT_CACHE_BYTES),
                 config.get(TRAIL_SEAL_GRACE_DAYS),
                 config.withPrefix(STREAMS_PASSTHROUGH_PREFIX),
                 SigningKeyConfig.Source.of(
@@ -199,7 +212,10 @@ public record StreamsAppConfig(
     /** The evaluation tunables of {@link ComplianceTopology}. */
     public ComplianceTopology.Settings topologySettings() {
         return new ComplianceTopology.Settings(
-                dedupRetention, punctuationInterval, AuditChainProcessorSupplier.DEFAULT_MAX_RECORD_BYTES);
+                dedupRetention,
+                punctuationInterval,
+                AuditChainProcessorSupplier.DEFAULT_MAX_RECORD_BYTES,
+                factCacheBytes);
     }
 
     /** Loads the signing key (fails with what to configure when there is none) with the configured cadence. */
