@@ -8,6 +8,10 @@ import dev.vigil.controls.state.SubjectState;
 import dev.vigil.schemas.Attributes;
 import dev.vigil.schemas.PipelineEvent;
 import dev.vigil.schemas.Subject;
+import java.lang.invoke.MethodHandle;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.MethodType;
+import java.lang.reflect.Method;
 import java.lang.reflect.Modifier;
 import java.lang.reflect.RecordComponent;
 import java.time.Instant;
@@ -33,6 +37,31 @@ final class Views {
     static final Object NULL = NullValue.NULL_VALUE;
 
     private static final List<String> ATTRIBUTE_KEYS = attributeKeys();
+
+    /** A record component's name and accessor, looked up once per record class. */
+    private record Component(String name, MethodHandle accessor) {}
+
+    private static final ClassValue<Component[]> COMPONENTS = new ClassValue<>() {
+        @Override
+        protected Component[] computeValue(Class<?> type) {
+            RecordComponent[] components = type.getRecordComponents();
+            Component[] out = new Component[components.length];
+            for (int i = 0; i < components.length; i++) {
+                try {
+                    Method accessor = components[i].getAccessor();
+                    accessor.setAccessible(true);
+                    out[i] = new Component(
+                            components[i].getName(),
+                            MethodHandles.lookup()
+                                    .unreflect(accessor)
+                                    .asType(MethodType.methodType(Object.class, Object.class)));
+                } catch (ReflectiveOperationException | RuntimeException e) {
+                    throw new IllegalStateException("cannot read the components of " + type, e);
+                }
+            }
+            return out;
+        }
+    };
 
     private Views() {}
 
@@ -62,12 +91,13 @@ final class Views {
             return e.name();
         }
         if (v instanceof Record r) {
-            Map<String, Object> m = new LinkedHashMap<>();
-            for (RecordComponent c : r.getClass().getRecordComponents()) {
+            Component[] components = COMPONENTS.get(r.getClass());
+            Map<String, Object> m = new LinkedHashMap<>(components.length * 2);
+            for (Component c : components) {
                 try {
-                    m.put(c.getName(), cel(c.getAccessor().invoke(r)));
-                } catch (ReflectiveOperationException e) {
-                    throw new IllegalStateException(e);
+                    m.put(c.name(), cel(c.accessor().invoke(r)));
+                } catch (Throwable e) {
+                    throw new IllegalStateException("cannot read " + c.name() + " of " + r.getClass(), e);
                 }
             }
             return m;
