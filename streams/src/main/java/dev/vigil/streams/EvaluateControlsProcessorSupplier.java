@@ -325,7 +325,8 @@ final class EvaluateControlsProcessorSupplier implements ProcessorSupplier<Strin
                 long at = next.get().toEpochMilli();
                 wakeUps.put(subject, at);
                 earliestWakeUp = Math.min(earliestWakeUp, at);
-            } else {
+            } else if (wakeUps.get(subject) != null) {
+                // Most subjects have no timer: a delete of nothing would still log a tombstone per input.
                 wakeUps.delete(subject);
             }
         }

@@ -162,7 +162,10 @@ final class StoreSubjectState implements SubjectState {
             KeyValueStore<String, byte[]> store = stores.get(name);
             writes.forEach((id, envelope) -> {
                 if (envelope == null) {
-                    store.delete(prefix + id);
+                    // Deleting what this evaluation read as absent changes nothing: no tombstone to log.
+                    if (!knownAbsent(name, id)) {
+                        store.delete(prefix + id);
+                    }
                 } else {
                     store.put(prefix + id, envelope.bytes());
                     // The next input of the subject reads these very bytes: it reuses what was decoded.
@@ -174,6 +177,15 @@ final class StoreSubjectState implements SubjectState {
         pending.clear();
         reads.clear();
         scanned.clear();
+    }
+
+    /** Whether this evaluation read the entry from the store and found none. */
+    private boolean knownAbsent(String facet, String id) {
+        Map<String, FactEnvelope> known = reads.get(facet);
+        if (known == null) {
+            return false;
+        }
+        return known.containsKey(id) ? known.get(id) == null : scanned.contains(facet);
     }
 
     /** Keeps the {@code maxEntries} most recently written entries (ties: the larger id stays). */
