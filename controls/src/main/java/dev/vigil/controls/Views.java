@@ -239,9 +239,8 @@ final class Views {
     }
 
     static Map<String, Object> change(SubjectState state, String changeId) {
-        ChangeFact c = changeId == null
-                ? NO_CHANGE
-                : state.get(CHANGES, changeId).orElse(ChangeFact.empty(changeId));
+        ChangeFact c =
+                changeId == null ? NO_CHANGE : state.get(CHANGES, changeId).orElse(ChangeFact.empty(changeId));
         Map<String, Object> m = map(c);
         // Reviews as a list: CEL's exists/filter over a map would iterate reviewer names.
         m.put("reviews", cel(new ArrayList<>(c.reviews().values())));

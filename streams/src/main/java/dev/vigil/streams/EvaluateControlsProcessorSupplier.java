@@ -205,7 +205,8 @@ final class EvaluateControlsProcessorSupplier implements ProcessorSupplier<Strin
             PersonalDataProtection.Protected protectedInput = protection.protect(value);
             Object view = protectedInput.engineView();
             String erased = erasedPerson(view, meta.partition());
-            StoreSubjectState state = new StoreSubjectState(input.tenant(), input.scope(), facets, facetStores, now, factCache);
+            StoreSubjectState state =
+                    new StoreSubjectState(input.tenant(), input.scope(), facets, facetStores, now, factCache);
             EngineResult result = view instanceof PipelineEvent e
                     ? engine.onEvent(e, state, now)
                     : engine.onScan((ScanResult) view, state, now);
@@ -380,7 +381,8 @@ final class EvaluateControlsProcessorSupplier implements ProcessorSupplier<Strin
 
         private void fire(String subject, Instant now) {
             SubjectKey key = SubjectKey.parse(subject);
-            StoreSubjectState state = new StoreSubjectState(key.tenant(), key.scope(), facets, facetStores, now, factCache);
+            StoreSubjectState state =
+                    new StoreSubjectState(key.tenant(), key.scope(), facets, facetStores, now, factCache);
             EngineResult result = engine.onTime(state, now);
             if (!result.verdicts().isEmpty() || !result.violationChanges().isEmpty()) {
                 List<AuditRecord> drafts = new ArrayList<>();

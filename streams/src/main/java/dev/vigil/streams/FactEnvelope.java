@@ -33,6 +33,7 @@ final class FactEnvelope {
             return JSON.readerFor(type).without(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
         }
     };
+
     private static final long UNREAD = Long.MIN_VALUE;
     private static final Object UNDECODED = new Object();
 
@@ -110,7 +111,9 @@ final class FactEnvelope {
                 String field = p.currentName();
                 JsonToken t = p.nextToken();
                 if ("value".equals(field)) {
-                    return t == JsonToken.VALUE_NULL ? null : facet.type().cast(READERS.get(facet.type()).readValue(p));
+                    return t == JsonToken.VALUE_NULL
+                            ? null
+                            : facet.type().cast(READERS.get(facet.type()).readValue(p));
                 }
                 p.skipChildren();
             }

@@ -35,7 +35,20 @@ class FactEnvelopeTest {
                 true,
                 false,
                 List.of(new RunFact("e0", "TEST_SUITE_FINISHED", "unit", "SUCCESS", AT)),
-                Map.of("SECRET", new ScanSummary("scan-1", "src-1", "SECRET", "gitleaks", "SARIF", AT, true, Map.of("HIGH", 1), 0, 1, "c".repeat(64))),
+                Map.of(
+                        "SECRET",
+                        new ScanSummary(
+                                "scan-1",
+                                "src-1",
+                                "SECRET",
+                                "gitleaks",
+                                "SARIF",
+                                AT,
+                                true,
+                                Map.of("HIGH", 1),
+                                0,
+                                1,
+                                "c".repeat(64))),
                 List.of("e1", "e2"));
     }
 
@@ -71,7 +84,8 @@ class FactEnvelopeTest {
                 "",
                 Map.of("p:rev", new ReviewFact("p:rev", "approved", "b".repeat(40), AT, "e1")),
                 List.of("e1"));
-        String json = "{\"value\":" + new String(FactEnvelope.encode(0, change), StandardCharsets.UTF_8)
+        String json = "{\"value\":"
+                + new String(FactEnvelope.encode(0, change), StandardCharsets.UTF_8)
                         .replaceFirst("^\\{\"writtenAt\":0,\"value\":", "")
                         .replaceFirst("}$", "")
                 + ",\"extra\":{\"x\":[1,2]},\"writtenAt\":77}";

@@ -88,7 +88,8 @@ public final class EvaluationBench {
                 records,
                 mixed ? "inputs (merge, build, secret scan, SAST scan, deploy per commit)" : "merge events",
                 subjects,
-                topics.pipelineEvents().name() + (mixed ? " and " + topics.scanResults().name() : ""));
+                topics.pipelineEvents().name()
+                        + (mixed ? " and " + topics.scanResults().name() : ""));
         List<String> inputs = mixed
                 ? List.of(topics.pipelineEvents().name(), topics.scanResults().name())
                 : List.of(topics.pipelineEvents().name());
@@ -158,21 +159,27 @@ public final class EvaluationBench {
                 String key = SubjectKey.of(Inputs.TENANT, scope);
                 switch (perSubject % 5) {
                     case 0 -> send(producer, events, key, Inputs.mergedCommit(scope, id, sha, commit % 3 != 2));
-                    case 1 -> send(producer, events, key, run(scope, id, sha, digest, PipelineEventKind.BUILD_FINISHED)
-                            .build());
-                    case 2 -> send(
-                            producer,
-                            scans,
-                            key,
-                            ScanResult.newBuilder(Inputs.sastOf(scope, id, sha))
-                                    .setCategory(ScanCategory.SECRET)
-                                    .setTool(Tool.newBuilder()
-                                            .setName("gitleaks")
-                                            .setVersion("8.21.0")
-                                            .build())
-                                    .setFindingCount(0)
-                                    .setFindings(List.of())
-                                    .build());
+                    case 1 ->
+                        send(
+                                producer,
+                                events,
+                                key,
+                                run(scope, id, sha, digest, PipelineEventKind.BUILD_FINISHED)
+                                        .build());
+                    case 2 ->
+                        send(
+                                producer,
+                                scans,
+                                key,
+                                ScanResult.newBuilder(Inputs.sastOf(scope, id, sha))
+                                        .setCategory(ScanCategory.SECRET)
+                                        .setTool(Tool.newBuilder()
+                                                .setName("gitleaks")
+                                                .setVersion("8.21.0")
+                                                .build())
+                                        .setFindingCount(0)
+                                        .setFindings(List.of())
+                                        .build());
                     case 3 -> send(producer, scans, key, Inputs.sastOf(scope, id, sha));
                     default -> {
                         PipelineEvent.Builder deploy = run(scope, id, sha, digest, PipelineEventKind.SERVICE_DEPLOYED);
