@@ -56,6 +56,12 @@ public record StreamsAppConfig(
                     "Kafka Streams application.id: consumer group, transactional id and internal topic prefix."
                             + " Changing it starts every chain again from seq 1.")
             .withValidator(s -> s.matches("[a-zA-Z0-9._-]+"), "may contain only letters, digits, '.', '_' and '-'");
+    /**
+     * Kept at 100 ms after measuring 500 ms with {@code EvaluationBench}: the transaction (flush,
+     * offsets, commit) is under 5 % of the stream thread's time, so a longer interval adds trail
+     * visibility latency without throughput (docs/performance.md). Likewise one stream thread, the
+     * Kafka Streams default, was kept: two measured no faster on 2 cores.
+     */
     public static final ConfigField<Long> COMMIT_INTERVAL_MS = ConfigField.longValue(
             "vigil.streams.commit-interval-ms",
             100,
@@ -63,6 +69,7 @@ public record StreamsAppConfig(
             60_000,
             "How often the streams app commits its transaction; trail records become visible to"
                     + " read_committed readers (the indexer) at each commit.");
+
     public static final ConfigField<Integer> INDEXER_BATCH_SIZE = ConfigField.integer(
             "vigil.indexer.batch-size", 1000, 1, 10_000, "Most trail records the indexer sends in one bulk request.");
     public static final ConfigField<Long> INDEXER_FLUSH_INTERVAL_MS = ConfigField.longValue(
@@ -99,6 +106,7 @@ public record StreamsAppConfig(
             "How often time-based controls are checked for due subjects (wall-clock and stream time), and"
                     + " expired subject state is swept. A deadline fires at most this late.");
 
+    /** New with the evaluation profile (docs/performance.md): 32 MiB, 0 = off. */
     public static final ConfigField<Long> FACT_CACHE_BYTES = ConfigField.longValue(
             "vigil.streams.fact-cache-bytes",
             ComplianceTopology.Settings.DEFAULT_FACT_CACHE_BYTES,
