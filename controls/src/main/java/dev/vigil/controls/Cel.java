@@ -14,11 +14,13 @@ import dev.cel.runtime.CelEvaluationException;
 import dev.cel.runtime.CelFunctionBinding;
 import dev.cel.runtime.CelRuntime;
 import dev.cel.runtime.CelRuntimeFactory;
+import dev.cel.runtime.CelVariableResolver;
 import java.time.DayOfWeek;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.ZonedDateTime;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * The CEL environment every control expression is compiled and evaluated in. Inputs and state are
@@ -98,8 +100,23 @@ final class Cel {
         }
     }
 
+    /**
+     * Evaluates over {@code vars} as they are: {@code program.eval(Map)} would first copy them into
+     * an immutable activation (a stream and a hash table per evaluation, many per input). Resolves
+     * like that activation: a null value is no value, a top-level int or float is widened.
+     */
     static Object eval(CelRuntime.Program program, Map<String, ?> vars) throws CelEvaluationException {
-        return program.eval(vars);
+        return program.eval((CelVariableResolver) name -> Optional.ofNullable(adapt(vars.get(name))));
+    }
+
+    private static Object adapt(Object value) {
+        if (value instanceof Integer i) {
+            return i.longValue();
+        }
+        if (value instanceof Float f) {
+            return f.doubleValue();
+        }
+        return value;
     }
 
     /**

@@ -8,18 +8,24 @@ import dev.vigil.controls.state.SubjectState;
 import dev.vigil.schemas.Attributes;
 import dev.vigil.schemas.PipelineEvent;
 import dev.vigil.schemas.Subject;
+import java.lang.invoke.MethodHandle;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.MethodType;
+import java.lang.reflect.Method;
 import java.lang.reflect.Modifier;
 import java.lang.reflect.RecordComponent;
 import java.time.Instant;
 import java.util.AbstractMap;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.Collections;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
+import java.util.concurrent.atomic.AtomicReferenceArray;
 import java.util.function.Supplier;
 
 /**
@@ -33,6 +39,38 @@ final class Views {
     static final Object NULL = NullValue.NULL_VALUE;
 
     private static final List<String> ATTRIBUTE_KEYS = attributeKeys();
+
+    /** What an input without that subject sees (one instance each, so their views are built once). */
+    private static final CommitFact NO_COMMIT = CommitFact.empty(null);
+
+    private static final ChangeFact NO_CHANGE = ChangeFact.empty(null);
+    private static final ArtifactFact NO_ARTIFACT = ArtifactFact.empty(null);
+    private static final ApprovalFact NO_APPROVAL = new ApprovalFact(null, null, null, null, null);
+
+    /** A record component's name and accessor, looked up once per record class. */
+    private record Component(String name, MethodHandle accessor) {}
+
+    private static final ClassValue<Component[]> COMPONENTS = new ClassValue<>() {
+        @Override
+        protected Component[] computeValue(Class<?> type) {
+            RecordComponent[] components = type.getRecordComponents();
+            Component[] out = new Component[components.length];
+            for (int i = 0; i < components.length; i++) {
+                try {
+                    Method accessor = components[i].getAccessor();
+                    accessor.setAccessible(true);
+                    out[i] = new Component(
+                            components[i].getName(),
+                            MethodHandles.lookup()
+                                    .unreflect(accessor)
+                                    .asType(MethodType.methodType(Object.class, Object.class)));
+                } catch (ReflectiveOperationException | RuntimeException e) {
+                    throw new IllegalStateException("cannot read the components of " + type, e);
+                }
+            }
+            return out;
+        }
+    };
 
     private Views() {}
 
@@ -62,15 +100,7 @@ final class Views {
             return e.name();
         }
         if (v instanceof Record r) {
-            Map<String, Object> m = new LinkedHashMap<>();
-            for (RecordComponent c : r.getClass().getRecordComponents()) {
-                try {
-                    m.put(c.getName(), cel(c.getAccessor().invoke(r)));
-                } catch (ReflectiveOperationException e) {
-                    throw new IllegalStateException(e);
-                }
-            }
-            return m;
+            return RECORD_VIEWS.view(r);
         }
         if (v instanceof Map<?, ?> map) {
             Map<String, Object> m = new TreeMap<>();
@@ -86,9 +116,56 @@ final class Views {
         return v; // Boolean, Long, Double, Instant
     }
 
+    /** The view of a record as a map the caller may add to (the cached view itself is read-only). */
     @SuppressWarnings("unchecked")
     static Map<String, Object> map(Object record) {
-        return (Map<String, Object>) cel(record);
+        return new LinkedHashMap<>((Map<String, Object>) cel(record));
+    }
+
+    private static Map<String, Object> recordView(Record r) {
+        Component[] components = COMPONENTS.get(r.getClass());
+        Map<String, Object> m = new LinkedHashMap<>(components.length * 2);
+        for (Component c : components) {
+            try {
+                m.put(c.name(), cel(c.accessor().invoke(r)));
+            } catch (Throwable e) {
+                throw new IllegalStateException("cannot read " + c.name() + " of " + r.getClass(), e);
+            }
+        }
+        return Collections.unmodifiableMap(m);
+    }
+
+    /**
+     * Views of the fact records most recently converted, by identity. A fact is an immutable record
+     * (final fields, copied collections), so its view never changes; the state hands the same
+     * instance to every input while its stored bytes are unchanged, so a subject's commits,
+     * changes and findings are converted once rather than at every input that lists them.
+     * Direct-mapped: a slot holds the last record that hashed to it. Thread-safe: a slot is
+     * replaced whole, a race only costs a conversion.
+     */
+    private static final RecordViews RECORD_VIEWS = new RecordViews(8192);
+
+    private static final class RecordViews {
+        private record Slot(Record record, Map<String, Object> view) {}
+
+        private final AtomicReferenceArray<Slot> slots;
+        private final int mask;
+
+        RecordViews(int size) {
+            this.slots = new AtomicReferenceArray<>(size);
+            this.mask = size - 1;
+        }
+
+        Map<String, Object> view(Record r) {
+            int i = System.identityHashCode(r) & mask;
+            Slot slot = slots.get(i);
+            if (slot != null && slot.record() == r) {
+                return slot.view();
+            }
+            Map<String, Object> view = recordView(r);
+            slots.set(i, new Slot(r, view));
+            return view;
+        }
     }
 
     static Map<String, Object> subject(Subject s) {
@@ -156,15 +233,14 @@ final class Views {
 
     static Map<String, Object> commit(SubjectState state, String sha) {
         if (sha == null) {
-            return map(CommitFact.empty(null));
+            return map(NO_COMMIT);
         }
         return map(state.get(COMMITS, sha).orElse(CommitFact.empty(sha)));
     }
 
     static Map<String, Object> change(SubjectState state, String changeId) {
-        ChangeFact c = changeId == null
-                ? ChangeFact.empty(null)
-                : state.get(CHANGES, changeId).orElse(ChangeFact.empty(changeId));
+        ChangeFact c =
+                changeId == null ? NO_CHANGE : state.get(CHANGES, changeId).orElse(ChangeFact.empty(changeId));
         Map<String, Object> m = map(c);
         // Reviews as a list: CEL's exists/filter over a map would iterate reviewer names.
         m.put("reviews", cel(new ArrayList<>(c.reviews().values())));
@@ -173,7 +249,7 @@ final class Views {
 
     static Map<String, Object> artifact(SubjectState state, String digest) {
         if (digest == null) {
-            return map(ArtifactFact.empty(null));
+            return map(NO_ARTIFACT);
         }
         return map(state.get(ARTIFACTS, digest).orElse(ArtifactFact.empty(digest)));
     }
@@ -200,7 +276,7 @@ final class Views {
                 }
             }
         }
-        return map(new ApprovalFact(null, null, null, null, null));
+        return map(NO_APPROVAL);
     }
 
     /**

@@ -49,16 +49,20 @@ public final class ComplianceTopology {
 
     /**
      * Tunables of the evaluation: how long an input id is remembered against duplicates, how often
-     * timers are checked (wall-clock and stream time), and the largest audit record accepted.
+     * timers are checked (wall-clock and stream time), the largest audit record accepted, and the
+     * heap budget of decoded subject state kept across inputs ({@link FactCache}; 0 disables it).
      */
-    public record Settings(Duration dedupRetention, Duration punctuationInterval, int maxRecordBytes) {
+    public record Settings(
+            Duration dedupRetention, Duration punctuationInterval, int maxRecordBytes, long factCacheBytes) {
 
         public static final Duration DEFAULT_DEDUP_RETENTION = Duration.ofDays(7);
         public static final Duration DEFAULT_PUNCTUATION_INTERVAL = Duration.ofSeconds(30);
+        public static final long DEFAULT_FACT_CACHE_BYTES = 32L * 1024 * 1024;
         public static final Settings DEFAULT = new Settings(
                 DEFAULT_DEDUP_RETENTION,
                 DEFAULT_PUNCTUATION_INTERVAL,
-                AuditChainProcessorSupplier.DEFAULT_MAX_RECORD_BYTES);
+                AuditChainProcessorSupplier.DEFAULT_MAX_RECORD_BYTES,
+                DEFAULT_FACT_CACHE_BYTES);
 
         public Settings {
             Objects.requireNonNull(dedupRetention, "dedupRetention");
@@ -67,10 +71,22 @@ public final class ComplianceTopology {
                 throw new IllegalArgumentException("settings must be positive: " + dedupRetention + ", "
                         + punctuationInterval + ", " + maxRecordBytes);
             }
+            if (factCacheBytes < 0) {
+                throw new IllegalArgumentException("factCacheBytes must be >= 0: " + factCacheBytes);
+            }
+        }
+
+        /** With the default fact cache. */
+        public Settings(Duration dedupRetention, Duration punctuationInterval, int maxRecordBytes) {
+            this(dedupRetention, punctuationInterval, maxRecordBytes, DEFAULT_FACT_CACHE_BYTES);
         }
 
         public Settings withMaxRecordBytes(int bytes) {
-            return new Settings(dedupRetention, punctuationInterval, bytes);
+            return new Settings(dedupRetention, punctuationInterval, bytes, factCacheBytes);
+        }
+
+        public Settings withFactCacheBytes(long bytes) {
+            return new Settings(dedupRetention, punctuationInterval, maxRecordBytes, bytes);
         }
     }
 

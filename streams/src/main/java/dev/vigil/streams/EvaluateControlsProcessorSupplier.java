@@ -76,6 +76,8 @@ final class EvaluateControlsProcessorSupplier implements ProcessorSupplier<Strin
     private final Serializer<AuditRecord> auditSerializer;
     private final Map<String, Facet<?>> facets;
     private final PersonalDataProtection protection;
+    /** Shared by this app instance's tasks: decoded facts are checked against the stored bytes. */
+    private final FactCache factCache;
 
     EvaluateControlsProcessorSupplier(
             ControlEngine engine,
@@ -88,6 +90,7 @@ final class EvaluateControlsProcessorSupplier implements ProcessorSupplier<Strin
         this.clock = clock;
         this.settings = settings;
         this.auditSerializer = auditSerializer;
+        this.factCache = new FactCache(settings.factCacheBytes());
         Map<String, Facet<?>> byName = new LinkedHashMap<>();
         for (Facet<?> facet : engine.facets()) {
             Facet<?> previous = byName.put(facet.name(), facet);
@@ -202,7 +205,8 @@ final class EvaluateControlsProcessorSupplier implements ProcessorSupplier<Strin
             PersonalDataProtection.Protected protectedInput = protection.protect(value);
             Object view = protectedInput.engineView();
             String erased = erasedPerson(view, meta.partition());
-            StoreSubjectState state = new StoreSubjectState(input.tenant(), input.scope(), facets, facetStores, now);
+            StoreSubjectState state =
+                    new StoreSubjectState(input.tenant(), input.scope(), facets, facetStores, now, factCache);
             EngineResult result = view instanceof PipelineEvent e
                     ? engine.onEvent(e, state, now)
                     : engine.onScan((ScanResult) view, state, now);
@@ -322,7 +326,8 @@ final class EvaluateControlsProcessorSupplier implements ProcessorSupplier<Strin
                 long at = next.get().toEpochMilli();
                 wakeUps.put(subject, at);
                 earliestWakeUp = Math.min(earliestWakeUp, at);
-            } else {
+            } else if (wakeUps.get(subject) != null) {
+                // Most subjects have no timer: a delete of nothing would still log a tombstone per input.
                 wakeUps.delete(subject);
             }
         }
@@ -376,7 +381,8 @@ final class EvaluateControlsProcessorSupplier implements ProcessorSupplier<Strin
 
         private void fire(String subject, Instant now) {
             SubjectKey key = SubjectKey.parse(subject);
-            StoreSubjectState state = new StoreSubjectState(key.tenant(), key.scope(), facets, facetStores, now);
+            StoreSubjectState state =
+                    new StoreSubjectState(key.tenant(), key.scope(), facets, facetStores, now, factCache);
             EngineResult result = engine.onTime(state, now);
             if (!result.verdicts().isEmpty() || !result.violationChanges().isEmpty()) {
                 List<AuditRecord> drafts = new ArrayList<>();

@@ -34,6 +34,7 @@ public record StreamsAppConfig(
         List<Path> controlFiles,
         Duration dedupRetention,
         Duration punctuationInterval,
+        long factCacheBytes,
         int trailSealGraceDays,
         Map<String, String> streamsPassthrough,
         SigningKeyConfig.Source signingKey,
@@ -55,6 +56,12 @@ public record StreamsAppConfig(
                     "Kafka Streams application.id: consumer group, transactional id and internal topic prefix."
                             + " Changing it starts every chain again from seq 1.")
             .withValidator(s -> s.matches("[a-zA-Z0-9._-]+"), "may contain only letters, digits, '.', '_' and '-'");
+    /**
+     * Kept at 100 ms after measuring 500 ms with {@code EvaluationBench}: the transaction (flush,
+     * offsets, commit) is under 5 % of the stream thread's time, so a longer interval adds trail
+     * visibility latency without throughput (docs/performance.md). Likewise one stream thread, the
+     * Kafka Streams default, was kept: two measured no faster on 2 cores.
+     */
     public static final ConfigField<Long> COMMIT_INTERVAL_MS = ConfigField.longValue(
             "vigil.streams.commit-interval-ms",
             100,
@@ -62,6 +69,7 @@ public record StreamsAppConfig(
             60_000,
             "How often the streams app commits its transaction; trail records become visible to"
                     + " read_committed readers (the indexer) at each commit.");
+
     public static final ConfigField<Integer> INDEXER_BATCH_SIZE = ConfigField.integer(
             "vigil.indexer.batch-size", 1000, 1, 10_000, "Most trail records the indexer sends in one bulk request.");
     public static final ConfigField<Long> INDEXER_FLUSH_INTERVAL_MS = ConfigField.longValue(
@@ -97,6 +105,17 @@ public record StreamsAppConfig(
             Duration.ofHours(1).toMillis(),
             "How often time-based controls are checked for due subjects (wall-clock and stream time), and"
                     + " expired subject state is swept. A deadline fires at most this late.");
+
+    /** New with the evaluation profile (docs/performance.md): 32 MiB, 0 = off. */
+    public static final ConfigField<Long> FACT_CACHE_BYTES = ConfigField.longValue(
+            "vigil.streams.fact-cache-bytes",
+            ComplianceTopology.Settings.DEFAULT_FACT_CACHE_BYTES,
+            0,
+            4L * 1024 * 1024 * 1024,
+            "Heap budget (estimated bytes) of decoded subject state the streams app keeps across inputs, so"
+                    + " the facts an input re-reads (a subject's commits, changes, last results) are not decoded"
+                    + " from JSON again; a cached fact is used only while the store holds the exact bytes it was"
+                    + " decoded from. 0 disables it.");
 
     public static final ConfigField<Integer> TRAIL_SEAL_GRACE_DAYS = ConfigField.integer(
             "vigil.trail.seal-grace-days",
@@ -141,6 +160,7 @@ public record StreamsAppConfig(
             CONTROL_FILES,
             DEDUP_RETENTION_MS,
             PUNCTUATION_INTERVAL_MS,
+            FACT_CACHE_BYTES,
             TRAIL_SEAL_GRACE_DAYS,
             SIGNING_KEY_FILE,
             SIGNING_KEY,
@@ -172,6 +192,7 @@ public record StreamsAppConfig(
                 paths(config.get(CONTROL_FILES)),
                 Duration.ofMillis(config.get(DEDUP_RETENTION_MS)),
                 Duration.ofMillis(config.get(PUNCTUATION_INTERVAL_MS)),
+                config.get(FACT_CACHE_BYTES),
                 config.get(TRAIL_SEAL_GRACE_DAYS),
                 config.withPrefix(STREAMS_PASSTHROUGH_PREFIX),
                 SigningKeyConfig.Source.of(
@@ -199,7 +220,10 @@ public record StreamsAppConfig(
     /** The evaluation tunables of {@link ComplianceTopology}. */
     public ComplianceTopology.Settings topologySettings() {
         return new ComplianceTopology.Settings(
-                dedupRetention, punctuationInterval, AuditChainProcessorSupplier.DEFAULT_MAX_RECORD_BYTES);
+                dedupRetention,
+                punctuationInterval,
+                AuditChainProcessorSupplier.DEFAULT_MAX_RECORD_BYTES,
+                factCacheBytes);
     }
 
     /** Loads the signing key (fails with what to configure when there is none) with the configured cadence. */

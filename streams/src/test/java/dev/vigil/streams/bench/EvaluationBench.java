@@ -2,6 +2,11 @@ package dev.vigil.streams.bench;
 
 import dev.vigil.embedded.SharedServers;
 import dev.vigil.schemas.PipelineEvent;
+import dev.vigil.schemas.PipelineEventKind;
+import dev.vigil.schemas.ScanCategory;
+import dev.vigil.schemas.ScanResult;
+import dev.vigil.schemas.Subject;
+import dev.vigil.schemas.Tool;
 import dev.vigil.schemas.topic.SubjectKey;
 import dev.vigil.schemas.topic.Topic;
 import dev.vigil.schemas.topic.TopicAdmin;
@@ -38,7 +43,15 @@ import org.apache.kafka.streams.KafkaStreams;
  * Not a test: throughput of the full topology with the control engine (exactly-once) against a
  * plain exactly-once copy loop (read_committed consumer + transactional producer) over the same
  * generated input records, in the same run, on the shared embedded broker. Usage (see
- * streams/README.md): {@code EvaluationBench [records] [subjects]}.
+ * streams/README.md): {@code EvaluationBench [records] [subjects] [merges|mixed]}.
+ *
+ * <p>{@code merges} (the default, comparable with the first figures): every input is a merge,
+ * a new commit every third merge of a subject. {@code mixed}: per commit of a subject, its merge,
+ * its build (with an artifact), a secret scan, a SAST scan with three findings and a production
+ * deploy of the artifact, so the deploy controls, the scan controls and the subject's artifacts,
+ * findings and deployments take part. System properties {@code vigil.*} pass into the streams
+ * app's configuration (e.g. {@code -Dvigil.streams.commit-interval-ms=200},
+ * {@code -Dvigil.kafka.streams.num.stream.threads=2}).
  *
  * <p>Both clocks start when the reader first has records (group join and task assignment are
  * excluded) and stop when the last output is committed: for the topology, when its committed input
@@ -53,6 +66,7 @@ public final class EvaluationBench {
     public static void main(String[] args) throws Exception {
         int records = args.length > 0 ? Integer.parseInt(args[0]) : 50_000;
         int subjects = args.length > 1 ? Integer.parseInt(args[1]) : 200;
+        boolean mixed = args.length > 2 && args[2].equals("mixed");
         String bootstrap = SharedServers.kafka().bootstrapServers();
         String run = "bench-" + UUID.randomUUID().toString().substring(0, 8);
         Topics topics = Topics.withPrefix(run + "-");
@@ -63,25 +77,38 @@ public final class EvaluationBench {
                     .all()
                     .get();
         }
-        produce(bootstrap, topics.pipelineEvents(), records, subjects);
+        if (mixed) {
+            produceMixed(bootstrap, topics, records, subjects);
+        } else {
+            produce(bootstrap, topics.pipelineEvents(), records, subjects);
+        }
         System.out.printf(
                 Locale.ROOT,
-                "generated %d pipeline events over %d subjects on %s%n",
+                "generated %d %s over %d subjects on %s%n",
                 records,
+                mixed ? "inputs (merge, build, secret scan, SAST scan, deploy per commit)" : "merge events",
                 subjects,
-                topics.pipelineEvents().name());
+                topics.pipelineEvents().name()
+                        + (mixed ? " and " + topics.scanResults().name() : ""));
+        List<String> inputs = mixed
+                ? List.of(topics.pipelineEvents().name(), topics.scanResults().name())
+                : List.of(topics.pipelineEvents().name());
 
-        double copy = copyLoop(bootstrap, topics.pipelineEvents().name(), copyTopic, records, run);
-        double topology = topology(bootstrap, topics, records, run);
-
+        Cpu copyCpu = new Cpu("main");
+        double copy = copyLoop(bootstrap, inputs, copyTopic, records, run);
+        copyCpu.print("copy loop", records);
         System.out.printf(Locale.ROOT, "exactly-once copy loop : %,10.0f events/s%n", copy);
+        Cpu topologyCpu = new Cpu("StreamThread");
+        double topology = topology(bootstrap, topics, inputs, records, run);
+        topologyCpu.print("topology", records);
+
         System.out.printf(Locale.ROOT, "topology with engine   : %,10.0f events/s%n", topology);
         System.out.printf(Locale.ROOT, "ratio topology/copy    : %10.2f%n", topology / copy);
         System.exit(0);
     }
 
-    private static void produce(String bootstrap, Topic<String, PipelineEvent> topic, int records, int subjects) {
-        try (KafkaProducer<String, byte[]> producer = new KafkaProducer<>(
+    private static KafkaProducer<String, byte[]> generator(String bootstrap) {
+        return new KafkaProducer<>(
                 Map.of(
                         ProducerConfig.BOOTSTRAP_SERVERS_CONFIG,
                         bootstrap,
@@ -96,7 +123,11 @@ public final class EvaluationBench {
                         ProducerConfig.MAX_IN_FLIGHT_REQUESTS_PER_CONNECTION,
                         1),
                 new StringSerializer(),
-                new ByteArraySerializer())) {
+                new ByteArraySerializer());
+    }
+
+    private static void produce(String bootstrap, Topic<String, PipelineEvent> topic, int records, int subjects) {
+        try (KafkaProducer<String, byte[]> producer = generator(bootstrap)) {
             for (int i = 0; i < records; i++) {
                 String scope = "github.com/bench/svc-" + (i % subjects);
                 // A new commit every third event of a subject: state grows, violations open and resolve.
@@ -112,7 +143,80 @@ public final class EvaluationBench {
         }
     }
 
-    private static double copyLoop(String bootstrap, String from, String to, int records, String run) {
+    /** Per commit of a subject: merge, build, secret scan, SAST scan, production deploy (round robin over subjects). */
+    private static void produceMixed(String bootstrap, Topics topics, int records, int subjects) {
+        Topic<String, PipelineEvent> events = topics.pipelineEvents();
+        Topic<String, ScanResult> scans = topics.scanResults();
+        try (KafkaProducer<String, byte[]> producer = generator(bootstrap)) {
+            for (int i = 0; i < records; i++) {
+                int subject = i % subjects;
+                String scope = "github.com/bench/svc-" + subject;
+                int perSubject = i / subjects;
+                int commit = perSubject / 5;
+                String sha = String.format(Locale.ROOT, "%040x", (long) subject << 32 | commit);
+                String digest = "sha256:" + String.format(Locale.ROOT, "%064x", (long) subject << 32 | commit);
+                String id = "bench-" + i;
+                String key = SubjectKey.of(Inputs.TENANT, scope);
+                switch (perSubject % 5) {
+                    case 0 -> send(producer, events, key, Inputs.mergedCommit(scope, id, sha, commit % 3 != 2));
+                    case 1 ->
+                        send(
+                                producer,
+                                events,
+                                key,
+                                run(scope, id, sha, digest, PipelineEventKind.BUILD_FINISHED)
+                                        .build());
+                    case 2 ->
+                        send(
+                                producer,
+                                scans,
+                                key,
+                                ScanResult.newBuilder(Inputs.sastOf(scope, id, sha))
+                                        .setCategory(ScanCategory.SECRET)
+                                        .setTool(Tool.newBuilder()
+                                                .setName("gitleaks")
+                                                .setVersion("8.21.0")
+                                                .build())
+                                        .setFindingCount(0)
+                                        .setFindings(List.of())
+                                        .build());
+                    case 3 -> send(producer, scans, key, Inputs.sastOf(scope, id, sha));
+                    default -> {
+                        PipelineEvent.Builder deploy = run(scope, id, sha, digest, PipelineEventKind.SERVICE_DEPLOYED);
+                        deploy.setSourceType("dev.cdevents.service.deployed.0.2.0")
+                                .setSubject(Subject.newBuilder(deploy.getSubject())
+                                        .setEnvironment("production")
+                                        .setService("svc-" + subject)
+                                        .build())
+                                .setAttributes(Map.of("deploy.id", "deploy-" + id));
+                        send(producer, events, key, deploy.build());
+                    }
+                }
+            }
+            producer.flush();
+        }
+    }
+
+    private static PipelineEvent.Builder run(
+            String scope, String id, String sha, String digest, PipelineEventKind kind) {
+        PipelineEvent merged = Inputs.mergedCommit(scope, id, sha, true);
+        return PipelineEvent.newBuilder(merged)
+                .setKind(kind)
+                .setSourceType("dev.cdevents.build.finished.0.2.0")
+                .setSubject(Subject.newBuilder(merged.getSubject())
+                        .setArtifactDigest(digest)
+                        .setArtifactName("registry.example.com/" + scope + "@" + digest)
+                        .setPipelineRunId("run-" + id)
+                        .build())
+                .setAttributes(Map.of());
+    }
+
+    private static <V> void send(KafkaProducer<String, byte[]> producer, Topic<String, V> topic, String key, V value) {
+        producer.send(new ProducerRecord<>(
+                topic.name(), key, topic.valueSerde().serializer().serialize(topic.name(), value)));
+    }
+
+    private static double copyLoop(String bootstrap, List<String> from, String to, int records, String run) {
         try (KafkaConsumer<String, byte[]> consumer = new KafkaConsumer<>(
                         Map.of(
                                 ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG,
@@ -138,7 +242,7 @@ public final class EvaluationBench {
                         new StringSerializer(),
                         new ByteArraySerializer())) {
             producer.initTransactions();
-            consumer.subscribe(List.of(from));
+            consumer.subscribe(from);
             long started = 0;
             int copied = 0;
             long deadline = System.nanoTime() + TIMEOUT.toNanos();
@@ -167,9 +271,16 @@ public final class EvaluationBench {
         }
     }
 
-    private static double topology(String bootstrap, Topics topics, int records, String run) throws Exception {
+    private static double topology(String bootstrap, Topics topics, List<String> inputs, int records, String run)
+            throws Exception {
         Path data = Files.createTempDirectory(run);
-        StreamsAppConfig cfg = StreamsAppConfig.of(Map.of(
+        Map<String, String> values = new java.util.HashMap<>();
+        System.getProperties().forEach((k, v) -> {
+            if (k.toString().startsWith("vigil.")) {
+                values.put(k.toString(), v.toString());
+            }
+        });
+        values.putAll(Map.of(
                 "vigil.kafka.bootstrap-servers",
                 bootstrap,
                 "vigil.topic-prefix",
@@ -180,6 +291,7 @@ public final class EvaluationBench {
                 run + "-streams",
                 "vigil.trail.signing-key-file",
                 dev.vigil.streams.TestSigningKey.file().toString()));
+        StreamsAppConfig cfg = StreamsAppConfig.of(values);
         try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap));
                 StreamsApp app = StreamsApp.start(cfg, StreamsApp.engineFor(cfg))) {
             app.waitUntilRunning(TIMEOUT);
@@ -187,19 +299,73 @@ public final class EvaluationBench {
             long deadline = started + TIMEOUT.toNanos();
             // Under exactly-once the input offsets commit in the same transaction as the outputs, and the input
             // topic holds no transaction markers: committed offsets summing to `records` means all is out.
-            while (committed(admin, cfg.applicationId(), topics.pipelineEvents().name()) < records) {
+            while (committed(admin, cfg.applicationId(), inputs) < records) {
                 if (System.nanoTime() > deadline || app.state() == KafkaStreams.State.ERROR) {
                     throw new IllegalStateException("topology did not finish: " + app.state());
                 }
                 Thread.sleep(20);
             }
-            return records / seconds(started);
+            double rate = records / seconds(started);
+            lastWorkers = threadCpuNanos("StreamThread");
+            return rate;
         }
     }
 
-    private static long committed(Admin admin, String group, String topic) throws Exception {
+    /**
+     * CPU time of the process and of the threads that do the work (the copy loop's main thread,
+     * or the stream threads), from construction to {@link #print}: on a shared machine the CPU
+     * an event costs says more than the wall-clock rate. The process figure includes the broker.
+     */
+    private static final class Cpu {
+        private final String threads;
+        private final long process;
+        private final long workers;
+
+        Cpu(String threads) {
+            this.threads = threads;
+            this.process = processCpuNanos();
+            this.workers = threadCpuNanos(threads);
+        }
+
+        void print(String what, int records) {
+            // Stream threads are gone after close: their time is read by print's caller before close (see topology).
+            long w = lastWorkers >= 0 ? lastWorkers : threadCpuNanos(threads);
+            lastWorkers = -1;
+            System.out.printf(
+                    Locale.ROOT,
+                    "%-22s : %,8.1f µs CPU/event in %s thread(s), %,8.1f µs CPU/event in the process (broker"
+                            + " included)%n",
+                    what,
+                    (w - workers) / 1e3 / records,
+                    threads,
+                    (processCpuNanos() - process) / 1e3 / records);
+        }
+    }
+
+    /** Worker CPU read just before the streams app closes (its threads end with it). */
+    private static long lastWorkers = -1;
+
+    static long threadCpuNanos(String nameContains) {
+        java.lang.management.ThreadMXBean mx = java.lang.management.ManagementFactory.getThreadMXBean();
+        long sum = 0;
+        for (java.lang.management.ThreadInfo info : mx.getThreadInfo(mx.getAllThreadIds())) {
+            if (info != null && info.getThreadName().contains(nameContains)) {
+                long t = mx.getThreadCpuTime(info.getThreadId());
+                sum += Math.max(t, 0);
+            }
+        }
+        return sum;
+    }
+
+    static long processCpuNanos() {
+        return ((com.sun.management.OperatingSystemMXBean)
+                        java.lang.management.ManagementFactory.getOperatingSystemMXBean())
+                .getProcessCpuTime();
+    }
+
+    private static long committed(Admin admin, String group, List<String> topics) throws Exception {
         return admin.listConsumerGroupOffsets(group).partitionsToOffsetAndMetadata().get().entrySet().stream()
-                .filter(e -> e.getKey().topic().equals(topic) && e.getValue() != null)
+                .filter(e -> topics.contains(e.getKey().topic()) && e.getValue() != null)
                 .mapToLong(e -> e.getValue().offset())
                 .sum();
     }
