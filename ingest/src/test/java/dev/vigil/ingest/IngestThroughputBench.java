@@ -70,6 +70,8 @@ class IngestThroughputBench {
     static final int BATCH = Integer.getInteger("bench.batch", 100);
     static final int REPORTS = Integer.getInteger("bench.reports", 40);
     static final int FINDINGS_PER_REPORT = Integer.getInteger("bench.findings", 500);
+    /** Share of each workload sent first, unmeasured, to its own topics (JIT, connections, metadata). */
+    static final double WARMUP = Double.parseDouble(System.getProperty("bench.warmup", "0.1"));
     /** Which workloads to run, comma-separated: {@code single}, {@code batched}, {@code trivy}. */
     static final List<String> WORKLOADS =
             List.of(System.getProperty("bench.workloads", "single,batched,trivy").split(","));
@@ -104,7 +106,7 @@ class IngestThroughputBench {
                     w.unit(),
                     w.path(),
                     w.contentType(),
-                    w.bodies().subList(0, Math.max(1, w.bodies().size() / 10)),
+                    w.bodies().subList(0, Math.max(1, Math.min(w.bodies().size(), (int) (w.bodies().size() * WARMUP)))),
                     0));
             Result r = run(w);
             if (r != null) {
