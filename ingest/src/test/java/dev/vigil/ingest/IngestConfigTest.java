@@ -99,8 +99,8 @@ class IngestConfigTest {
     @Test
     void shouldTuneTheProducerForTheRequestPathUnlessOverridden() {
         Map<String, Object> defaults = KafkaSink.properties(resolve(Map.of(), Map.of()));
-        Map<String, Object> overridden = KafkaSink.properties(
-                resolve(Map.of(), Map.of("vigil.kafka.producer.batch.size", "16384")));
+        Map<String, Object> overridden =
+                KafkaSink.properties(resolve(Map.of(), Map.of("vigil.kafka.producer.batch.size", "16384")));
 
         assertThat(defaults)
                 .containsEntry(ProducerConfig.LINGER_MS_CONFIG, "1")

@@ -73,8 +73,8 @@ class IngestThroughputBench {
     /** Share of each workload sent first, unmeasured, to its own topics (JIT, connections, metadata). */
     static final double WARMUP = Double.parseDouble(System.getProperty("bench.warmup", "0.1"));
     /** Which workloads to run, comma-separated: {@code single}, {@code batched}, {@code trivy}. */
-    static final List<String> WORKLOADS =
-            List.of(System.getProperty("bench.workloads", "single,batched,trivy").split(","));
+    static final List<String> WORKLOADS = List.of(
+            System.getProperty("bench.workloads", "single,batched,trivy").split(","));
     /** {@code -Dbench.kafka.producer.linger.ms=0} passes {@code vigil.kafka.producer.linger.ms=0} to ingest. */
     static final String PRODUCER_OVERRIDE = "bench.kafka.producer.";
 
@@ -106,7 +106,8 @@ class IngestThroughputBench {
                     w.unit(),
                     w.path(),
                     w.contentType(),
-                    w.bodies().subList(0, Math.max(1, Math.min(w.bodies().size(), (int) (w.bodies().size() * WARMUP)))),
+                    w.bodies().subList(0, Math.max(1, Math.min(w.bodies().size(), (int)
+                            (w.bodies().size() * WARMUP)))),
                     0));
             Result r = run(w);
             if (r != null) {
@@ -248,7 +249,8 @@ class IngestThroughputBench {
     }
 
     private static long processCpuNanos() {
-        return ((com.sun.management.OperatingSystemMXBean) java.lang.management.ManagementFactory.getOperatingSystemMXBean())
+        return ((com.sun.management.OperatingSystemMXBean)
+                        java.lang.management.ManagementFactory.getOperatingSystemMXBean())
                 .getProcessCpuTime();
     }
 
