@@ -275,7 +275,9 @@ public final class HttpService implements AutoCloseable {
             }
         }
         try (InputStream in = exchange.getRequestBody()) {
-            if (length >= 0 && exchange.getRequestHeaders().getFirst("Transfer-Encoding") == null) {
+            if (length >= 0
+                    && length <= Integer.MAX_VALUE - 8
+                    && exchange.getRequestHeaders().getFirst("Transfer-Encoding") == null) {
                 // The usual case: the length is known and within the limit, so the body is read straight into
                 // an array of its size (no growing buffer and final copy). Only up to PREALLOCATE_BYTES is
                 // allocated before the bytes arrive, so a declared but unsent body holds little memory; larger
