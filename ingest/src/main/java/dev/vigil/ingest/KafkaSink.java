@@ -60,12 +60,7 @@ final class KafkaSink implements AutoCloseable {
     static Map<String, Object> properties(IngestConfig config) {
         Map<String, Object> p = new HashMap<>(config.producerOverrides());
         p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, config.bootstrapServers());
-        p.putIfAbsent(ProducerConfig.CLIENT_ID_CONFIG, "vigil-ingest");
-        p.putIfAbsent(ProducerConfig.LINGER_MS_CONFIG, "5");
-        p.putIfAbsent(ProducerConfig.COMPRESSION_TYPE_CONFIG, "lz4");
-        p.putIfAbsent(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, "30000");
-        p.putIfAbsent(ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, "10000");
-        p.putIfAbsent(ProducerConfig.MAX_BLOCK_MS_CONFIG, "10000");
+        IngestConfig.PRODUCER_DEFAULTS.forEach(p::putIfAbsent);
         // A normalized event carries the body's content twice at most (attributes + customData);
         // the broker's own limit (compressed) then decides, and a refusal is answered 413.
         long maxRequest = Math.max(1L << 20, 2 * config.maxBodyBytes() + (1L << 20));

@@ -97,6 +97,22 @@ class IngestConfigTest {
     }
 
     @Test
+    void shouldTuneTheProducerForTheRequestPathUnlessOverridden() {
+        Map<String, Object> defaults = KafkaSink.properties(resolve(Map.of(), Map.of()));
+        Map<String, Object> overridden =
+                KafkaSink.properties(resolve(Map.of(), Map.of("vigil.kafka.producer.batch.size", "16384")));
+
+        assertThat(defaults)
+                .containsEntry(ProducerConfig.LINGER_MS_CONFIG, "1")
+                .containsEntry(ProducerConfig.BATCH_SIZE_CONFIG, "65536")
+                .containsEntry(ProducerConfig.CLIENT_ID_CONFIG, "vigil-ingest")
+                .containsEntry(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, "30000");
+        assertThat(overridden)
+                .containsEntry(ProducerConfig.BATCH_SIZE_CONFIG, "16384")
+                .containsEntry(ProducerConfig.LINGER_MS_CONFIG, "1");
+    }
+
+    @Test
     void shouldLetTheProducerSendWhatTheBodyLimitAdmits() {
         Map<String, Object> props = KafkaSink.properties(resolve(Map.of(), Map.of()));
 

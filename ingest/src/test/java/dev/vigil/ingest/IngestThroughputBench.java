@@ -70,6 +70,13 @@ class IngestThroughputBench {
     static final int BATCH = Integer.getInteger("bench.batch", 100);
     static final int REPORTS = Integer.getInteger("bench.reports", 40);
     static final int FINDINGS_PER_REPORT = Integer.getInteger("bench.findings", 500);
+    /** Share of each workload sent first, unmeasured, to its own topics (JIT, connections, metadata). */
+    static final double WARMUP = Double.parseDouble(System.getProperty("bench.warmup", "0.1"));
+    /** Which workloads to run, comma-separated: {@code single}, {@code batched}, {@code trivy}. */
+    static final List<String> WORKLOADS = List.of(
+            System.getProperty("bench.workloads", "single,batched,trivy").split(","));
+    /** {@code -Dbench.kafka.producer.linger.ms=0} passes {@code vigil.kafka.producer.linger.ms=0} to ingest. */
+    static final String PRODUCER_OVERRIDE = "bench.kafka.producer.";
 
     record Workload(String name, String unit, String path, String contentType, List<byte[]> bodies, long units) {}
 
@@ -82,9 +89,15 @@ class IngestThroughputBench {
     void measure() throws Exception {
         bootstrap = SharedServers.kafka().bootstrapServers();
         List<Workload> workloads = new ArrayList<>();
-        workloads.add(singleEvents(EVENTS / 4));
-        workloads.add(batchedEvents(EVENTS, BATCH));
-        workloads.add(trivyReports(REPORTS, FINDINGS_PER_REPORT));
+        if (WORKLOADS.contains("single")) {
+            workloads.add(singleEvents(EVENTS / 4));
+        }
+        if (WORKLOADS.contains("batched")) {
+            workloads.add(batchedEvents(EVENTS, BATCH));
+        }
+        if (WORKLOADS.contains("trivy")) {
+            workloads.add(trivyReports(REPORTS, FINDINGS_PER_REPORT));
+        }
         List<Result> results = new ArrayList<>();
         for (Workload w : workloads) {
             // A short warm-up on its own topics: JIT, connections, topic metadata.
@@ -93,7 +106,8 @@ class IngestThroughputBench {
                     w.unit(),
                     w.path(),
                     w.contentType(),
-                    w.bodies().subList(0, Math.max(1, w.bodies().size() / 10)),
+                    w.bodies().subList(0, Math.max(1, Math.min(w.bodies().size(), (int)
+                            (w.bodies().size() * WARMUP)))),
                     0));
             Result r = run(w);
             if (r != null) {
@@ -111,17 +125,19 @@ class IngestThroughputBench {
             TopicAdmin.ensureTopics(admin, topics, (short) 1);
             TopicAdmin.ensureTopics(admin, rawTopics, (short) 1);
         }
-        IngestConfig config = IngestConfig.from(Config.resolve(
-                IngestConfig.FIELDS,
-                null,
-                Map.of(),
-                Map.of(
-                        "vigil.kafka.bootstrap-servers", bootstrap,
-                        "vigil.topic-prefix", prefix,
-                        "vigil.ingest.port", "0")));
+        Map<String, String> settings = new HashMap<>(Map.of(
+                "vigil.kafka.bootstrap-servers", bootstrap,
+                "vigil.topic-prefix", prefix,
+                "vigil.ingest.port", "0"));
+        System.getProperties().stringPropertyNames().stream()
+                .filter(n -> n.startsWith(PRODUCER_OVERRIDE))
+                .forEach(n -> settings.put(
+                        IngestConfig.PRODUCER_PREFIX + n.substring(PRODUCER_OVERRIDE.length()), System.getProperty(n)));
+        IngestConfig config = IngestConfig.from(Config.resolve(IngestConfig.FIELDS, null, Map.of(), settings));
         ApiKeys keys = new ApiKeys(List.of());
         String benchKey = keys.mint("bench", Set.of(Role.PUBLISHER), "bench").key();
         long httpNanos;
+        long httpCpuNanos;
         try (IngestServer ingest = IngestServer.start(config, keys)) {
             HttpResponse<String> probe = post(ingest, w, w.bodies().get(0), benchKey);
             if (probe.statusCode() != 202) {
@@ -135,6 +151,8 @@ class IngestThroughputBench {
             }
             AtomicInteger next = new AtomicInteger(1);
             AtomicInteger failures = new AtomicInteger();
+            long[] latencies = new long[w.bodies().size()];
+            long cpuStart = processCpuNanos();
             long start = System.nanoTime();
             try (ExecutorService pool = Executors.newVirtualThreadPerTaskExecutor()) {
                 List<Future<?>> clients = new ArrayList<>();
@@ -142,10 +160,12 @@ class IngestThroughputBench {
                     clients.add(pool.submit(() -> {
                         for (int i = next.getAndIncrement(); i < w.bodies().size(); i = next.getAndIncrement()) {
                             try {
+                                long sent = System.nanoTime();
                                 // Only 202 counts: a 200 duplicate would mean the workload repeats itself.
                                 if (post(ingest, w, w.bodies().get(i), benchKey).statusCode() != 202) {
                                     failures.incrementAndGet();
                                 }
+                                latencies[i] = System.nanoTime() - sent;
                             } catch (Exception e) {
                                 failures.incrementAndGet();
                             }
@@ -158,6 +178,19 @@ class IngestThroughputBench {
                 }
             }
             httpNanos = System.nanoTime() - start;
+            httpCpuNanos = processCpuNanos() - cpuStart;
+            long[] measured = java.util.Arrays.copyOfRange(latencies, 1, latencies.length);
+            java.util.Arrays.sort(measured);
+            if (measured.length > 0) {
+                System.out.printf(
+                        Locale.ROOT,
+                        "%s: request latency p50 %.1f ms, p90 %.1f ms, p99 %.1f ms (%d clients)%n",
+                        w.name(),
+                        measured[measured.length / 2] / 1e6,
+                        measured[(int) (measured.length * 0.9)] / 1e6,
+                        measured[(int) (measured.length * 0.99)] / 1e6,
+                        CLIENTS);
+            }
             if (failures.get() > 0) {
                 throw new IllegalStateException(w.name() + ": " + failures.get() + " requests failed");
             }
@@ -176,14 +209,17 @@ class IngestThroughputBench {
         }
         Map<String, Object> props = new HashMap<>(KafkaSink.properties(config));
         long rawNanos;
+        long rawCpuNanos;
         try (KafkaProducer<byte[], byte[]> producer =
                 new KafkaProducer<>(props, new ByteArraySerializer(), new ByteArraySerializer())) {
+            long cpuStart = processCpuNanos();
             long start = System.nanoTime();
             for (ProducerRecord<byte[], byte[]> r : written) {
                 producer.send(r);
             }
             producer.flush();
             rawNanos = System.nanoTime() - start;
+            rawCpuNanos = processCpuNanos() - cpuStart;
         }
         double httpRate = w.units() / (httpNanos / 1e9);
         double rawRate = w.units() / (rawNanos / 1e9);
@@ -199,7 +235,35 @@ class IngestThroughputBench {
                 rawRate,
                 w.unit(),
                 httpRate / rawRate);
+        // CPU of the whole JVM (clients, ingest, broker) per unit: far less sensitive to a shared box than rates.
+        System.out.printf(
+                Locale.ROOT,
+                "%s: process CPU %.1f us/%s over HTTP, %.1f us/%s raw (load average %s)%n",
+                w.name(),
+                httpCpuNanos / 1e3 / w.units(),
+                w.unit(),
+                rawCpuNanos / 1e3 / w.units(),
+                w.unit(),
+                loadAverage());
         return new Result(w.name(), w.unit(), w.units(), httpRate, rawRate);
+    }
+
+    private static long processCpuNanos() {
+        return ((com.sun.management.OperatingSystemMXBean)
+                        java.lang.management.ManagementFactory.getOperatingSystemMXBean())
+                .getProcessCpuTime();
+    }
+
+    private static String loadAverage() {
+        try {
+            return Files.readString(Path.of("/proc/loadavg")).split(" ")[0];
+        } catch (IOException | RuntimeException e) {
+            return String.format(
+                    Locale.ROOT,
+                    "%.2f",
+                    java.lang.management.ManagementFactory.getOperatingSystemMXBean()
+                            .getSystemLoadAverage());
+        }
     }
 
     private HttpResponse<String> post(IngestServer ingest, Workload w, byte[] body, String benchKey)

@@ -9,6 +9,7 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -142,6 +143,35 @@ class HttpServiceTest {
         var response = send("POST", "/v1/echo", publisher, "x".repeat(101));
         assertThat(response.statusCode()).isEqualTo(413);
         assertThat(response.body()).contains("100 bytes");
+    }
+
+    @Test
+    void shouldReadTheWholeBodyWithAndWithoutContentLength() throws Exception {
+        String body = "y".repeat(100);
+        var sized = send("POST", "/v1/echo", publisher, body);
+        var chunked = sendChunked(body);
+        var chunkedTooLarge = sendChunked(body + "y");
+        var empty = send("POST", "/v1/echo", publisher, "");
+
+        assertThat(sized.body()).contains("\"size\":100");
+        assertThat(chunked.statusCode()).isEqualTo(200);
+        assertThat(chunked.body()).contains("\"size\":100");
+        assertThat(chunkedTooLarge.statusCode()).isEqualTo(413);
+        assertThat(empty.statusCode()).isEqualTo(200);
+        assertThat(empty.body()).contains("\"size\":0");
+    }
+
+    /** ofInputStream has no length: the JDK client sends the body chunked, without Content-Length. */
+    private static HttpResponse<String> sendChunked(String body) throws Exception {
+        try (HttpClient own = HttpClient.newHttpClient()) {
+            return own.send(
+                    HttpRequest.newBuilder(URI.create(service.baseUrl() + "/v1/echo"))
+                            .header("Authorization", "Bearer " + publisher)
+                            .POST(HttpRequest.BodyPublishers.ofInputStream(
+                                    () -> new java.io.ByteArrayInputStream(body.getBytes(StandardCharsets.UTF_8))))
+                            .build(),
+                    HttpResponse.BodyHandlers.ofString());
+        }
     }
 
     @Test

@@ -12,6 +12,7 @@ import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.core.StreamReadFeature;
 import com.fasterxml.jackson.core.exc.StreamReadException;
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.ObjectReader;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -23,11 +24,11 @@ import dev.vigil.ingest.adapter.RawInput;
 import io.cloudevents.CloudEvent;
 import io.cloudevents.CloudEventData;
 import io.cloudevents.SpecVersion;
-import io.cloudevents.core.format.EventFormat;
-import io.cloudevents.core.provider.EventFormatProvider;
+import io.cloudevents.core.format.EventDeserializationException;
 import io.cloudevents.http.HttpMessageFactory;
 import io.cloudevents.jackson.JsonCloudEventData;
 import io.cloudevents.jackson.JsonFormat;
+import io.cloudevents.jackson.JsonFormatOptions;
 import io.cloudevents.rw.CloudEventRWException;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -71,9 +72,12 @@ public final class CloudEventsReader {
     private static final ObjectReader READER =
             Json.mapper().reader().with(StreamReadFeature.STRICT_DUPLICATE_DETECTION.mappedFeature());
 
-    private static final EventFormat FORMAT = Optional.ofNullable(
-                    EventFormatProvider.getInstance().resolveFormat(JsonFormat.CONTENT_TYPE))
-            .orElseGet(JsonFormat::new);
+    /**
+     * A mapper with the SDK's CloudEvent deserializer and {@link JsonFormat}'s default options: what
+     * {@code JsonFormat.deserialize(bytes)} uses, but fed the already parsed tree.
+     */
+    private static final ObjectMapper SDK_MAPPER =
+            new ObjectMapper().registerModule(JsonFormat.getCloudEventJacksonModule(new JsonFormatOptions()));
 
     /** The attribute an SDK message is about: {@code "time"}, {@code attribute id}, {@code mandatory id}. */
     private static final Pattern SDK_ATTRIBUTE = Pattern.compile(
@@ -207,10 +211,11 @@ public final class CloudEventsReader {
         }
         CloudEvent cloudEvent;
         try {
-            // The SDK's deserializer consumes the tree it reads, so it gets bytes of its own.
-            cloudEvent = FORMAT.deserialize(Json.mapper().writeValueAsBytes(envelope));
-        } catch (JsonProcessingException e) {
-            throw new IllegalStateException("a parsed JSON tree cannot be written back", e);
+            // The SDK's own deserializer (what JsonFormat.deserialize runs) reads the parsed tree's tokens:
+            // no writing the envelope back to bytes and parsing them a second time.
+            cloudEvent = SDK_MAPPER.treeToValue(envelope, CloudEvent.class);
+        } catch (IOException e) {
+            throw sdkRefusal(new EventDeserializationException(e), attribute -> pointer(at, attribute), at);
         } catch (RuntimeException e) {
             throw sdkRefusal(e, attribute -> pointer(at, attribute), at);
         }

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.vigil.schemas.EvidenceChunk;
+import dev.vigil.schemas.topic.Topics;
 import java.io.ByteArrayOutputStream;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
@@ -37,6 +38,38 @@ class EvidenceChunksTest {
         }
         assertThat(plain.toByteArray()).isEqualTo(BODY);
         assertThat(EvidenceChunks.sha256(plain.toByteArray())).isEqualTo(SHA);
+    }
+
+    @Test
+    void shouldEncryptALargeChunkExactlyAsOneCipherCallDoesSoStoredEvidenceStillOpens() throws Exception {
+        byte[] body = new byte[Topics.EVIDENCE_CHUNK_BYTES + 40_007];
+        new java.util.Random(7).nextBytes(body);
+        String sha = EvidenceChunks.sha256(body);
+        byte[] key = EvidenceChunks.newDataKey();
+
+        List<EvidenceChunk> chunks =
+                EvidenceChunks.chunks("acme", sha, null, Instant.EPOCH, body, Topics.EVIDENCE_CHUNK_BYTES, key);
+
+        assertThat(chunks).hasSize(2);
+        ByteArrayOutputStream plain = new ByteArrayOutputStream();
+        for (EvidenceChunk chunk : chunks) {
+            int from = chunk.getIndex() * Topics.EVIDENCE_CHUNK_BYTES;
+            byte[] slice =
+                    java.util.Arrays.copyOfRange(body, from, Math.min(body.length, from + Topics.EVIDENCE_CHUNK_BYTES));
+            // The scheme as first written: one doFinal over the whole chunk.
+            javax.crypto.Cipher reference = javax.crypto.Cipher.getInstance("AES/GCM/NoPadding");
+            reference.init(
+                    javax.crypto.Cipher.ENCRYPT_MODE,
+                    new javax.crypto.spec.SecretKeySpec(key, "AES"),
+                    new javax.crypto.spec.GCMParameterSpec(
+                            128,
+                            ByteBuffer.allocate(12).putInt(8, chunk.getIndex()).array()));
+            reference.updateAAD(("vigil-evidence-v1|acme|" + sha + "|" + chunk.getIndex() + "|" + chunk.getCount())
+                    .getBytes(StandardCharsets.UTF_8));
+            assertThat(bytes(chunk)).isEqualTo(reference.doFinal(slice));
+            plain.write(EvidenceChunks.decrypt(key, "acme", sha, chunk.getIndex(), chunk.getCount(), bytes(chunk)));
+        }
+        assertThat(plain.toByteArray()).isEqualTo(body);
     }
 
     @Test
