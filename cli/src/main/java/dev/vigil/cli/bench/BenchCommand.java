@@ -22,6 +22,7 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.BooleanSupplier;
 
 /**
  * {@code vigil bench}: measures the box's ceilings, then drives the whole pipeline over HTTP at stepped rates until
@@ -358,7 +359,13 @@ public final class BenchCommand {
             long start = System.nanoTime();
             tl.phase(phase, rate);
             progress.phase(label, seconds);
-            DriverStep d = driver.run(phase, rate, Duration.ofMillis((long) (seconds * 1000)), cancelled::get);
+            // Open-loop steps send every scheduled input, late or not (no coordinated omission); the ingest-capacity
+            // phase offers more than the clients can send by design, so it stops sending at its duration instead.
+            long stopAt = start + (long) (seconds * 1e9);
+            BooleanSupplier stop = "ingest".equals(phase)
+                    ? () -> cancelled.get() || System.nanoTime() >= stopAt
+                    : cancelled::get;
+            DriverStep d = driver.run(phase, rate, Duration.ofMillis((long) (seconds * 1000)), stop);
             LagSampler.Snapshot after = lag.sample();
             long end = System.nanoTime();
             double sendSeconds = d.seconds() > 0 ? d.seconds() : seconds;
