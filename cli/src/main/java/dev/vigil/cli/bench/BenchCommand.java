@@ -252,8 +252,7 @@ public final class BenchCommand {
                     // ingest takes. Last (the backlog it leaves does not disturb another phase): the same mix offered
                     // far faster than the clients can send, so the accepted rate is ingest's own capacity.
                     double offered = Math.max(
-                            5_000,
-                            20 * (sustained == null ? opts.startRate() : sustained.atOfferedInputsPerSecond()));
+                            5_000, 20 * (sustained == null ? opts.startRate() : sustained.atOfferedInputsPerSecond()));
                     phases.drain(sustained == null ? opts.startRate() : sustained.atOfferedInputsPerSecond(), 5);
                     // Its probes queue behind the backlog it creates: their latency is not what this phase measures.
                     driver.probeGrace(Duration.ofSeconds(1));
@@ -362,9 +361,8 @@ public final class BenchCommand {
             // Open-loop steps send every scheduled input, late or not (no coordinated omission); the ingest-capacity
             // phase offers more than the clients can send by design, so it stops sending at its duration instead.
             long stopAt = start + (long) (seconds * 1e9);
-            BooleanSupplier stop = "ingest".equals(phase)
-                    ? () -> cancelled.get() || System.nanoTime() >= stopAt
-                    : cancelled::get;
+            BooleanSupplier stop =
+                    "ingest".equals(phase) ? () -> cancelled.get() || System.nanoTime() >= stopAt : cancelled::get;
             DriverStep d = driver.run(phase, rate, Duration.ofMillis((long) (seconds * 1000)), stop);
             LagSampler.Snapshot after = lag.sample();
             long end = System.nanoTime();

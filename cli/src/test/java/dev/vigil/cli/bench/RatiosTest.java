@@ -21,8 +21,24 @@ class RatiosTest {
 
     static BenchResult.Step ingestPhase(double recordsPerSecond) {
         return new BenchResult.Step(
-                "ingest", 5000, 0, 10, 4000, 3000, 0, 6000, 300, recordsPerSecond, Map.of(), 0, null, null, null,
-                Map.of(), true, "accepted < 0.9 x offered");
+                "ingest",
+                5000,
+                0,
+                10,
+                4000,
+                3000,
+                0,
+                6000,
+                300,
+                recordsPerSecond,
+                Map.of(),
+                0,
+                null,
+                null,
+                null,
+                Map.of(),
+                true,
+                "accepted < 0.9 x offered");
     }
 
     @Test
