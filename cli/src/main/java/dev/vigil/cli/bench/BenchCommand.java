@@ -369,10 +369,16 @@ public final class BenchCommand {
             double sendSeconds = d.seconds() > 0 ? d.seconds() : seconds;
             double acceptedRate = d.accepted() / sendSeconds;
             double recordsRate = d.recordsAccepted() / sendSeconds;
-            Map<String, Double> stages = LagSampler.rates(before, after);
+            // Rates over the sending window: after it the driver waits (up to its probe grace) for probes, and a
+            // window that included that wait would dilute every stage rate of a slow step.
+            LagSampler.Snapshot sendEnd = tl.snapshotAt(start + (long) (sendSeconds * 1e9));
+            if (sendEnd == null || sendEnd.nanos() - before.nanos() < 1_000_000_000L) {
+                sendEnd = after;
+            }
+            Map<String, Double> stages = LagSampler.rates(before, sendEnd);
             double searchable;
-            if (before.searchable() >= 0 && after.searchable() >= 0) {
-                searchable = round1(LagSampler.searchableRate(before, after));
+            if (before.searchable() >= 0 && sendEnd.searchable() >= 0) {
+                searchable = round1(LagSampler.searchableRate(before, sendEnd));
             } else {
                 searchableFromOffsets.set(true);
                 searchable = stages.getOrDefault("index", 0.0);

@@ -21,6 +21,7 @@ final class Timeline implements AutoCloseable {
     private final Progress progress;
     private final List<BenchResult.Sample> samples = new ArrayList<>();
     private final List<Long> sampleNanos = new ArrayList<>();
+    private final List<LagSampler.Snapshot> snapshots = new ArrayList<>();
     private final ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(r -> {
         Thread t = new Thread(r, "vigil-bench-timeline");
         t.setDaemon(true);
@@ -70,6 +71,20 @@ final class Timeline implements AutoCloseable {
 
     synchronized List<BenchResult.Sample> samples() {
         return List.copyOf(samples);
+    }
+
+    /**
+     * The last lag snapshot sampled at or before {@code nanos}, null if none: a phase's rates are taken over its
+     * sending window, not over the probe wait that follows it.
+     */
+    synchronized LagSampler.Snapshot snapshotAt(long nanos) {
+        for (int i = snapshots.size() - 1; i >= 0; i--) {
+            LagSampler.Snapshot s = snapshots.get(i);
+            if (s != null && s.nanos() <= nanos) {
+                return s;
+            }
+        }
+        return null;
     }
 
     /** Highest lag per group among the samples taken in {@code [fromNanos, toNanos]}. */
@@ -145,6 +160,7 @@ final class Timeline implements AutoCloseable {
                 procs);
         samples.add(sample);
         sampleNanos.add(now);
+        snapshots.add(snapshot);
         return sample;
     }
 
