@@ -241,7 +241,11 @@ public final class ChildServer implements AutoCloseable {
         return text.isEmpty() ? " (empty)" : text.toString();
     }
 
-    private static void stop(Process process) {
+    /**
+     * Stops a child JVM: closes its stdin pipe (children following the READY protocol exit on it), then SIGTERM, then
+     * after a grace period SIGKILL. Shared with the bench's service launcher.
+     */
+    public static void stop(Process process) {
         try {
             OutputStream stdin = process.getOutputStream();
             stdin.close();

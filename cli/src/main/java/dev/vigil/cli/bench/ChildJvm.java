@@ -1,5 +1,6 @@
 package dev.vigil.cli.bench;
 
+import dev.vigil.embedded.ChildServer;
 import java.io.IOException;
 import java.io.RandomAccessFile;
 import java.io.UncheckedIOException;
@@ -24,7 +25,6 @@ import java.util.regex.Pattern;
 final class ChildJvm implements AutoCloseable {
 
     private static final int TAIL_LINES = 40;
-    private static final Duration STOP_GRACE = Duration.ofSeconds(30);
 
     private final String name;
     private final Process process;
@@ -156,20 +156,6 @@ final class ChildJvm implements AutoCloseable {
     }
 
     private static void stop(Process process) {
-        try {
-            process.getOutputStream().close();
-        } catch (IOException e) {
-            // going anyway
-        }
-        process.destroy();
-        try {
-            if (!process.waitFor(STOP_GRACE.toMillis(), TimeUnit.MILLISECONDS)) {
-                process.destroyForcibly();
-                process.waitFor(10, TimeUnit.SECONDS);
-            }
-        } catch (InterruptedException e) {
-            process.destroyForcibly();
-            Thread.currentThread().interrupt();
-        }
+        ChildServer.stop(process);
     }
 }
